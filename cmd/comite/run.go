@@ -1,0 +1,432 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"comite/internal/config"
+	"comite/internal/dbmigrate"
+	"comite/internal/localpg"
+	"comite/internal/model"
+	"comite/internal/password"
+	"comite/internal/seed"
+	"comite/internal/server"
+	"comite/internal/store"
+)
+
+// usageError is a mistake in the command line; main exits with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `usage: comite <command> [flags]
+
+commands:
+  dev                 serve the portal on the embedded PostgreSQL with the demo committee
+  serve               serve the portal (DATABASE_URL, or the embedded cluster of --data)
+  migrate up          apply the migrations
+  migrate down N      revert the last N migrations
+  migrate version     print the applied migration version
+  migrate force V     mark version V as applied and clean (after a manual repair)
+  seed                load the demo committee and create the demo accounts
+  user add            create an account; the password is read from standard input
+
+Run "comite <command> -h" for the flags of a command.`
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError{usage}
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	switch args[0] {
+	case "dev":
+		return cmdServe(ctx, cfg, log, args[1:], stdout, true)
+	case "serve":
+		return cmdServe(ctx, cfg, log, args[1:], stdout, false)
+	case "migrate":
+		return cmdMigrate(ctx, cfg, log, args[1:], stdout)
+	case "seed":
+		return cmdSeed(ctx, cfg, log, args[1:], stdout)
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			return usageError{"usage: comite user add --email E --name N --role secretariat|pilot|member [--body ID]"}
+		}
+		return cmdUserAdd(ctx, cfg, log, args[2:], stdin, stdout)
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q\n\n%s", args[0], usage)}
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// newFlags returns a flag set that reports errors instead of exiting, with
+// the --data flag every command shares.
+func newFlags(name string, cfg *config.Config, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "folder of the embedded PostgreSQL cluster and demo files (used when DATABASE_URL is empty)")
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usageError{"help requested"}
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// database is an opened database: its URL, a pool, and how to let go of it.
+type database struct {
+	url     string
+	pool    *pgxpool.Pool
+	cluster *localpg.Cluster
+}
+
+// openDatabase connects to DATABASE_URL, or starts (or reuses) the embedded
+// cluster of the data folder, then applies the migrations.
+func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, migrate bool) (*database, error) {
+	db := &database{url: cfg.DatabaseURL}
+	if db.url == "" {
+		c, err := localpg.Start(ctx, cfg.DataDir, log)
+		if err != nil {
+			return nil, err
+		}
+		db.cluster = c
+		if err := c.EnsureDatabase(ctx, "comite"); err != nil {
+			db.close()
+			return nil, err
+		}
+		db.url = c.URL("comite")
+	}
+	if migrate {
+		if err := dbmigrate.Up(db.url); err != nil {
+			db.close()
+			return nil, err
+		}
+	}
+	pool, err := connect(ctx, db.url)
+	if err != nil {
+		db.close()
+		return nil, err
+	}
+	db.pool = pool
+	return db, nil
+}
+
+// connect opens a pool and waits for the database to answer: pgxpool does
+// not connect at creation, and a database that starts with us may need a moment.
+func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	pcfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL invalide : %w", err)
+	}
+	pcfg.MaxConns = 20
+	pcfg.HealthCheckPeriod = 15 * time.Second
+	pcfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		err = pool.Ping(pctx)
+		cancel()
+		if err == nil {
+			return pool, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			pool.Close()
+			return nil, fmt.Errorf("la base de données ne répond pas : %w", err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func (db *database) close() {
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	if db.cluster != nil {
+		_ = db.cluster.Stop()
+	}
+}
+
+func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer, dev bool) error {
+	fs := newFlags(map[bool]string{true: "dev", false: "serve"}[dev], &cfg, stdout)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if dev && cfg.DatabaseURL != "" {
+		return usageError{"comite dev uses the embedded cluster: unset DATABASE_URL, or use comite serve"}
+	}
+	started := time.Now()
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	st := store.New(db.pool)
+	if dev {
+		if err := loadDemo(ctx, st, cfg.DataDir, stdout); err != nil {
+			return err
+		}
+	}
+
+	srv := server.New(cfg, log, st)
+	defer srv.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
+	}
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large files
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	maintainCtx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopMaintain()
+	go srv.Maintain(maintainCtx)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(ln) }()
+	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
+	log.Info("listening", "addr", ln.Addr().String())
+
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests")
+	srv.Drain()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		log.Warn("shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// loadDemo loads the demo committee on the first start, and prints the demo
+// accounts, whose passwords are generated once and kept in the data folder.
+func loadDemo(ctx context.Context, st *store.Store, dataDir string, stdout io.Writer) error {
+	if err := seed.Committee(ctx, st); err != nil {
+		return err
+	}
+	file := filepath.Join(dataDir, "demo-accounts.txt")
+	_, statErr := os.Stat(file)
+	created, err := seed.Accounts(ctx, st, errors.Is(statErr, os.ErrNotExist))
+	if err != nil {
+		return err
+	}
+	if len(created) > 0 {
+		var b strings.Builder
+		b.WriteString("Comptes de démonstration (mots de passe générés au premier démarrage)\n")
+		for _, c := range created {
+			fmt.Fprintf(&b, "  %-12s %-36s %s   (%s)\n", c.Role, c.Email, c.Password, c.Body)
+		}
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+			return fmt.Errorf("write %s: %w", file, err)
+		}
+	}
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", file, err)
+	}
+	fmt.Fprintf(stdout, "\n%s(liste conservée dans %s)\n\n", text, file)
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := newFlags("migrate", &cfg, stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return usageError{"usage: comite migrate up | down N | version | force V"}
+	}
+	number := func() (int, error) {
+		if len(rest) != 2 {
+			return 0, usageError{fmt.Sprintf("comite migrate %s needs a number", rest[0])}
+		}
+		n, err := strconv.Atoi(rest[1])
+		if err != nil || n < 0 {
+			return 0, usageError{fmt.Sprintf("%q is not a valid number", rest[1])}
+		}
+		return n, nil
+	}
+	var n int
+	switch rest[0] {
+	case "up", "version":
+		if len(rest) != 1 {
+			return usageError{fmt.Sprintf("comite migrate %s takes no argument", rest[0])}
+		}
+	case "down", "force":
+		var err error
+		if n, err = number(); err != nil {
+			return err
+		}
+	default:
+		return usageError{fmt.Sprintf("unknown migrate action %q: up, down N, version or force V", rest[0])}
+	}
+	db, err := openDatabase(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	switch rest[0] {
+	case "up":
+		err = dbmigrate.Up(db.url)
+	case "down":
+		err = dbmigrate.Down(db.url, n)
+	case "force":
+		err = dbmigrate.Force(db.url, n)
+	}
+	if err != nil {
+		return err
+	}
+	v, dirty, err := dbmigrate.Version(db.url)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "version %d", v)
+	if dirty {
+		fmt.Fprint(stdout, " (dirty)")
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+func cmdSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := newFlags("seed", &cfg, stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	st := store.New(db.pool)
+	if err := seed.Committee(ctx, st); err != nil {
+		return err
+	}
+	created, err := seed.Accounts(ctx, st, false)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Comité de démonstration chargé.")
+	for _, c := range created {
+		fmt.Fprintf(stdout, "  compte créé : %-12s %-36s %s\n", c.Role, c.Email, c.Password)
+	}
+	return nil
+}
+
+func cmdUserAdd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlags("user add", &cfg, stdout)
+	email := fs.String("email", "", "e-mail address used to sign in (required)")
+	name := fs.String("name", "", "name shown on the portal (required)")
+	role := fs.String("role", "", "secretariat, pilot or member (required)")
+	body := fs.Int64("body", 0, "id of the member body (required for pilot and member)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var problems []string
+	if !strings.Contains(*email, "@") {
+		problems = append(problems, "--email must be an e-mail address")
+	}
+	if strings.TrimSpace(*name) == "" {
+		problems = append(problems, "--name is required")
+	}
+	r := model.Role(*role)
+	if !r.Valid() {
+		problems = append(problems, "--role must be secretariat, pilot or member")
+	}
+	if r != model.RoleSecretariat && *body <= 0 {
+		problems = append(problems, "--body is required for pilot and member accounts")
+	}
+	if len(problems) > 0 {
+		return usageError{strings.Join(problems, "\n")}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if problem := password.Problem(pw, *email); problem != "" {
+		return errors.New(problem)
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	st := store.New(db.pool)
+	var id int64
+	err = st.InTx(ctx, func(tx *store.Store) error {
+		if *body > 0 {
+			if _, err := tx.Body(ctx, *body); err != nil {
+				return fmt.Errorf("--body %d: no such body", *body)
+			}
+		}
+		var err error
+		id, err = tx.CreateAccount(ctx, store.NewAccount{Email: *email, DisplayName: strings.TrimSpace(*name),
+			PasswordHash: hash, Role: r, BodyID: *body})
+		if errors.Is(err, model.ErrConflict) {
+			return fmt.Errorf("an account with e-mail %s already exists", store.NormalizeEmail(*email))
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Record(ctx, store.Audit{Action: "account.create", ObjectType: "account", ObjectID: id,
+			Detail: map[string]any{"by": "cli", "role": r}})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "account %d created: %s (%s)\n", id, store.NormalizeEmail(*email), r)
+	return nil
+}

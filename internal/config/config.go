@@ -1,0 +1,122 @@
+// Package config reads the portal's settings from the environment, once, at
+// start. Every setting has a default that suits `make run` on a laptop; the
+// README lists them all.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Config holds every setting of the portal. It is built by Load and passed
+// down explicitly: there is no global configuration.
+type Config struct {
+	// DatabaseURL (DATABASE_URL) is the PostgreSQL URL. Empty means the
+	// embedded cluster under DataDir.
+	DatabaseURL string
+	// Addr (COMITE_ADDR) is the address the HTTP server listens on.
+	Addr string
+	// DataDir (COMITE_DATA) holds the embedded cluster and the demo accounts file.
+	DataDir string
+	// BaseURL (COMITE_BASE_URL) is the public address, used in e-mails and
+	// feeds. An https:// address turns on Secure cookies and HSTS.
+	BaseURL string
+	// TLS is true when the portal is reached over HTTPS (directly or through a
+	// TLS-terminating proxy). Derived from BaseURL unless COMITE_TLS is set.
+	TLS bool
+	// TrustProxy (COMITE_TRUST_PROXY) makes the client address come from the
+	// last X-Forwarded-For entry; only set it behind a reverse proxy.
+	TrustProxy bool
+	// SessionIdle (COMITE_SESSION_IDLE) ends a session after this much inactivity.
+	SessionIdle time.Duration
+	// SessionLifetime (COMITE_SESSION_LIFETIME) ends a session after this long, active or not.
+	SessionLifetime time.Duration
+	// MaxFormBytes (COMITE_MAX_FORM_BYTES) limits the body of a form submission.
+	MaxFormBytes int64
+	// MetricsToken (COMITE_METRICS_TOKEN), when set, is the bearer token
+	// /metrics requires; when empty /metrics answers loopback clients only.
+	MetricsToken string
+	// LogFormat (COMITE_LOG_FORMAT) is "text" or "json".
+	LogFormat string
+}
+
+// Load reads the configuration from getenv (os.Getenv in production, a map in tests).
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL:     getenv("DATABASE_URL"),
+		Addr:            orDefault(getenv("COMITE_ADDR"), "127.0.0.1:8080"),
+		DataDir:         orDefault(getenv("COMITE_DATA"), "./var"),
+		BaseURL:         getenv("COMITE_BASE_URL"),
+		MetricsToken:    getenv("COMITE_METRICS_TOKEN"),
+		LogFormat:       orDefault(getenv("COMITE_LOG_FORMAT"), "text"),
+		SessionIdle:     2 * time.Hour,
+		SessionLifetime: 12 * time.Hour,
+		MaxFormBytes:    1 << 20,
+	}
+	var errs []error
+	parseDuration := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s: durée invalide %q (exemple : 2h, 30m)", name, v))
+				return
+			}
+			*dst = d
+		}
+	}
+	parseBool := func(name string, dst *bool) {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: valeur booléenne invalide %q (true ou false)", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
+	parseDuration("COMITE_SESSION_IDLE", &c.SessionIdle)
+	parseDuration("COMITE_SESSION_LIFETIME", &c.SessionLifetime)
+	parseBool("COMITE_TRUST_PROXY", &c.TrustProxy)
+	if v := getenv("COMITE_MAX_FORM_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			errs = append(errs, fmt.Errorf("COMITE_MAX_FORM_BYTES: nombre d'octets invalide %q (au moins 1024)", v))
+		} else {
+			c.MaxFormBytes = n
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("COMITE_BASE_URL: adresse invalide %q (exemple : https://comite.example.fr)", c.BaseURL))
+		} else {
+			c.TLS = u.Scheme == "https"
+		}
+	}
+	parseBool("COMITE_TLS", &c.TLS)
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the relations between settings.
+func (c Config) Validate() error {
+	if c.SessionIdle > c.SessionLifetime {
+		return fmt.Errorf("COMITE_SESSION_IDLE (%s) ne peut dépasser COMITE_SESSION_LIFETIME (%s)", c.SessionIdle, c.SessionLifetime)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("COMITE_LOG_FORMAT: %q inconnu (text ou json)", c.LogFormat)
+	}
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,203 @@
+// Package model holds the domain types of the committee portal and the
+// sentinel errors every layer shares. It imports nothing but the standard
+// library so that every other package may use it.
+package model
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel errors. The server maps them to HTTP statuses in one place.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrForbidden = errors.New("forbidden")
+	ErrConflict  = errors.New("conflict")
+)
+
+// Role is what an account may do on the portal.
+type Role string
+
+// The three roles of DESIGN.md. A pilot is a member whose body pilots measures.
+const (
+	RoleSecretariat Role = "secretariat"
+	RolePilot       Role = "pilot"
+	RoleMember      Role = "member"
+)
+
+// Roles lists the roles in the order forms offer them.
+var Roles = []Role{RoleMember, RolePilot, RoleSecretariat}
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	return r == RoleSecretariat || r == RolePilot || r == RoleMember
+}
+
+// Label is the role's name as shown to users.
+func (r Role) Label() string {
+	switch r {
+	case RoleSecretariat:
+		return "Secrétariat"
+	case RolePilot:
+		return "Pilote de mesures"
+	case RoleMember:
+		return "Membre"
+	}
+	return "Inconnu"
+}
+
+// Category is the kind of a member body; consultations use it to decide
+// who may comment.
+type Category string
+
+// The five categories of member bodies.
+const (
+	CategoryInstitution     Category = "institution"
+	CategoryAssociation     Category = "association"
+	CategoryUnion           Category = "union"
+	CategoryIndependentBody Category = "independent_body"
+	CategoryQualifiedPerson Category = "qualified_person"
+)
+
+// Categories lists the categories in the order the member list shows them.
+var Categories = []Category{CategoryInstitution, CategoryIndependentBody, CategoryAssociation, CategoryUnion, CategoryQualifiedPerson}
+
+// Valid reports whether c is one of the five categories.
+func (c Category) Valid() bool {
+	for _, k := range Categories {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the category's heading on the member list.
+func (c Category) Label() string {
+	switch c {
+	case CategoryInstitution:
+		return "Administrations et établissements publics"
+	case CategoryAssociation:
+		return "Associations"
+	case CategoryUnion:
+		return "Organisations syndicales et professionnelles"
+	case CategoryIndependentBody:
+		return "Autorités et instances indépendantes"
+	case CategoryQualifiedPerson:
+		return "Personnalités qualifiées"
+	}
+	return "Autre"
+}
+
+// Body is a member organisation of the committee.
+type Body struct {
+	ID           int64
+	Slug         string
+	Name         string
+	Acronym      string
+	Category     Category
+	Website      string
+	ParentID     int64
+	Illustrative bool
+}
+
+// DisplayName is the body's name followed by its acronym when it has one.
+func (b Body) DisplayName() string {
+	if b.Acronym == "" {
+		return b.Name
+	}
+	return b.Name + " (" + b.Acronym + ")"
+}
+
+// Account is a person who signs in.
+type Account struct {
+	ID           int64
+	Email        string
+	DisplayName  string
+	PasswordHash string
+	Role         Role
+	BodyID       int64 // 0 for a secretariat account without a body
+	BodyName     string
+	BodyCategory Category
+	Active       bool
+	SessionEpoch int
+	CreatedAt    time.Time
+}
+
+// Mandate is a committee term with the Journal officiel text that named its members.
+type Mandate struct {
+	ID           int64
+	Slug         string
+	Label        string
+	StartsOn     time.Time
+	EndsOn       *time.Time
+	JOTitle      string
+	JODate       *time.Time
+	NOR          string
+	JORF         string
+	ELIURL       string
+	Illustrative bool
+}
+
+// MeetingStatus is where a meeting stands in its life.
+type MeetingStatus string
+
+// Meeting statuses, in the order a meeting goes through them; postponed and
+// cancelled leave that path.
+const (
+	MeetingPlanned         MeetingStatus = "planned"
+	MeetingAgendaPublished MeetingStatus = "agenda_published"
+	MeetingHeld            MeetingStatus = "held"
+	MeetingMinutesDraft    MeetingStatus = "minutes_draft"
+	MeetingMinutesApproved MeetingStatus = "minutes_approved"
+	MeetingPostponed       MeetingStatus = "postponed"
+	MeetingCancelled       MeetingStatus = "cancelled"
+)
+
+// Label is the status as shown to users.
+func (s MeetingStatus) Label() string {
+	switch s {
+	case MeetingPlanned:
+		return "Programmée"
+	case MeetingAgendaPublished:
+		return "Ordre du jour publié"
+	case MeetingHeld:
+		return "Tenue"
+	case MeetingMinutesDraft:
+		return "Compte rendu en projet"
+	case MeetingMinutesApproved:
+		return "Compte rendu approuvé"
+	case MeetingPostponed:
+		return "Reportée"
+	case MeetingCancelled:
+		return "Annulée"
+	}
+	return string(s)
+}
+
+// Meeting is a meeting of the committee.
+type Meeting struct {
+	ID           int64
+	Slug         string
+	Title        string
+	StartsAt     time.Time
+	EndsAt       *time.Time
+	Place        string
+	VideoURL     string
+	Status       MeetingStatus
+	Summary      string
+	Illustrative bool
+}
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	AccountID  int64
+	ActorName  string
+	IP         string
+	Action     string
+	ObjectType string
+	ObjectID   int64
+	Detail     string
+}

@@ -1,0 +1,36 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"comite/web/view"
+)
+
+func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
+	accounts, err := s.store.Accounts(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, view.Admin(view.AdminPage{Base: s.base(r, "Administration"), Accounts: accounts}))
+	return nil
+}
+
+const auditPageSize = 50
+
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
+	page, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	entries, more, err := s.store.AuditLog(r.Context(), auditPageSize, (page-1)*auditPageSize)
+	if err != nil {
+		return err
+	}
+	title := "Journal des modifications"
+	if page > 1 {
+		title += " – page " + strconv.Itoa(page)
+	}
+	s.render(w, r, http.StatusOK, view.Audit(view.AuditPage{Base: s.base(r, title), Entries: entries, Page: page, More: more}))
+	return nil
+}

@@ -1,0 +1,115 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"comite/internal/access"
+	"comite/internal/model"
+	"comite/web/view"
+)
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	p := view.HomePage{Base: s.base(r, "Accueil"), SignedIn: access.Allows(v, access.ReadMemberArea)}
+	if p.SignedIn {
+		next, err := s.store.MeetingsAfter(ctx, s.now(), 1)
+		if err != nil {
+			return err
+		}
+		if len(next) == 1 {
+			p.NextMeeting = &next[0]
+		}
+	}
+	mandate, err := s.store.CurrentMandate(ctx)
+	switch {
+	case err == nil:
+		p.Mandate = &mandate
+		bodies, err := s.store.BodiesSeatedIn(ctx, mandate.ID)
+		if err != nil {
+			return err
+		}
+		p.BodyCount = len(bodies)
+	case !errors.Is(err, model.ErrNotFound):
+		return err
+	}
+	s.render(w, r, http.StatusOK, view.Home(p))
+	return nil
+}
+
+func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := view.MembersPage{Base: s.base(r, "Membres du comité")}
+	p.Nav = "members"
+	mandate, err := s.store.CurrentMandate(ctx)
+	if errors.Is(err, model.ErrNotFound) {
+		s.render(w, r, http.StatusOK, view.Members(p))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.Mandate = &mandate
+	bodies, err := s.store.BodiesSeatedIn(ctx, mandate.ID)
+	if err != nil {
+		return err
+	}
+	p.Groups, p.Total = groupByCategory(bodies), len(bodies)
+	s.render(w, r, http.StatusOK, view.Members(p))
+	return nil
+}
+
+// groupByCategory sorts bodies into the categories in the member list's
+// order, leaving out empty categories.
+func groupByCategory(bodies []model.Body) []view.CategoryGroup {
+	var groups []view.CategoryGroup
+	for _, c := range model.Categories {
+		g := view.CategoryGroup{Category: c}
+		for _, b := range bodies {
+			if b.Category == c {
+				g.Bodies = append(g.Bodies, b)
+			}
+		}
+		if len(g.Bodies) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups
+}
+
+func (s *Server) placeholder(nav, title, message string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		b := s.base(r, title)
+		b.Nav = nav
+		s.render(w, r, http.StatusOK, view.Placeholder(view.StaticPage{Base: b}, message))
+		return nil
+	}
+}
+
+func (s *Server) plans(w http.ResponseWriter, r *http.Request) error {
+	return s.placeholder("plan", "Plan national", "Le suivi du plan national 2024-2027 n'est pas encore publié sur ce portail.")(w, r)
+}
+
+func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
+	return s.placeholder("documents", "Documents", "Aucun document n'est encore publié.")(w, r)
+}
+
+func (s *Server) news(w http.ResponseWriter, r *http.Request) error {
+	return s.placeholder("news", "Actualités", "Aucune actualité n'a encore été publiée.")(w, r)
+}
+
+func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, view.Accessibility(view.StaticPage{Base: s.base(r, "Déclaration d'accessibilité")}))
+	return nil
+}
+
+func (s *Server) privacy(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, view.Privacy(view.StaticPage{Base: s.base(r, "Données personnelles")}))
+	return nil
+}
+
+func (s *Server) legal(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, view.Legal(view.StaticPage{Base: s.base(r, "Mentions légales")}))
+	return nil
+}

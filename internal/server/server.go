@@ -1,0 +1,82 @@
+// Package server is the portal's HTTP layer: routes, handlers, middleware and
+// the one mapping from errors to HTTP statuses. Handlers read the request,
+// ask the access policy, call the store and render a view.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"comite/internal/config"
+	"comite/internal/store"
+)
+
+// Server holds what the handlers need. Build it with New.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	store    *store.Store
+	sessions *scs.SessionManager
+	metrics  *metrics
+	// draining turns /readyz to 503 while the process shuts down.
+	draining atomic.Bool
+	// now is the clock, replaceable in tests of time-based rules.
+	now func() time.Time
+	// sessionStore is kept to stop its clean-up goroutine.
+	sessionStore *pgxstore.PostgresStore
+}
+
+// New builds the server on an opened store.
+func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
+	s := &Server{cfg: cfg, log: log, store: st, now: time.Now}
+	s.sessionStore = pgxstore.NewWithCleanupInterval(st.Pool(), 30*time.Minute)
+	sm := scs.New()
+	sm.Store = s.sessionStore
+	sm.Lifetime = cfg.SessionLifetime
+	sm.IdleTimeout = cfg.SessionIdle
+	sm.Cookie.Name = "comite_session"
+	if cfg.TLS {
+		// The __Host- prefix makes the browser refuse the cookie unless it is
+		// Secure, host-only and for the whole site.
+		sm.Cookie.Name = "__Host-session"
+	}
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.Secure = cfg.TLS
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Path = "/"
+	sm.Cookie.Persist = false
+	sm.ErrorFunc = s.sessionError
+	s.sessions = sm
+	s.metrics = newMetrics(prometheus.NewRegistry(), st.Pool())
+	return s
+}
+
+// Drain marks the server as shutting down: /readyz answers 503 so that a load
+// balancer stops sending new requests.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Close stops background work of the server (the session clean-up).
+func (s *Server) Close() { s.sessionStore.StopCleanup() }
+
+// Maintain deletes old login attempts once an hour until ctx ends.
+func (s *Server) Maintain(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := s.store.DeleteLoginAttemptsBefore(ctx, s.now().Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
+			s.log.Warn("delete old login attempts", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,12 @@
+BEGIN;
+SET LOCAL lock_timeout = '10s';
+DROP TABLE meetings;
+DROP TABLE seats;
+DROP TABLE mandates;
+DROP TABLE audit_log;
+DROP TABLE login_attempts;
+DROP TABLE sessions;
+DROP TABLE accounts;
+DROP TABLE people;
+DROP TABLE bodies;
+COMMIT;

@@ -1,0 +1,54 @@
+package view
+
+// Form carries what a user typed and what is wrong with it, so that a form
+// rendered again keeps the input and shows every error.
+type Form struct {
+	Values map[string]string
+	// Errors maps a field name to its message, in French.
+	Errors map[string]string
+	// Order lists the fields with errors in page order, for the summary.
+	Order []string
+	// Labels maps a field name to its label, for the summary's links.
+	Labels map[string]string
+}
+
+// NewForm returns an empty form.
+func NewForm() *Form {
+	return &Form{Values: map[string]string{}, Errors: map[string]string{}, Labels: map[string]string{}}
+}
+
+// Value returns the typed value of field name.
+func (f *Form) Value(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Values[name]
+}
+
+// Error returns the message for field name, or "".
+func (f *Form) Error(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Errors[name]
+}
+
+// Fail records a message for field name; the first message per field wins.
+func (f *Form) Fail(name, label, msg string) {
+	if _, ok := f.Errors[name]; ok {
+		return
+	}
+	f.Errors[name] = msg
+	f.Labels[name] = label
+	f.Order = append(f.Order, name)
+}
+
+// Valid reports whether no field has an error.
+func (f *Form) Valid() bool { return f == nil || len(f.Errors) == 0 }
+
+// FieldID is the id of the input of field name, the target of the summary's links.
+func FieldID(name string) string { return "champ-" + name }
+
+func errorID(name string) string { return "erreur-" + name }
+
+func hintID(name string) string { return "aide-" + name }
