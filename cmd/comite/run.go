@@ -221,22 +221,27 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	defer stopMaintain()
 	go srv.Maintain(maintainCtx)
 
+	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
+	return serveUntilDone(ctx, httpServer, ln, srv.Drain, log)
+}
+
+// serveUntilDone serves on ln until ctx ends, then stops taking new
+// connections and lets the requests in flight finish (30 s at most).
+func serveUntilDone(ctx context.Context, httpServer *http.Server, ln net.Listener, drain func(), log *slog.Logger) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
-	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
 	log.Info("listening", "addr", ln.Addr().String())
-
 	select {
 	case err := <-serveErr:
 		return err
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining requests")
-	srv.Drain()
+	drain()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
-		log.Warn("shutdown", "err", err)
+		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
 	return nil

@@ -45,10 +45,16 @@ var (
 // When PostgreSQL cannot start it says why and exits 1: a database test that
 // skips silently would pass on a machine that checks nothing.
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(Run(m))
 }
 
-func run(m *testing.M) int {
+// Run is Main without the exit: it returns the exit code of the tests, for a
+// TestMain that has more to stop before it exits (a browser, say):
+//
+//	code := pgtest.Run(m)
+//	stopBrowser()
+//	os.Exit(code)
+func Run(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "comite-pgtest-")
 	if err != nil {
 		return fail(err)

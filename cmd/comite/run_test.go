@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// reachableTempDir is a temp folder the postgres user can enter when the
+// tests run as root (t.TempDir is mode 0700).
+func reachableTempDir(t *testing.T) string {
+	dir := t.TempDir()
+	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+var readyLine = regexp.MustCompile(`Portail prêt en (\S+) : (http://\S+)/`)
+
+// startDev runs `comite dev` until the returned stop is called, and returns
+// the portal's URL and everything printed before it was ready.
+func startDev(t *testing.T, dataDir string) (base, printed string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"dev", "--data", dataDir, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), pw)
+		pw.Close()
+	}()
+	var b strings.Builder
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		b.WriteString(sc.Text() + "\n")
+		if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
+			base = m[2]
+			t.Logf("comite dev ready in %s", m[1])
+			break
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("comite dev never became ready: %v\n%s", <-done, b.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	return base, b.String(), func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(60 * time.Second):
+			return errors.New("comite dev did not stop within 60 s")
+		}
+	}
+}
+
+func TestDevFirstAndSecondStart(t *testing.T) {
+	dir := reachableTempDir(t)
+	base, printed, stop := startDev(t, dir)
+	for _, want := range []string{"secretariat@demo.comite.example", "pilote@demo.comite.example",
+		"association@demo.comite.example", "syndicat@demo.comite.example", "instance@demo.comite.example"} {
+		if !strings.Contains(printed, want) {
+			t.Errorf("first start does not print the demo account %s", want)
+		}
+	}
+	file := filepath.Join(dir, "demo-accounts.txt")
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("demo accounts file mode: got %v, want 0600", st.Mode().Perm())
+	}
+	text, _ := os.ReadFile(file)
+	secretariatPassword := passwordOf(t, string(text), "secretariat@demo.comite.example")
+
+	res, err := http.Get(base + "/members")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("members page: %v %v", res, err)
+	}
+	res.Body.Close()
+	if err := stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if _, err := http.Get(base + "/"); err == nil {
+		t.Fatal("the portal still answers after stop")
+	}
+
+	// Second start: same cluster, same accounts, no new passwords.
+	base, printed, stop = startDev(t, dir)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	if got := passwordOf(t, printed, "secretariat@demo.comite.example"); got != secretariatPassword {
+		t.Fatalf("second start changed the demo password: got %q, want %q", got, secretariatPassword)
+	}
+	form := url.Values{"email": {"secretariat@demo.comite.example"}, "password": {secretariatPassword}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err = noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in with the printed demo password: got %d, want 303", res.StatusCode)
+	}
+}
+
+func passwordOf(t *testing.T, text, email string) string {
+	t.Helper()
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[1] == email {
+			return f[2]
+		}
+	}
+	t.Fatalf("no password for %s in:\n%s", email, text)
+	return ""
+}
+
+func TestUserAddBesideRunningDev(t *testing.T) {
+	dir := reachableTempDir(t)
+	_, _, stop := startDev(t, dir)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	var out strings.Builder
+	err := run(context.Background(), []string{"user", "add", "--data", dir, "--email", "Nouvelle@Test.example",
+		"--name", "Nouvelle Secrétaire", "--role", "secretariat"}, func(string) string { return "" },
+		strings.NewReader("une phrase de passe solide\n"), &out)
+	if err != nil {
+		t.Fatalf("user add: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "nouvelle@test.example") {
+		t.Fatalf("user add output: %q", out.String())
+	}
+	err = run(context.Background(), []string{"user", "add", "--data", dir, "--email", "nouvelle@test.example",
+		"--name", "Doublon", "--role", "secretariat"}, func(string) string { return "" },
+		strings.NewReader("une autre phrase de passe\n"), &out)
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("second account with the same e-mail: got %v", err)
+	}
+}
+
+func TestBadCommandLines(t *testing.T) {
+	tests := [][]string{
+		{},
+		{"frobnicate"},
+		{"serve", "--no-such-flag"},
+		{"migrate"},
+		{"migrate", "down"},
+		{"migrate", "down", "deux"},
+		{"migrate", "sideways"},
+		{"user"},
+		{"user", "add", "--email", "x"},
+		{"user", "add", "--email", "a@b.fr", "--name", "A", "--role", "member"},
+		{"user", "add", "--email", "a@b.fr", "--name", "A", "--role", "king"},
+	}
+	for _, args := range tests {
+		err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), io.Discard)
+		var u usageError
+		if !errors.As(err, &u) {
+			t.Errorf("%q: got %v, want a usage error (exit status 2)", args, err)
+		}
+	}
+	err := run(context.Background(), []string{"serve"}, func(k string) string {
+		return map[string]string{"COMITE_SESSION_IDLE": "deux heures"}[k]
+	}, strings.NewReader(""), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "COMITE_SESSION_IDLE") {
+		t.Errorf("bad setting: got %v, want an error naming COMITE_SESSION_IDLE", err)
+	}
+}
+
+func TestShutdownDrainsRequestsInFlight(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		time.Sleep(700 * time.Millisecond)
+		_, _ = io.WriteString(w, "fini")
+	})}
+	ctx, cancel := context.WithCancel(context.Background())
+	drained := false
+	done := make(chan error, 1)
+	go func() {
+		done <- serveUntilDone(ctx, srv, ln, func() { drained = true }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	got := make(chan string, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/lent")
+		if err != nil {
+			got <- "error: " + err.Error()
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	if body := <-got; body != "fini" {
+		t.Fatalf("request in flight during shutdown: got %q, want %q", body, "fini")
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !drained {
+		t.Error("readiness was not turned off before shutdown")
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		t.Fatal("new connections are still accepted after shutdown")
+	}
+}

@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"comite/internal/config"
+	"comite/internal/model"
+	"comite/internal/password"
+	"comite/internal/pgtest"
+	"comite/internal/seed"
+	"comite/internal/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// testPassword is the password of every account of the test portal.
+const testPassword = "une phrase de passe de test"
+
+// role names the kinds of viewers the tests sign in as.
+type role string
+
+const (
+	rolePublic      role = "public"
+	roleInstitution role = "member-institution"
+	roleAssociation role = "member-association"
+	roleUnion       role = "member-union"
+	roleIndependent role = "member-independent"
+	roleQualified   role = "member-qualified"
+	rolePilot       role = "pilot"
+	roleSecretariat role = "secretariat"
+)
+
+var allRoles = []role{rolePublic, roleInstitution, roleAssociation, roleUnion, roleIndependent, roleQualified, rolePilot, roleSecretariat}
+
+// portal is a real server on a fresh database with the demo committee and
+// one account per role.
+type portal struct {
+	t      *testing.T
+	srv    *Server
+	ts     *httptest.Server
+	store  *store.Store
+	emails map[role]string
+}
+
+func newPortal(t *testing.T, env map[string]string) *portal {
+	t.Helper()
+	ctx := context.Background()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	if err := seed.Committee(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	p := &portal{t: t, srv: srv, ts: ts, store: st, emails: map[role]string{}}
+	hash, err := password.Hash(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := []struct {
+		r    role
+		mr   model.Role
+		body string
+	}{
+		{roleInstitution, model.RoleMember, "dgcs"},
+		{roleAssociation, model.RoleMember, "ccem"},
+		{roleUnion, model.RoleMember, "organisation-syndicale"},
+		{roleIndependent, model.RoleMember, "cncdh"},
+		{roleQualified, model.RoleMember, "personnalite-qualifiee"},
+		{rolePilot, model.RolePilot, "dgt"},
+		{roleSecretariat, model.RoleSecretariat, "miprof"},
+	}
+	for _, a := range accounts {
+		b, err := st.BodyBySlug(ctx, a.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		email := string(a.r) + "@test.example"
+		if _, err := st.CreateAccount(ctx, store.NewAccount{Email: email, DisplayName: "Compte " + string(a.r),
+			PasswordHash: hash, Role: a.mr, BodyID: b.ID}); err != nil {
+			t.Fatal(err)
+		}
+		p.emails[a.r] = email
+	}
+	return p
+}
+
+// client is a browser-like client: a cookie jar, no automatic redirects,
+// and same-origin headers on unsafe requests as a browser sends them.
+type client struct {
+	p    *portal
+	http *http.Client
+}
+
+func (p *portal) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{p: p, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// as returns a client signed in as r (or signed out for rolePublic).
+func (p *portal) as(r role) *client {
+	p.t.Helper()
+	c := p.client()
+	if r == rolePublic {
+		return c
+	}
+	res := c.postForm("/login", url.Values{"email": {p.emails[r]}, "password": {testPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		p.t.Fatalf("login as %s: got status %d, want 303", r, res.StatusCode)
+	}
+	return c
+}
+
+type response struct {
+	*http.Response
+	body string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.p.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.p.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.p.t.Fatal(err)
+	}
+	return response{Response: res, body: string(b)}
+}
+
+func (c *client) get(path string) response {
+	c.p.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.p.ts.URL+path, nil)
+	if err != nil {
+		c.p.t.Fatal(err)
+	}
+	return c.do(req)
+}
+
+// postForm sends a form as a same-origin browser would.
+func (c *client) postForm(path string, form url.Values) response {
+	c.p.t.Helper()
+	return c.postFormWith(path, form, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": c.p.ts.URL})
+}
+
+func (c *client) postFormWith(path string, form url.Values, headers map[string]string) response {
+	c.p.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.p.ts.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.p.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return c.do(req)
+}

@@ -1,0 +1,163 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"comite/web/static"
+)
+
+// expectation gives the status each role must get on a route.
+type expectation func(r role) int
+
+func everyone(status int) expectation { return func(role) int { return status } }
+
+// signedIn: the public is sent to the login page; every account gets status.
+func signedIn(status int) expectation {
+	return func(r role) int {
+		if r == rolePublic {
+			return http.StatusSeeOther
+		}
+		return status
+	}
+}
+
+// secretariatOnly: the public goes to the login page, other accounts are refused.
+func secretariatOnly(r role) int {
+	switch r {
+	case rolePublic:
+		return http.StatusSeeOther
+	case roleSecretariat:
+		return http.StatusOK
+	}
+	return http.StatusForbidden
+}
+
+// formSignedIn: an unsafe request from the public is refused outright (no
+// redirect after a POST); an account gets status.
+func formSignedIn(status int) expectation {
+	return func(r role) int {
+		if r == rolePublic {
+			return http.StatusForbidden
+		}
+		return status
+	}
+}
+
+// routeCase is how to call one route and what each role must get. Every
+// route the router has must appear in the matrix: a new route without a
+// declared answer for each role fails TestRouteMatrix.
+type routeCase struct {
+	path   string
+	form   url.Values // sent as POST body when the method is POST
+	expect expectation
+	// fresh asks for a new signed-in client, for routes that end the session.
+	fresh bool
+}
+
+func routeMatrix(meetingID int64) map[string]routeCase {
+	meeting := "/meetings/" + strconv.FormatInt(meetingID, 10)
+	return map[string]routeCase{
+		"GET /healthz":  {path: "/healthz", expect: everyone(http.StatusOK)},
+		"GET /readyz":   {path: "/readyz", expect: everyone(http.StatusOK)},
+		"GET /metrics":  {path: "/metrics", expect: everyone(http.StatusOK)},
+		"GET /static/*": {path: static.Path("css/app.css"), expect: everyone(http.StatusOK)},
+
+		"GET /":              {path: "/", expect: everyone(http.StatusOK)},
+		"GET /members":       {path: "/members", expect: everyone(http.StatusOK)},
+		"GET /plans":         {path: "/plans", expect: everyone(http.StatusOK)},
+		"GET /documents":     {path: "/documents", expect: everyone(http.StatusOK)},
+		"GET /news":          {path: "/news", expect: everyone(http.StatusOK)},
+		"GET /accessibility": {path: "/accessibility", expect: everyone(http.StatusOK)},
+		"GET /privacy":       {path: "/privacy", expect: everyone(http.StatusOK)},
+		"GET /legal":         {path: "/legal", expect: everyone(http.StatusOK)},
+		"GET /login": {path: "/login", expect: func(r role) int {
+			if r == rolePublic {
+				return http.StatusOK
+			}
+			return http.StatusSeeOther // already signed in: sent on
+		}},
+		"POST /login":  {path: "/login", form: url.Values{}, expect: everyone(http.StatusUnprocessableEntity)},
+		"POST /logout": {path: "/logout", form: url.Values{}, expect: everyone(http.StatusSeeOther), fresh: true},
+
+		"GET /meetings":      {path: "/meetings", expect: signedIn(http.StatusOK)},
+		"GET /meetings/{id}": {path: meeting, expect: signedIn(http.StatusOK)},
+
+		"GET /account":           {path: "/account", expect: signedIn(http.StatusOK)},
+		"POST /account/password": {path: "/account/password", form: url.Values{}, expect: formSignedIn(http.StatusUnprocessableEntity)},
+
+		"GET /admin":       {path: "/admin", expect: secretariatOnly},
+		"GET /admin/audit": {path: "/admin/audit", expect: secretariatOnly},
+	}
+}
+
+func TestRouteMatrix(t *testing.T) {
+	p := newPortal(t, nil)
+	past, err := p.store.MeetingsBefore(context.Background(), p.srv.now(), 1)
+	if err != nil || len(past) != 1 {
+		t.Fatalf("seeded meeting: got %v, %v", past, err)
+	}
+	matrix := routeMatrix(past[0].ID)
+
+	var routes []string
+	err = chi.Walk(p.srv.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method == http.MethodHead || (strings.HasPrefix(route, "/static/") && method != http.MethodGet) {
+			return nil
+		}
+		routes = append(routes, method+" "+route)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range routes {
+		seen[r] = true
+		if _, ok := matrix[r]; !ok {
+			t.Errorf("route %q has no line in the role matrix: declare what each role gets", r)
+		}
+	}
+	for r := range matrix {
+		if !seen[r] {
+			t.Errorf("matrix line %q matches no route", r)
+		}
+	}
+
+	clients := map[role]*client{}
+	for _, r := range allRoles {
+		clients[r] = p.as(r)
+	}
+	for _, key := range routes {
+		rc, ok := matrix[key]
+		if !ok {
+			continue
+		}
+		method := strings.SplitN(key, " ", 2)[0]
+		for _, r := range allRoles {
+			c := clients[r]
+			if rc.fresh {
+				c = p.as(r)
+			}
+			var res response
+			if method == http.MethodPost {
+				res = c.postForm(rc.path, rc.form)
+			} else {
+				res = c.get(rc.path)
+			}
+			if want := rc.expect(r); res.StatusCode != want {
+				t.Errorf("%s as %s: got status %d, want %d", key, r, res.StatusCode, want)
+			}
+			if r == rolePublic && res.StatusCode == http.StatusSeeOther && method == http.MethodGet && rc.path != "/login" {
+				if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
+					t.Errorf("%s as public: redirected to %q, want the login page", key, loc)
+				}
+			}
+		}
+	}
+}
