@@ -204,7 +204,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 
 	srv := server.New(cfg, log, st)
-	defer srv.Close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)

@@ -51,10 +51,14 @@ func Up(dbURL string) (err error) {
 		return err
 	}
 	defer func() { err = closeMigrator(m, err) }()
-	if _, dirty, verr := m.Version(); verr == nil && dirty {
-		return ErrDirty
-	}
-	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+	// The dirty check happens inside Up, under the advisory lock: checking
+	// before would see another instance's migration in progress as dirty.
+	err = m.Up()
+	var dirty migrate.ErrDirty
+	switch {
+	case errors.As(err, &dirty):
+		return fmt.Errorf("version %d: %w", dirty.Version, ErrDirty)
+	case err != nil && !errors.Is(err, migrate.ErrNoChange):
 		return fmt.Errorf("migrate up: %w", err)
 	}
 	return nil

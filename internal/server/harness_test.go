@@ -64,7 +64,7 @@ func newPortal(t *testing.T, env map[string]string) *portal {
 	}
 	srv := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
+	t.Cleanup(ts.Close)
 	p := &portal{t: t, srv: srv, ts: ts, store: st, emails: map[role]string{}}
 	hash, err := password.Hash(testPassword)
 	if err != nil {

@@ -29,16 +29,15 @@ type Server struct {
 	draining atomic.Bool
 	// now is the clock, replaceable in tests of time-based rules.
 	now func() time.Time
-	// sessionStore is kept to stop its clean-up goroutine.
-	sessionStore *pgxstore.PostgresStore
 }
 
 // New builds the server on an opened store.
 func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, now: time.Now}
-	s.sessionStore = pgxstore.NewWithCleanupInterval(st.Pool(), 30*time.Minute)
 	sm := scs.New()
-	sm.Store = s.sessionStore
+	// No clean-up goroutine in pgxstore: its start races with StopCleanup.
+	// Maintain deletes expired sessions instead.
+	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 0)
 	sm.Lifetime = cfg.SessionLifetime
 	sm.IdleTimeout = cfg.SessionIdle
 	sm.Cookie.Name = "comite_session"
@@ -62,16 +61,17 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 // balancer stops sending new requests.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// Close stops background work of the server (the session clean-up).
-func (s *Server) Close() { s.sessionStore.StopCleanup() }
-
-// Maintain deletes old login attempts once an hour until ctx ends.
+// Maintain deletes expired sessions and old login attempts once an hour
+// until ctx ends.
 func (s *Server) Maintain(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := s.store.DeleteLoginAttemptsBefore(ctx, s.now().Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
 			s.log.Warn("delete old login attempts", "err", err)
+		}
+		if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("delete expired sessions", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -131,3 +131,10 @@ func (s *Store) DeleteLoginAttemptsBefore(ctx context.Context, t time.Time) erro
 func NormalizeEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(email))
 }
+
+// DeleteExpiredSessions removes sessions past their expiry; scs ignores them
+// already, this only reclaims the space.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
+	return err
+}
