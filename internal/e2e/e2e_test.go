@@ -119,6 +119,7 @@ func TestSignInAsEachRole(t *testing.T) {
 	}
 	for _, r := range roles {
 		t.Run(r.who, func(t *testing.T) {
+			t.Parallel()
 			ctx := browsertest.NewTab(t, alloc)
 			signIn(t, ctx, p, r.who)
 			if got, want := text(t, ctx, "[data-testid=flash]"), "Vous êtes connecté."; got != want {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -31,6 +32,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	alloc = ctx
+	// A tab here visits up to a dozen pages, each checked with axe, under
+	// the race detector and beside the other tests: give it more than the
+	// default 30 seconds before it counts as hung.
+	browsertest.TabTimeout = 90 * time.Second
 	// pgtest.Run, not pgtest.Main: the browser must stop before the exit.
 	code := pgtest.Run(m)
 	cancel()
@@ -66,7 +71,7 @@ func newPortal(t *testing.T) *portal {
 	}
 	srv := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
+	t.Cleanup(ts.Close)
 
 	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}}
 	for _, c := range creds {

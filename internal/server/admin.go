@@ -12,7 +12,9 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, view.Admin(view.AdminPage{Base: s.base(r, "Administration"), Accounts: accounts}))
+	p := view.AdminPage{Base: s.base(r, "Administration"), Accounts: accounts}
+	p.Nav = "admin"
+	s.render(w, r, http.StatusOK, view.Admin(p))
 	return nil
 }
 
@@ -31,6 +33,8 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if page > 1 {
 		title += " – page " + strconv.Itoa(page)
 	}
-	s.render(w, r, http.StatusOK, view.Audit(view.AuditPage{Base: s.base(r, title), Entries: entries, Page: page, More: more}))
+	p := view.AuditPage{Base: s.base(r, title), Entries: entries, Page: page, More: more}
+	p.Nav = "admin"
+	s.render(w, r, http.StatusOK, view.Audit(p))
 	return nil
 }

@@ -159,7 +159,9 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, view.Account(view.AccountPage{Base: s.base(r, "Mon compte"), Account: a, Form: view.NewForm()}))
+	p := view.AccountPage{Base: s.base(r, "Mon compte"), Account: a, Form: view.NewForm()}
+	p.Nav = "account"
+	s.render(w, r, http.StatusOK, view.Account(p))
 	return nil
 }
 
@@ -189,7 +191,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		form.Fail("confirm", "Confirmation du nouveau mot de passe", "La confirmation ne correspond pas au nouveau mot de passe.")
 	}
 	if !form.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, view.Account(view.AccountPage{Base: s.base(r, "Erreur – Mon compte"), Account: a, Form: form}))
+		p := view.AccountPage{Base: s.base(r, "Erreur – Mon compte"), Account: a, Form: form}
+		p.Nav = "account"
+		s.render(w, r, http.StatusUnprocessableEntity, view.Account(p))
 		return nil
 	}
 	hash, err := password.Hash(next)

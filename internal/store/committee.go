@@ -42,7 +42,7 @@ func (s *Store) BodiesSeatedIn(ctx context.Context, mandateID int64) ([]model.Bo
 	rows, err := s.db.Query(ctx, `SELECT `+bodyColumns+` FROM bodies b
 		WHERE EXISTS (SELECT 1 FROM seats st WHERE st.body_id = b.id AND st.mandate_id = $1
 			AND (st.ends_on IS NULL OR st.ends_on >= current_date))
-		ORDER BY b.category, b.name`, mandateID)
+		ORDER BY b.category, b.name COLLATE "fr-FR-x-icu"`, mandateID)
 	if err != nil {
 		return nil, fmt.Errorf("bodies seated: %w", err)
 	}

@@ -3,6 +3,8 @@ package view
 import (
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 func plural(n int, one, many string) string {
@@ -21,4 +23,13 @@ func describedBy(f *Form, name, hint string) string {
 		ids = append(ids, errorID(name))
 	}
 	return strings.Join(ids, " ")
+}
+
+// current is the aria-current value of a link: "page" for the page shown, and
+// nothing otherwise (templ leaves out an attribute whose value is false).
+func current(on bool) templ.Attributes {
+	if on {
+		return templ.Attributes{"aria-current": "page"}
+	}
+	return templ.Attributes{}
 }
