@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"comite/web/static"
 )
 
 func TestCrossOriginPostRefused(t *testing.T) {
@@ -148,5 +150,19 @@ func TestOversizedFormRefused(t *testing.T) {
 func TestDatabaseUnavailableIsRecognised(t *testing.T) {
 	if databaseUnavailable(errors.New("some bug")) {
 		t.Fatal("an ordinary error was taken for an outage")
+	}
+}
+
+func TestSignedInPagesAreNotCached(t *testing.T) {
+	p := newPortal(t, nil)
+	if got := p.as(roleUnion).get("/members").Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("signed-in page: Cache-Control %q, want no-store", got)
+	}
+	res := p.client().get(static.Path("css/app.css"))
+	if got := res.Header.Get("Cache-Control"); !strings.Contains(got, "immutable") {
+		t.Errorf("hashed asset: Cache-Control %q, want a long immutable lifetime", got)
+	}
+	if res := p.client().get("/static/css/app.css"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unhashed asset URL: got %d, want 404", res.StatusCode)
 	}
 }
