@@ -41,6 +41,23 @@ type Config struct {
 	MetricsToken string
 	// LogFormat (COMITE_LOG_FORMAT) is "text" or "json".
 	LogFormat string
+	// SMTP is the outgoing mail server; with an empty Host, mails stay in the
+	// outbox (shown at /admin/outbox) instead of being sent.
+	SMTP SMTP
+}
+
+// SMTP holds the outgoing mail settings.
+type SMTP struct {
+	// Host (COMITE_SMTP_HOST) is the SMTP server's name; empty means no sending.
+	Host string
+	// Port (COMITE_SMTP_PORT) defaults to 587.
+	Port int
+	// User and Password (COMITE_SMTP_USER, COMITE_SMTP_PASSWORD) authenticate with PLAIN when User is set.
+	User, Password string
+	// From (COMITE_SMTP_FROM) is the sender address.
+	From string
+	// StartTLS (COMITE_SMTP_STARTTLS, default true) requires STARTTLS before authenticating.
+	StartTLS bool
 }
 
 // Load reads the configuration from getenv (os.Getenv in production, a map in tests).
@@ -55,6 +72,14 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionIdle:     2 * time.Hour,
 		SessionLifetime: 12 * time.Hour,
 		MaxFormBytes:    1 << 20,
+		SMTP: SMTP{
+			Host:     getenv("COMITE_SMTP_HOST"),
+			Port:     587,
+			User:     getenv("COMITE_SMTP_USER"),
+			Password: getenv("COMITE_SMTP_PASSWORD"),
+			From:     orDefault(getenv("COMITE_SMTP_FROM"), "comite@localhost"),
+			StartTLS: true,
+		},
 	}
 	var errs []error
 	parseDuration := func(name string, dst *time.Duration) {
@@ -80,6 +105,15 @@ func Load(getenv func(string) string) (Config, error) {
 	parseDuration("COMITE_SESSION_IDLE", &c.SessionIdle)
 	parseDuration("COMITE_SESSION_LIFETIME", &c.SessionLifetime)
 	parseBool("COMITE_TRUST_PROXY", &c.TrustProxy)
+	parseBool("COMITE_SMTP_STARTTLS", &c.SMTP.StartTLS)
+	if v := getenv("COMITE_SMTP_PORT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			errs = append(errs, fmt.Errorf("COMITE_SMTP_PORT: port invalide %q", v))
+		} else {
+			c.SMTP.Port = n
+		}
+	}
 	if v := getenv("COMITE_MAX_FORM_BYTES"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1024 {

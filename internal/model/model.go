@@ -109,6 +109,92 @@ func (b Body) DisplayName() string {
 	return b.Name + " (" + b.Acronym + ")"
 }
 
+// Person is someone seated for a body. Contact details are personal data:
+// only the secretariat and the person see them.
+type Person struct {
+	ID           int64
+	Civility     string // "M." or "Mme", as the JO prints it
+	GivenName    string
+	FamilyName   string
+	Title        string
+	BodyID       int64
+	Email        string
+	Phone        string
+	Illustrative bool
+}
+
+// FullName is the name as the JO prints it: civility, given name, family name.
+func (p Person) FullName() string {
+	name := p.FamilyName
+	if p.GivenName != "" {
+		name = p.GivenName + " " + name
+	}
+	if p.Civility != "" {
+		name = p.Civility + " " + name
+	}
+	return name
+}
+
+// SeatRole is the holder's standing on a seat.
+type SeatRole string
+
+// Seat roles of a JO arrêté.
+const (
+	SeatTitulaire SeatRole = "titulaire"
+	SeatSuppleant SeatRole = "suppleant"
+)
+
+// Valid reports whether r is a known seat role.
+func (r SeatRole) Valid() bool { return r == SeatTitulaire || r == SeatSuppleant }
+
+// Label is the role as shown on the member list.
+func (r SeatRole) Label() string {
+	if r == SeatSuppleant {
+		return "Suppléant"
+	}
+	return "Titulaire"
+}
+
+// Seat is a body's place in a mandate and the person holding it over a
+// period; a replacement closes one seat and opens another.
+type Seat struct {
+	ID         int64
+	MandateID  int64
+	BodyID     int64
+	PersonID   int64 // 0 for a vacant seat
+	Role       SeatRole
+	PostLabel  string
+	StartsOn   time.Time
+	EndsOn     *time.Time
+	ReplacesID int64
+	// Read with the seat for display.
+	Person       Person
+	BodyName     string
+	BodyCategory Category
+	MandateLabel string
+}
+
+// Vacant reports whether nobody holds the seat.
+func (s Seat) Vacant() bool { return s.PersonID == 0 }
+
+// OpenOn reports whether the seat is in force on day d.
+func (s Seat) OpenOn(d time.Time) bool {
+	return !s.StartsOn.After(d) && (s.EndsOn == nil || !s.EndsOn.Before(d))
+}
+
+// Mail is one message of the outbox.
+type Mail struct {
+	ID        int64
+	CreatedAt time.Time
+	To        string
+	Subject   string
+	Text      string
+	Status    string // pending, sent or failed
+	Attempts  int
+	LastError string
+	SentAt    *time.Time
+}
+
 // Account is a person who signs in.
 type Account struct {
 	ID           int64
@@ -117,6 +203,7 @@ type Account struct {
 	PasswordHash string
 	Role         Role
 	BodyID       int64 // 0 for a secretariat account without a body
+	PersonID     int64
 	BodyName     string
 	BodyCategory Category
 	Active       bool
@@ -136,6 +223,7 @@ type Mandate struct {
 	NOR          string
 	JORF         string
 	ELIURL       string
+	JOTextNumber string
 	Illustrative bool
 }
 

@@ -1,0 +1,12 @@
+BEGIN;
+SET LOCAL lock_timeout = '10s';
+DROP INDEX audit_log_account_idx;
+DROP INDEX audit_log_object_idx;
+DROP TABLE outbox;
+DROP TABLE account_tokens;
+ALTER TABLE mandates DROP COLUMN jo_text_number;
+DROP INDEX seats_person_idx;
+DROP INDEX seats_body_idx;
+ALTER TABLE seats DROP COLUMN replaces_id;
+ALTER TABLE seats DROP COLUMN post_label;
+COMMIT;
