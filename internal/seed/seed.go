@@ -95,9 +95,18 @@ func Committee(ctx context.Context, st *store.Store) error {
 			if err != nil {
 				return err
 			}
+			n := 0
 			for _, b := range d.Bodies {
-				if b.Seated {
-					if _, err := tx.EnsureSeat(ctx, mandateID, ids[b.Slug], "titulaire", start); err != nil {
+				if !b.Seated {
+					continue
+				}
+				for _, role := range []model.SeatRole{model.SeatTitulaire, model.SeatSuppleant} {
+					person, err := demoPerson(ctx, tx, ids[b.Slug], n)
+					if err != nil {
+						return err
+					}
+					n++
+					if _, err := tx.EnsureSeat(ctx, mandateID, ids[b.Slug], person, role, start); err != nil {
 						return err
 					}
 				}
@@ -167,4 +176,31 @@ func Accounts(ctx context.Context, st *store.Store, reset bool) ([]Credential, e
 		return nil
 	})
 	return created, err
+}
+
+// Fictitious names for the demo seats: the 2024 JO list was not found, and
+// real people must not appear as members they are not.
+var (
+	demoGiven  = []string{"Camille", "Dominique", "Claude", "Alix", "Sacha", "Morgan", "Yannick", "Maxime", "Lou", "Charlie", "Andréa", "Noa"}
+	demoFamily = []string{"ROUSSEL", "FONTAINE", "LEROUX", "MARCHAND", "PERRIN", "BARBIER", "GAUTIER", "COLIN", "LEMAIRE", "RENAUD", "BRUNET", "GIRAUD", "ÉTIENNE", "AUBRY", "CARPENTIER"}
+)
+
+// demoPerson returns the n-th fictitious person of the body, creating it on
+// the first run only.
+func demoPerson(ctx context.Context, tx *store.Store, bodyID int64, n int) (int64, error) {
+	given := demoGiven[n%len(demoGiven)]
+	family := demoFamily[(n/len(demoGiven)+n)%len(demoFamily)]
+	p, err := tx.PersonByName(ctx, bodyID, given, family)
+	if err == nil {
+		return p.ID, nil
+	}
+	if !errors.Is(err, model.ErrNotFound) {
+		return 0, err
+	}
+	civility := "Mme"
+	if n%2 == 1 {
+		civility = "M."
+	}
+	return tx.CreatePerson(ctx, model.Person{Civility: civility, GivenName: given, FamilyName: family,
+		BodyID: bodyID, Illustrative: true})
 }

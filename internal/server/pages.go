@@ -38,46 +38,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) members(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	p := view.MembersPage{Base: s.base(r, "Membres du comité")}
-	p.Nav = "members"
-	mandate, err := s.store.CurrentMandate(ctx)
-	if errors.Is(err, model.ErrNotFound) {
-		s.render(w, r, http.StatusOK, view.Members(p))
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	p.Mandate = &mandate
-	bodies, err := s.store.BodiesSeatedIn(ctx, mandate.ID)
-	if err != nil {
-		return err
-	}
-	p.Groups, p.Total = groupByCategory(bodies), len(bodies)
-	s.render(w, r, http.StatusOK, view.Members(p))
-	return nil
-}
-
-// groupByCategory sorts bodies into the categories in the member list's
-// order, leaving out empty categories.
-func groupByCategory(bodies []model.Body) []view.CategoryGroup {
-	var groups []view.CategoryGroup
-	for _, c := range model.Categories {
-		g := view.CategoryGroup{Category: c}
-		for _, b := range bodies {
-			if b.Category == c {
-				g.Bodies = append(g.Bodies, b)
-			}
-		}
-		if len(g.Bodies) > 0 {
-			groups = append(groups, g)
-		}
-	}
-	return groups
-}
-
 func (s *Server) placeholder(nav, title, message string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		b := s.base(r, title)

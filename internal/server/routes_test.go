@@ -61,22 +61,50 @@ type routeCase struct {
 	fresh bool
 }
 
-func routeMatrix(meetingID int64) map[string]routeCase {
-	meeting := "/meetings/" + strconv.FormatInt(meetingID, 10)
+// fixtures are the ids of seeded objects the matrix's paths point to.
+type fixtures struct {
+	meeting, body, mandate int64
+}
+
+func loadFixtures(t *testing.T, p *portal) fixtures {
+	t.Helper()
+	ctx := context.Background()
+	past, err := p.store.MeetingsBefore(ctx, p.srv.now(), 1)
+	if err != nil || len(past) != 1 {
+		t.Fatalf("seeded meeting: got %v, %v", past, err)
+	}
+	body, err := p.store.BodyBySlug(ctx, "ccem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mandate, err := p.store.CurrentMandate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixtures{meeting: past[0].ID, body: body.ID, mandate: mandate.ID}
+}
+
+func id(prefix string, n int64) string { return prefix + strconv.FormatInt(n, 10) }
+
+func routeMatrix(f fixtures) map[string]routeCase {
 	return map[string]routeCase{
 		"GET /healthz":  {path: "/healthz", expect: everyone(http.StatusOK)},
 		"GET /readyz":   {path: "/readyz", expect: everyone(http.StatusOK)},
 		"GET /metrics":  {path: "/metrics", expect: everyone(http.StatusOK)},
 		"GET /static/*": {path: static.Path("css/app.css"), expect: everyone(http.StatusOK)},
 
-		"GET /":              {path: "/", expect: everyone(http.StatusOK)},
-		"GET /members":       {path: "/members", expect: everyone(http.StatusOK)},
-		"GET /plans":         {path: "/plans", expect: everyone(http.StatusOK)},
-		"GET /documents":     {path: "/documents", expect: everyone(http.StatusOK)},
-		"GET /news":          {path: "/news", expect: everyone(http.StatusOK)},
-		"GET /accessibility": {path: "/accessibility", expect: everyone(http.StatusOK)},
-		"GET /privacy":       {path: "/privacy", expect: everyone(http.StatusOK)},
-		"GET /legal":         {path: "/legal", expect: everyone(http.StatusOK)},
+		"GET /":               {path: "/", expect: everyone(http.StatusOK)},
+		"GET /members":        {path: "/members", expect: everyone(http.StatusOK)},
+		"GET /members.csv":    {path: "/members.csv", expect: everyone(http.StatusOK)},
+		"GET /members/{id}":   {path: id("/members/", f.body), expect: everyone(http.StatusOK)},
+		"GET /mandates/{id}":  {path: id("/mandates/", f.mandate), expect: everyone(http.StatusOK)},
+		"GET /api/v1/members": {path: "/api/v1/members", expect: everyone(http.StatusOK)},
+		"GET /plans":          {path: "/plans", expect: everyone(http.StatusOK)},
+		"GET /documents":      {path: "/documents", expect: everyone(http.StatusOK)},
+		"GET /news":           {path: "/news", expect: everyone(http.StatusOK)},
+		"GET /accessibility":  {path: "/accessibility", expect: everyone(http.StatusOK)},
+		"GET /privacy":        {path: "/privacy", expect: everyone(http.StatusOK)},
+		"GET /legal":          {path: "/legal", expect: everyone(http.StatusOK)},
 		"GET /login": {path: "/login", expect: func(r role) int {
 			if r == rolePublic {
 				return http.StatusOK
@@ -87,7 +115,7 @@ func routeMatrix(meetingID int64) map[string]routeCase {
 		"POST /logout": {path: "/logout", form: url.Values{}, expect: everyone(http.StatusSeeOther), fresh: true},
 
 		"GET /meetings":      {path: "/meetings", expect: signedIn(http.StatusOK)},
-		"GET /meetings/{id}": {path: meeting, expect: signedIn(http.StatusOK)},
+		"GET /meetings/{id}": {path: id("/meetings/", f.meeting), expect: signedIn(http.StatusOK)},
 
 		"GET /account":           {path: "/account", expect: signedIn(http.StatusOK)},
 		"POST /account/password": {path: "/account/password", form: url.Values{}, expect: formSignedIn(http.StatusUnprocessableEntity)},
@@ -99,14 +127,10 @@ func routeMatrix(meetingID int64) map[string]routeCase {
 
 func TestRouteMatrix(t *testing.T) {
 	p := newPortal(t, nil)
-	past, err := p.store.MeetingsBefore(context.Background(), p.srv.now(), 1)
-	if err != nil || len(past) != 1 {
-		t.Fatalf("seeded meeting: got %v, %v", past, err)
-	}
-	matrix := routeMatrix(past[0].ID)
+	matrix := routeMatrix(loadFixtures(t, p))
 
 	var routes []string
-	err = chi.Walk(p.srv.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+	err := chi.Walk(p.srv.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		if method == http.MethodHead || (strings.HasPrefix(route, "/static/") && method != http.MethodGet) {
 			return nil
 		}

@@ -1,8 +1,10 @@
 package view
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 )
@@ -32,4 +34,27 @@ func current(on bool) templ.Attributes {
 		return templ.Attributes{"aria-current": "page"}
 	}
 	return templ.Attributes{}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "Non renseigné"
+	}
+	return s
+}
+
+// period writes "depuis le 21 mars 2024" or "du 21 mars 2024 au 11 décembre 2024".
+func period(start time.Time, end *time.Time) string {
+	if end == nil {
+		return "depuis le " + Date(start)
+	}
+	return "du " + Date(start) + " au " + Date(*end)
+}
+
+// exportURL keeps the page's chosen day in the export links.
+func exportURL(path string, p MembersPage) string {
+	if p.DayInput == "" || p.DayError != "" {
+		return path
+	}
+	return path + "?date=" + url.QueryEscape(p.DayInput)
 }
