@@ -21,6 +21,7 @@ import (
 	"comite/internal/config"
 	"comite/internal/dbmigrate"
 	"comite/internal/localpg"
+	"comite/internal/mail"
 	"comite/internal/model"
 	"comite/internal/password"
 	"comite/internal/seed"
@@ -219,6 +220,13 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	maintainCtx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopMaintain()
 	go srv.Maintain(maintainCtx)
+	if cfg.SMTP.Host != "" {
+		worker := &mail.Worker{Outbox: st, Sender: mail.NewSMTP(cfg.SMTP), Log: log}
+		srv.SetMailWake(worker.Wake)
+		go worker.Run(maintainCtx)
+	} else {
+		log.Info("no SMTP server configured: mails stay in the outbox (/admin/outbox)")
+	}
 
 	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
 	return serveUntilDone(ctx, httpServer, ln, srv.Drain, log)

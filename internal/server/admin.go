@@ -1,9 +1,14 @@
 package server
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
+	"comite/internal/model"
+	"comite/internal/store"
 	"comite/web/view"
 )
 
@@ -12,29 +17,131 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := view.AdminPage{Base: s.base(r, "Administration"), Accounts: accounts}
-	p.Nav = "admin"
-	s.render(w, r, http.StatusOK, view.Admin(p))
+	s.render(w, r, http.StatusOK, view.Admin(view.AdminPage{Base: s.adminBase(r, "Administration"), Accounts: accounts,
+		Self: viewerOf(r.Context()).AccountID}))
+	return nil
+}
+
+// accountAction handles the buttons of the accounts table: deactivate,
+// activate and role changes. Each ends the account's sessions.
+func (s *Server) accountAction(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	old, err := s.store.Account(ctx, id)
+	if err != nil {
+		return err
+	}
+	if id == viewerOf(ctx).AccountID {
+		s.redirectWithFlash(w, r, "/admin", "Vous ne pouvez pas modifier votre propre compte depuis cette page.")
+		return nil
+	}
+	var flash string
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		switch action := r.PostForm.Get("action"); action {
+		case "deactivate":
+			flash = "Le compte de " + old.DisplayName + " est désactivé ; ses sessions sont fermées."
+			if err := tx.SetAccountActive(ctx, id, false); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, r, "account.deactivate", "account", id, map[string]any{"active": true}, map[string]any{"active": false})
+		case "activate":
+			flash = "Le compte de " + old.DisplayName + " est réactivé."
+			if err := tx.SetAccountActive(ctx, id, true); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, r, "account.activate", "account", id, map[string]any{"active": false}, map[string]any{"active": true})
+		case "role":
+			role := model.Role(r.PostForm.Get("role"))
+			if !role.Valid() || (role != model.RoleSecretariat && old.BodyID == 0) {
+				return fmt.Errorf("role %q for account %d: %w", role, id, errBadRequest)
+			}
+			flash = "Le rôle de " + old.DisplayName + " est désormais : " + role.Label() + "."
+			if err := tx.SetAccountRole(ctx, id, role); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, r, "account.role", "account", id, map[string]any{"role": old.Role}, map[string]any{"role": role})
+		default:
+			return fmt.Errorf("account action %q: %w", action, errBadRequest)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, "/admin", flash)
 	return nil
 }
 
 const auditPageSize = 50
 
+var auditFilterFields = []view.Field{
+	{Name: "type", Label: "Objet", Kind: "select", Options: []view.Option{{Value: "", Label: "Tous"},
+		{Value: "account", Label: "Comptes"}, {Value: "body", Label: "Organismes"}, {Value: "person", Label: "Personnes"},
+		{Value: "mandate", Label: "Mandatures"}, {Value: "seat", Label: "Sièges"}}},
+	{Name: "actor", Label: "Auteur (adresse électronique)", Kind: "email"},
+	{Name: "from", Label: "Depuis le", Kind: "date"},
+	{Name: "to", Label: "Jusqu'au", Kind: "date"},
+}
+
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
-	page, err := strconv.Atoi(r.URL.Query().Get("page"))
+	ctx := r.Context()
+	q := r.URL.Query()
+	f := view.NewForm()
+	for _, fd := range auditFilterFields {
+		f.Values[fd.Name] = q.Get(fd.Name)
+	}
+	c := newChecker(f, auditFilterFields)
+	filter := store.AuditFilter{ObjectType: c.choice("type"), ActorEmail: f.Value("actor")}
+	if from := c.date("from"); from != nil {
+		filter.From = *from
+	}
+	if to := c.date("to"); to != nil {
+		filter.Until = to.Add(24 * time.Hour)
+	}
+	page, err := strconv.Atoi(q.Get("page"))
 	if err != nil || page < 1 {
 		page = 1
 	}
-	entries, more, err := s.store.AuditLog(r.Context(), auditPageSize, (page-1)*auditPageSize)
-	if err != nil {
-		return err
+	status := http.StatusOK
+	var entries []model.AuditEntry
+	more := false
+	if f.Valid() {
+		entries, more, err = s.store.AuditLog(ctx, filter, auditPageSize, (page-1)*auditPageSize)
+		if err != nil {
+			return err
+		}
+	} else {
+		status = http.StatusUnprocessableEntity
 	}
 	title := "Journal des modifications"
 	if page > 1 {
 		title += " – page " + strconv.Itoa(page)
 	}
-	p := view.AuditPage{Base: s.base(r, title), Entries: entries, Page: page, More: more}
-	p.Nav = "admin"
-	s.render(w, r, http.StatusOK, view.Audit(p))
+	q.Del("page")
+	s.render(w, r, status, view.Audit(view.AuditPage{Base: s.adminBase(r, title), Entries: entries, Page: page, More: more,
+		Filter: f, Fields: auditFilterFields, Query: q.Encode()}))
 	return nil
 }
+
+const outboxPageSize = 20
+
+func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
+	page, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	mails, more, err := s.store.Mails(r.Context(), outboxPageSize, (page-1)*outboxPageSize)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, view.Outbox(view.OutboxPage{Base: s.adminBase(r, "Courriels envoyés"), Mails: mails,
+		Page: page, More: more, Sending: s.cfg.SMTP.Host != ""}))
+	return nil
+}
+
+var errBadRequest = errors.New("bad request")

@@ -53,6 +53,9 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, model.ErrNotFound):
 		page.Status, page.Title = http.StatusNotFound, "Page introuvable"
 		page.Message = "La page demandée n'existe pas ou a été déplacée. Vérifiez l'adresse saisie."
+	case errors.Is(err, errBadRequest):
+		page.Status, page.Title = http.StatusBadRequest, "Demande incorrecte"
+		page.Message = "La demande envoyée n'est pas valide. Revenez à la page précédente et recommencez."
 	case errors.Is(err, errMethodNotAllowed):
 		page.Status, page.Title = http.StatusMethodNotAllowed, "Action impossible"
 		page.Message = "Cette adresse n'accepte pas ce type de requête."

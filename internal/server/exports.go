@@ -21,7 +21,7 @@ var membersCSVHeader = []string{"Catégorie", "Organisme", "Sigle", "Qualité", 
 // badDayMessage answers a malformed ?date= on the exports.
 const badDayMessage = "Date invalide : utilisez le format AAAA-MM-JJ, par exemple 2024-12-12."
 
-// exportMaxAge is how long a signed-out viewer's cache may keep an export.
+// exportCacheControl is how long a signed-out viewer's cache may keep an export.
 const exportCacheControl = "public, max-age=300"
 
 // memberList is the published member list on a day: the mandate in force

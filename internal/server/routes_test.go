@@ -1,15 +1,18 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
 
+	"comite/internal/model"
 	"comite/web/static"
 )
 
@@ -50,6 +53,17 @@ func formSignedIn(status int) expectation {
 	}
 }
 
+// adminForm: a back-office form; only the secretariat gets status, the
+// public and other accounts are refused.
+func adminForm(status int) expectation {
+	return func(r role) int {
+		if r == roleSecretariat {
+			return status
+		}
+		return http.StatusForbidden
+	}
+}
+
 // routeCase is how to call one route and what each role must get. Every
 // route the router has must appear in the matrix: a new route without a
 // declared answer for each role fails TestRouteMatrix.
@@ -63,7 +77,7 @@ type routeCase struct {
 
 // fixtures are the ids of seeded objects the matrix's paths point to.
 type fixtures struct {
-	meeting, body, mandate int64
+	meeting, body, mandate, person, seat, spareSeat, account int64
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -81,7 +95,34 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixtures{meeting: past[0].ID, body: body.ID, mandate: mandate.ID}
+	seats, err := p.store.SeatsOn(ctx, mandate.ID, p.srv.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seat model.Seat
+	for _, st := range seats {
+		if st.BodyID == body.ID && st.Role == model.SeatTitulaire {
+			seat = st
+		}
+	}
+	person, err := p.store.Person(ctx, seat.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	person.Email = "titulaire.ccem@test.example"
+	if err := p.store.UpdatePerson(ctx, person); err != nil {
+		t.Fatal(err)
+	}
+	spare, err := p.store.CreateSeat(ctx, model.Seat{MandateID: mandate.ID, BodyID: body.ID, Role: model.SeatSuppleant, StartsOn: mandate.StartsOn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	account, err := p.store.AccountByEmail(ctx, p.emails[roleUnion])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixtures{meeting: past[0].ID, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
+		spareSeat: spare, account: account.ID}
 }
 
 func id(prefix string, n int64) string { return prefix + strconv.FormatInt(n, 10) }
@@ -120,8 +161,51 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /account":           {path: "/account", expect: signedIn(http.StatusOK)},
 		"POST /account/password": {path: "/account/password", form: url.Values{}, expect: formSignedIn(http.StatusUnprocessableEntity)},
 
-		"GET /admin":       {path: "/admin", expect: secretariatOnly},
-		"GET /admin/audit": {path: "/admin/audit", expect: secretariatOnly},
+		"GET /password-reset":          {path: "/password-reset", expect: everyone(http.StatusOK)},
+		"POST /password-reset":         {path: "/password-reset", form: url.Values{}, expect: everyone(http.StatusUnprocessableEntity)},
+		"GET /password-reset/{token}":  {path: "/password-reset/inconnu", expect: everyone(http.StatusNotFound)},
+		"POST /password-reset/{token}": {path: "/password-reset/inconnu", form: url.Values{}, expect: everyone(http.StatusNotFound)},
+		"GET /invitation/{token}":      {path: "/invitation/inconnu", expect: everyone(http.StatusNotFound)},
+		"POST /invitation/{token}":     {path: "/invitation/inconnu", form: url.Values{}, expect: everyone(http.StatusNotFound)},
+
+		"GET /admin":                {path: "/admin", expect: secretariatOnly},
+		"GET /admin/audit":          {path: "/admin/audit", expect: secretariatOnly},
+		"GET /admin/outbox":         {path: "/admin/outbox", expect: secretariatOnly},
+		"POST /admin/accounts/{id}": {path: id("/admin/accounts/", f.account), form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+
+		"GET /admin/bodies":              {path: "/admin/bodies", expect: secretariatOnly},
+		"GET /admin/bodies/new":          {path: "/admin/bodies/new", expect: secretariatOnly},
+		"POST /admin/bodies/new":         {path: "/admin/bodies/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/bodies/{id}/edit":    {path: id("/admin/bodies/", f.body) + "/edit", expect: secretariatOnly},
+		"POST /admin/bodies/{id}/edit":   {path: id("/admin/bodies/", f.body) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/bodies/{id}/delete":  {path: id("/admin/bodies/", f.body) + "/delete", expect: secretariatOnly},
+		"POST /admin/bodies/{id}/delete": {path: id("/admin/bodies/", f.body) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+
+		"GET /admin/people":              {path: "/admin/people", expect: secretariatOnly},
+		"GET /admin/people/new":          {path: "/admin/people/new", expect: secretariatOnly},
+		"POST /admin/people/new":         {path: "/admin/people/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/people/{id}/edit":    {path: id("/admin/people/", f.person) + "/edit", expect: secretariatOnly},
+		"POST /admin/people/{id}/edit":   {path: id("/admin/people/", f.person) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/people/{id}/delete":  {path: id("/admin/people/", f.person) + "/delete", expect: secretariatOnly},
+		"POST /admin/people/{id}/delete": {path: id("/admin/people/", f.person) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+
+		"GET /admin/mandates":                 {path: "/admin/mandates", expect: secretariatOnly},
+		"GET /admin/mandates/new":             {path: "/admin/mandates/new", expect: secretariatOnly},
+		"POST /admin/mandates/new":            {path: "/admin/mandates/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/mandates/{id}":            {path: id("/admin/mandates/", f.mandate), expect: secretariatOnly},
+		"GET /admin/mandates/{id}/edit":       {path: id("/admin/mandates/", f.mandate) + "/edit", expect: secretariatOnly},
+		"POST /admin/mandates/{id}/edit":      {path: id("/admin/mandates/", f.mandate) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/mandates/{id}/seats/new":  {path: id("/admin/mandates/", f.mandate) + "/seats/new", expect: secretariatOnly},
+		"POST /admin/mandates/{id}/seats/new": {path: id("/admin/mandates/", f.mandate) + "/seats/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+
+		"GET /admin/seats/{id}/edit":     {path: id("/admin/seats/", f.seat) + "/edit", expect: secretariatOnly},
+		"POST /admin/seats/{id}/edit":    {path: id("/admin/seats/", f.seat) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/seats/{id}/replace":  {path: id("/admin/seats/", f.seat) + "/replace", expect: secretariatOnly},
+		"POST /admin/seats/{id}/replace": {path: id("/admin/seats/", f.seat) + "/replace", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/seats/{id}/invite":   {path: id("/admin/seats/", f.seat) + "/invite", expect: secretariatOnly},
+		"POST /admin/seats/{id}/invite":  {path: id("/admin/seats/", f.seat) + "/invite", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"GET /admin/seats/{id}/delete":   {path: id("/admin/seats/", f.spareSeat) + "/delete", expect: secretariatOnly},
+		"POST /admin/seats/{id}/delete":  {path: id("/admin/seats/", f.spareSeat) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
 	}
 }
 
@@ -157,6 +241,14 @@ func TestRouteMatrix(t *testing.T) {
 	for _, r := range allRoles {
 		clients[r] = p.as(r)
 	}
+	// Reads first: a POST may delete the fixture a GET line points to.
+	isPost := func(r string) int {
+		if strings.HasPrefix(r, "POST ") {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(routes, func(a, b string) int { return cmp.Compare(isPost(a), isPost(b)) })
 	for _, key := range routes {
 		rc, ok := matrix[key]
 		if !ok {

@@ -29,6 +29,8 @@ type Server struct {
 	draining atomic.Bool
 	// now is the clock, replaceable in tests of time-based rules.
 	now func() time.Time
+	// mailWake asks the mail worker to deliver at once; nil without SMTP.
+	mailWake func()
 }
 
 // New builds the server on an opened store.
@@ -56,6 +58,9 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	s.metrics = newMetrics(prometheus.NewRegistry(), st.Pool())
 	return s
 }
+
+// SetMailWake tells the server how to wake the mail worker after it queued mails.
+func (s *Server) SetMailWake(wake func()) { s.mailWake = wake }
 
 // Drain marks the server as shutting down: /readyz answers 503 so that a load
 // balancer stops sending new requests.

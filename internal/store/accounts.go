@@ -12,11 +12,11 @@ import (
 )
 
 const accountColumns = `a.id, a.email, a.display_name, a.password_hash, a.role, coalesce(a.body_id, 0),
-	coalesce(b.name, ''), coalesce(b.category, ''), a.active, a.session_epoch, a.created_at`
+	coalesce(a.person_id, 0), coalesce(b.name, ''), coalesce(b.category, ''), a.active, a.session_epoch, a.created_at`
 
 func scanAccount(row pgx.Row) (model.Account, error) {
 	var a model.Account
-	err := row.Scan(&a.ID, &a.Email, &a.DisplayName, &a.PasswordHash, &a.Role, &a.BodyID,
+	err := row.Scan(&a.ID, &a.Email, &a.DisplayName, &a.PasswordHash, &a.Role, &a.BodyID, &a.PersonID,
 		&a.BodyName, &a.BodyCategory, &a.Active, &a.SessionEpoch, &a.CreatedAt)
 	return a, err
 }
@@ -63,14 +63,15 @@ type NewAccount struct {
 	PasswordHash string
 	Role         model.Role
 	BodyID       int64
+	PersonID     int64
 }
 
 // CreateAccount inserts an account and returns its id. A taken e-mail gives model.ErrConflict.
 func (s *Store) CreateAccount(ctx context.Context, a NewAccount) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, body_id)
-		VALUES ($1, $2, $3, $4, nullif($5, 0)) RETURNING id`,
-		NormalizeEmail(a.Email), a.DisplayName, a.PasswordHash, a.Role, a.BodyID).Scan(&id)
+	err := s.db.QueryRow(ctx, `INSERT INTO accounts (email, display_name, password_hash, role, body_id, person_id)
+		VALUES ($1, $2, $3, $4, nullif($5, 0), nullif($6, 0)) RETURNING id`,
+		NormalizeEmail(a.Email), a.DisplayName, a.PasswordHash, a.Role, a.BodyID, a.PersonID).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("create account: %w", mapErr(err))
 	}
@@ -137,4 +138,60 @@ func NormalizeEmail(email string) string {
 func (s *Store) DeleteExpiredSessions(ctx context.Context) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
 	return err
+}
+
+// AccountEmailsByPerson maps each person who has an account to its e-mail.
+func (s *Store) AccountEmailsByPerson(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.db.Query(ctx, `SELECT person_id, email FROM accounts WHERE person_id IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("account e-mails: %w", err)
+	}
+	defer rows.Close()
+	m := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return nil, err
+		}
+		m[id] = email
+	}
+	return m, rows.Err()
+}
+
+// SetAccountActive activates or deactivates an account. Deactivating moves
+// the session epoch on, which ends its sessions at their next request.
+func (s *Store) SetAccountActive(ctx context.Context, id int64, active bool) error {
+	tag, err := s.db.Exec(ctx, `UPDATE accounts SET active = $2,
+		session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END WHERE id = $1`, id, active)
+	if err != nil {
+		return fmt.Errorf("set account %d active: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("set account %d active: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// SetAccountRole changes an account's role and ends its sessions, so that the
+// new rights apply from a fresh sign-in.
+func (s *Store) SetAccountRole(ctx context.Context, id int64, role model.Role) error {
+	tag, err := s.db.Exec(ctx, `UPDATE accounts SET role = $2, session_epoch = session_epoch + 1 WHERE id = $1`, id, role)
+	if err != nil {
+		return fmt.Errorf("set account %d role: %w", id, mapErr(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("set account %d role: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// AccountByPerson returns the account of a person.
+func (s *Store) AccountByPerson(ctx context.Context, personID int64) (model.Account, error) {
+	a, err := scanAccount(s.db.QueryRow(ctx, `SELECT `+accountColumns+`
+		FROM accounts a LEFT JOIN bodies b ON b.id = a.body_id WHERE a.person_id = $1`, personID))
+	if err != nil {
+		return a, fmt.Errorf("account of person %d: %w", personID, mapErr(err))
+	}
+	return a, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -39,12 +40,28 @@ func (s *Store) Record(ctx context.Context, a Audit) error {
 	return nil
 }
 
+// AuditFilter narrows the audit log; zero fields do not filter.
+type AuditFilter struct {
+	ObjectType  string
+	ActorEmail  string
+	From, Until time.Time
+}
+
 // AuditLog returns a page of the audit log, newest first, and whether there is more.
-func (s *Store) AuditLog(ctx context.Context, limit, offset int) ([]model.AuditEntry, bool, error) {
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter, limit, offset int) ([]model.AuditEntry, bool, error) {
+	var from, until *time.Time
+	if !f.From.IsZero() {
+		from = &f.From
+	}
+	if !f.Until.IsZero() {
+		until = &f.Until
+	}
 	rows, err := s.db.Query(ctx, `SELECT l.id, l.at, coalesce(l.account_id, 0), coalesce(a.display_name, ''),
 		l.ip, l.action, l.object_type, coalesce(l.object_id, 0), l.detail::text
 		FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id
-		ORDER BY l.at DESC, l.id DESC LIMIT $1 OFFSET $2`, limit+1, offset)
+		WHERE ($3 = '' OR l.object_type = $3) AND ($4 = '' OR a.email = lower($4))
+			AND ($5::timestamptz IS NULL OR l.at >= $5) AND ($6::timestamptz IS NULL OR l.at < $6)
+		ORDER BY l.at DESC, l.id DESC LIMIT $1 OFFSET $2`, limit+1, offset, f.ObjectType, f.ActorEmail, from, until)
 	if err != nil {
 		return nil, false, fmt.Errorf("audit log: %w", err)
 	}

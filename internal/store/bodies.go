@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -90,18 +91,6 @@ func (s *Store) EnsureBody(ctx context.Context, b model.Body) (int64, error) {
 	return id, nil
 }
 
-// CreateBody inserts a body and returns its id; a taken slug is model.ErrConflict.
-func (s *Store) CreateBody(ctx context.Context, b model.Body) (int64, error) {
-	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO bodies (slug, name, acronym, category, website, parent_id, illustrative)
-		VALUES ($1, $2, $3, $4, $5, nullif($6, 0), $7) RETURNING id`,
-		b.Slug, b.Name, b.Acronym, b.Category, b.Website, b.ParentID, b.Illustrative).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("create body: %w", mapErr(err))
-	}
-	return id, nil
-}
-
 // UpdateBody saves the editable fields of b.
 func (s *Store) UpdateBody(ctx context.Context, b model.Body) error {
 	tag, err := s.db.Exec(ctx, `UPDATE bodies SET name = $2, acronym = $3, category = $4, website = $5,
@@ -137,4 +126,21 @@ func (s *Store) DeleteBody(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete body %d: %w", id, model.ErrNotFound)
 	}
 	return nil
+}
+
+// CreateBody inserts a body and returns its id. A taken slug gives
+// model.ErrConflict without aborting the surrounding transaction, so the
+// caller may try another slug.
+func (s *Store) CreateBody(ctx context.Context, b model.Body) (int64, error) {
+	var id int64
+	err := s.db.QueryRow(ctx, `INSERT INTO bodies (slug, name, acronym, category, website, parent_id, illustrative)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, 0), $7) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+		b.Slug, b.Name, b.Acronym, b.Category, b.Website, b.ParentID, b.Illustrative).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("create body: slug %q taken: %w", b.Slug, model.ErrConflict)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("create body: %w", mapErr(err))
+	}
+	return id, nil
 }

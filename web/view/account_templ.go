@@ -114,7 +114,7 @@ func Login(p LoginPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<button type=\"submit\" data-testid=\"login-submit\">Se connecter</button></form><p class=\"meta\">Mot de passe oublié ? Adressez-vous au secrétariat du comité.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<button type=\"submit\" data-testid=\"login-submit\">Se connecter</button></form><p><a href=\"/password-reset\">Mot de passe oublié ?</a></p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

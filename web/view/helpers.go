@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+
+	"comite/internal/model"
 )
 
 func plural(n int, one, many string) string {
@@ -57,4 +59,25 @@ func exportURL(path string, p MembersPage) string {
 		return path
 	}
 	return path + "?date=" + url.QueryEscape(p.DayInput)
+}
+
+func mailStatus(m model.Mail) string {
+	switch m.Status {
+	case "sent":
+		return "envoyé"
+	case "failed":
+		return "échec après " + strconv.Itoa(m.Attempts) + " tentatives : " + m.LastError
+	}
+	if m.Attempts > 0 {
+		return "en attente d'un nouvel essai (" + m.LastError + ")"
+	}
+	return "en attente"
+}
+
+// withPage adds the page number to a query string.
+func withPage(query string, page int) string {
+	if query == "" {
+		return "page=" + itoa(page)
+	}
+	return query + "&page=" + itoa(page)
 }

@@ -1,0 +1,336 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/quotedprintable"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"comite/internal/config"
+	"comite/internal/model"
+	"comite/internal/pgtest"
+	"comite/internal/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const frenchSubject = "Invitation à rejoindre le portail du comité"
+
+const frenchText = "Bonjour Mme Dupont,\n\nVous êtes invitée à rejoindre le portail du comité : " +
+	"https://comite.example.fr/invitation/" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz=\n" +
+	"Ce lien expire dans 7 jours.\n\n-- \nLe secrétariat\n"
+
+// readMessage parses a composed message back and returns its decoded subject and body.
+func readMessage(t *testing.T, raw []byte) (*mail.Message, string, string) {
+	t.Helper()
+	for i, line := range strings.Split(string(raw), "\r\n") {
+		if len(line) > 78 {
+			t.Errorf("line %d is %d characters long: %q", i, len(line), line)
+		}
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg, subject, string(body)
+}
+
+func TestComposeRoundTrip(t *testing.T) {
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.FixedZone("CET", 3600))
+	raw, err := Compose(Message{
+		From:    "Comité de suivi <comite@example.fr>",
+		To:      "claire.dupont@example.fr",
+		Subject: frenchSubject,
+		Text:    frenchText,
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, subject, body := readMessage(t, raw)
+	if subject != frenchSubject {
+		t.Errorf("subject = %q", subject)
+	}
+	if want := strings.ReplaceAll(frenchText, "\n", "\r\n"); body != want {
+		t.Errorf("body = %q\nwant %q", body, want)
+	}
+	from, err := msg.Header.AddressList("From")
+	if err != nil || len(from) != 1 || from[0].Name != "Comité de suivi" || from[0].Address != "comite@example.fr" {
+		t.Errorf("From = %v, %v", from, err)
+	}
+	if to, err := msg.Header.AddressList("To"); err != nil || len(to) != 1 || to[0].Address != "claire.dupont@example.fr" {
+		t.Errorf("To = %v, %v", to, err)
+	}
+	if d, err := msg.Header.Date(); err != nil || !d.Equal(now) {
+		t.Errorf("Date = %v, %v", d, err)
+	}
+	if id := msg.Header.Get("Message-Id"); !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@example.fr>") {
+		t.Errorf("Message-ID = %q", id)
+	}
+	for name, want := range map[string]string{
+		"MIME-Version":              "1.0",
+		"Content-Type":              "text/plain; charset=utf-8",
+		"Content-Transfer-Encoding": "quoted-printable",
+	} {
+		if got := msg.Header.Get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if bytes.ContainsFunc(raw, func(r rune) bool { return r > 127 }) {
+		t.Error("the composed message is not 7-bit")
+	}
+
+	// Plain ASCII subjects stay readable as they are.
+	raw, err = Compose(Message{From: "a@example.fr", To: "b@example.fr", Subject: "Hello", Text: "x"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte("\r\nSubject: Hello\r\n")) {
+		t.Errorf("ASCII subject was encoded:\n%s", raw)
+	}
+}
+
+func TestComposeRefusesHeaderInjection(t *testing.T) {
+	ok := Message{From: "comite@example.fr", To: "x@example.fr", Subject: "s", Text: "t\r\nBcc: body lines are fine"}
+	if _, err := Compose(ok, time.Now()); err != nil {
+		t.Fatalf("valid message refused: %v", err)
+	}
+	for name, m := range map[string]Message{
+		"subject LF":    {From: ok.From, To: ok.To, Subject: "Hi\nBcc: victim@example.com"},
+		"subject CR":    {From: ok.From, To: ok.To, Subject: "Hi\rBcc: victim@example.com"},
+		"to CRLF":       {From: ok.From, To: "x@example.fr\r\nBcc: victim@example.com"},
+		"quoted name":   {From: ok.From, To: "\"x\r\nBcc: v@example.com\" <x@example.fr>"},
+		"from LF":       {From: "comite@example.fr\nBcc: v@example.com", To: ok.To},
+		"two rcpts":     {From: ok.From, To: "x@example.fr, v@example.com"},
+		"not an addr":   {From: ok.From, To: "claire"},
+		"empty to":      {From: ok.From, To: ""},
+		"invalid from":  {From: "comite", To: ok.To},
+		"angle garbage": {From: ok.From, To: "<x@example.fr> Bcc"},
+	} {
+		if _, err := Compose(m, time.Now()); !errors.Is(err, ErrInvalidMessage) {
+			t.Errorf("%s: Compose = %v, want ErrInvalidMessage", name, err)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
+		32 * time.Minute, 64 * time.Minute, 128 * time.Minute, 256 * time.Minute, 6 * time.Hour, 6 * time.Hour}
+	for previous, w := range want {
+		if got := backoff(previous); got != w {
+			t.Errorf("backoff(%d) = %v, want %v", previous, got, w)
+		}
+	}
+	if got := backoff(1000); got != 6*time.Hour {
+		t.Errorf("backoff(1000) = %v", got)
+	}
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func mailTo(t *testing.T, st *store.Store, to string) model.Mail {
+	t.Helper()
+	mails, err := st.MailsTo(t.Context(), to)
+	if err != nil || len(mails) != 1 {
+		t.Fatalf("MailsTo(%s) = %v, %v", to, mails, err)
+	}
+	return mails[0]
+}
+
+func TestWorkerSendsThroughSMTP(t *testing.T) {
+	ctx := t.Context()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	srv, roots := startServer(t, true)
+	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, User: "comite", Password: "s3cret",
+		From: "Comité de suivi <comite@example.fr>", StartTLS: true})
+	smtp.rootCAs = roots
+
+	err := st.InTx(ctx, func(tx *store.Store) error {
+		_, err := tx.QueueMail(ctx, "claire.dupont@example.fr", frenchSubject, frenchText)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog()}
+	if sent, failed := w.RunOnce(ctx); sent != 1 || failed != 0 {
+		t.Fatalf("RunOnce = %d sent, %d failed", sent, failed)
+	}
+
+	got := srv.messages()
+	if len(got) != 1 {
+		t.Fatalf("server received %d messages", len(got))
+	}
+	if got[0].from != "FROM:<comite@example.fr>" || len(got[0].to) != 1 || got[0].to[0] != "TO:<claire.dupont@example.fr>" {
+		t.Errorf("envelope = %q → %q", got[0].from, got[0].to)
+	}
+	msg, subject, body := readMessage(t, []byte(got[0].data))
+	if subject != frenchSubject || body != strings.ReplaceAll(frenchText, "\n", "\r\n") {
+		t.Errorf("subject %q, body %q", subject, body)
+	}
+	if to := msg.Header.Get("To"); to != "<claire.dupont@example.fr>" {
+		t.Errorf("To = %q", to)
+	}
+	srv.mu.Lock()
+	auth, authTLS := srv.auth, srv.authTLS
+	srv.mu.Unlock()
+	if !authTLS || len(auth) != 3 || auth[1] != "comite" || auth[2] != "s3cret" {
+		t.Errorf("AUTH = %q over TLS %v", auth, authTLS)
+	}
+
+	m := mailTo(t, st, "claire.dupont@example.fr")
+	if m.Status != "sent" || m.SentAt == nil {
+		t.Errorf("after delivery: %+v", m)
+	}
+	if sent, failed := w.RunOnce(ctx); sent+failed != 0 {
+		t.Errorf("a sent mail was tried again: %d sent, %d failed", sent, failed)
+	}
+}
+
+func TestWorkerRetriesLater(t *testing.T) {
+	ctx := t.Context()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	srv, roots := startServer(t, true)
+	srv.rcptReply = "451 4.7.1 greylisted, try again later"
+	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, From: "comite@example.fr", StartTLS: true})
+	smtp.rootCAs = roots
+
+	id, err := st.QueueMail(ctx, "late@example.fr", "s", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A mail the server will never accept must not hold up the others.
+	if _, err := st.QueueMail(ctx, "not an address", "s", "t"); err != nil {
+		t.Fatal(err)
+	}
+	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog()}
+	before := time.Now()
+	if sent, failed := w.RunOnce(ctx); sent != 0 || failed != 2 {
+		t.Fatalf("RunOnce = %d sent, %d failed", sent, failed)
+	}
+	m := mailTo(t, st, "late@example.fr")
+	if m.Status != "pending" || m.Attempts != 1 || !strings.Contains(m.LastError, "451") {
+		t.Errorf("after a 451: %+v", m)
+	}
+	var next time.Time
+	if err := pool.QueryRow(ctx, `SELECT next_attempt_at FROM outbox WHERE id = $1`, id).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	if d := next.Sub(before); d < time.Minute-time.Second || d > time.Minute+10*time.Second {
+		t.Errorf("next attempt in %v, want about a minute", d)
+	}
+	if bad := mailTo(t, st, "not an address"); bad.Status != "failed" || bad.Attempts != 1 {
+		t.Errorf("an invalid address is retried: %+v", bad)
+	}
+	if len(srv.messages()) != 0 {
+		t.Error("the server received a message")
+	}
+}
+
+func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
+	ctx := t.Context()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	failing := senderFunc(func(context.Context, string, string, string) error { return errors.New("421 busy") })
+	w := &Worker{Outbox: st, Sender: failing, Log: quietLog(), MaxAttempts: 3}
+	id, _ := st.QueueMail(ctx, "x@example.fr", "s", "t")
+	for attempt := 1; attempt <= 3; attempt++ {
+		// Bring the mail due again instead of waiting for its backoff.
+		if _, err := pool.Exec(ctx, `UPDATE outbox SET next_attempt_at = now() WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, failed := w.RunOnce(ctx); failed != 1 {
+			t.Fatalf("attempt %d: failed = %d", attempt, failed)
+		}
+		m := mailTo(t, st, "x@example.fr")
+		wantStatus := "pending"
+		if attempt == 3 {
+			wantStatus = "failed"
+		}
+		if m.Attempts != attempt || m.Status != wantStatus {
+			t.Errorf("after attempt %d: %+v", attempt, m)
+		}
+	}
+}
+
+type senderFunc func(ctx context.Context, to, subject, text string) error
+
+func (f senderFunc) Send(ctx context.Context, to, subject, text string) error {
+	return f(ctx, to, subject, text)
+}
+
+func TestSMTPRequiresOfferedSTARTTLS(t *testing.T) {
+	srv, _ := startServer(t, false)
+	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, User: "comite", Password: "s3cret",
+		From: "comite@example.fr", StartTLS: true})
+	err := smtp.Send(t.Context(), "x@example.fr", "s", "t")
+	if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
+		t.Fatalf("Send = %v, want a STARTTLS error", err)
+	}
+	if srv.sawCommand("AUTH") || srv.sawCommand("MAIL") {
+		t.Error("credentials or mail sent without TLS")
+	}
+}
+
+func TestSMTPUntrustedCertificate(t *testing.T) {
+	srv, _ := startServer(t, true)
+	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, User: "comite", Password: "s3cret",
+		From: "comite@example.fr", StartTLS: true})
+	if err := smtp.Send(t.Context(), "x@example.fr", "s", "t"); err == nil {
+		t.Fatal("Send trusted an unknown certificate")
+	}
+	if srv.sawCommand("AUTH") {
+		t.Error("credentials sent to an untrusted server")
+	}
+}
+
+func TestRunDeliversWhenWoken(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	srv, _ := startServer(t, false)
+	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, From: "comite@example.fr"})
+	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog(), Interval: time.Hour}
+	done := make(chan struct{})
+	go func() {
+		w.Run(ctx)
+		close(done)
+	}()
+
+	if _, err := st.QueueMail(ctx, "woken@example.fr", "s", "t"); err != nil {
+		t.Fatal(err)
+	}
+	// Run may be busy with its first round; Wake must not block either way.
+	w.Wake()
+	w.Wake()
+	select {
+	case <-srv.arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wake did not bring a delivery")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after its context ended")
+	}
+	if m := mailTo(t, st, "woken@example.fr"); m.Status != "sent" {
+		t.Errorf("after Run: %+v", m)
+	}
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"comite/internal/model"
+)
+
+const mailColumns = `id, created_at, to_addr, subject, body_text, status, attempts, last_error, sent_at`
+
+func scanMail(row pgx.Row) (model.Mail, error) {
+	var m model.Mail
+	err := row.Scan(&m.ID, &m.CreatedAt, &m.To, &m.Subject, &m.Text, &m.Status, &m.Attempts, &m.LastError, &m.SentAt)
+	return m, err
+}
+
+func collectMails(rows pgx.Rows) ([]model.Mail, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Mail, error) { return scanMail(r) })
+}
+
+// QueueMail writes a mail into the outbox and returns its id. Call it inside
+// the transaction of the change that causes the mail, so that the mail exists
+// exactly when the change is committed.
+func (s *Store) QueueMail(ctx context.Context, to, subject, text string) (int64, error) {
+	var id int64
+	err := s.db.QueryRow(ctx, `INSERT INTO outbox (to_addr, subject, body_text) VALUES ($1, $2, $3) RETURNING id`,
+		strings.TrimSpace(to), subject, text).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("queue mail: %w", mapErr(err))
+	}
+	return id, nil
+}
+
+// DueMails claims up to limit pending mails whose next attempt has come, for
+// delivery, oldest due first. Claiming pushes their next attempt lease ahead,
+// so that another instance skips them meanwhile and a crashed sender's mails
+// come back once the lease is over. The single statement is its own short
+// transaction: SKIP LOCKED makes concurrent callers take disjoint mails.
+func (s *Store) DueMails(ctx context.Context, limit int, lease time.Duration) ([]model.Mail, error) {
+	rows, err := s.db.Query(ctx, `WITH due AS (
+			SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
+			ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+		), claimed AS (
+			UPDATE outbox o SET next_attempt_at = now() + make_interval(secs => $2)
+			FROM due WHERE o.id = due.id
+			RETURNING o.*
+		)
+		SELECT `+mailColumns+` FROM claimed ORDER BY id`, limit, lease.Seconds())
+	if err != nil {
+		return nil, fmt.Errorf("due mails: %w", err)
+	}
+	mails, err := collectMails(rows)
+	if err != nil {
+		return nil, fmt.Errorf("due mails: %w", err)
+	}
+	return mails, nil
+}
+
+// MarkMailSent records a delivery; the successful attempt counts in attempts.
+func (s *Store) MarkMailSent(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1
+		WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("mark mail %d sent: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("mark mail %d sent: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// MarkMailFailed records a failed attempt: one more attempt, its error, and
+// the time of the next one. With giveUp the mail becomes 'failed' and is no
+// longer tried.
+func (s *Store) MarkMailFailed(ctx context.Context, id int64, errText string, retryAt time.Time, giveUp bool) error {
+	tag, err := s.db.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
+		status = CASE WHEN $4 THEN 'failed' ELSE status END
+		WHERE id = $1`, id, errText, retryAt, giveUp)
+	if err != nil {
+		return fmt.Errorf("mark mail %d failed: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("mark mail %d failed: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// Mails returns a page of the outbox, newest first, and whether there is more.
+func (s *Store) Mails(ctx context.Context, limit, offset int) ([]model.Mail, bool, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox
+		ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`, limit+1, offset)
+	if err != nil {
+		return nil, false, fmt.Errorf("mails: %w", err)
+	}
+	mails, err := collectMails(rows)
+	if err != nil {
+		return nil, false, fmt.Errorf("mails: %w", err)
+	}
+	more := len(mails) > limit
+	if more {
+		mails = mails[:limit]
+	}
+	return mails, more, nil
+}
+
+// MailsTo returns the mails sent to one address (case-insensitive), newest
+// first: tests and the secretariat read invitations there.
+func (s *Store) MailsTo(ctx context.Context, to string) ([]model.Mail, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE lower(to_addr) = $1
+		ORDER BY created_at DESC, id DESC`, NormalizeEmail(to))
+	if err != nil {
+		return nil, fmt.Errorf("mails to: %w", err)
+	}
+	mails, err := collectMails(rows)
+	if err != nil {
+		return nil, fmt.Errorf("mails to: %w", err)
+	}
+	return mails, nil
+}

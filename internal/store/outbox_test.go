@@ -1,0 +1,258 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"comite/internal/model"
+	"comite/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func newTestStore(t *testing.T) *Store {
+	t.Helper()
+	pool, _ := pgtest.NewPool(t)
+	return New(pool)
+}
+
+func TestQueueMailFollowsItsTransaction(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+
+	boom := errors.New("boom")
+	err := s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.QueueMail(ctx, "a@example.fr", "Rolled back", "x"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("InTx = %v, want boom", err)
+	}
+	if mails, _ := s.MailsTo(ctx, "a@example.fr"); len(mails) != 0 {
+		t.Fatalf("a rolled back transaction left %d mails", len(mails))
+	}
+
+	var id int64
+	err = s.InTx(ctx, func(tx *Store) error {
+		id, err = tx.QueueMail(ctx, " A@Example.fr ", "Invitation à rejoindre le portail du comité", "Bonjour")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails, err := s.MailsTo(ctx, "a@example.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 1 {
+		t.Fatalf("got %d mails, want 1", len(mails))
+	}
+	m := mails[0]
+	if m.ID != id || m.Subject != "Invitation à rejoindre le portail du comité" || m.Text != "Bonjour" ||
+		m.Status != "pending" || m.Attempts != 0 || m.SentAt != nil {
+		t.Errorf("mail = %+v", m)
+	}
+}
+
+func TestDueMailsConcurrentCallersTakeDisjointMails(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+	const n = 200
+	for i := range n {
+		if _, err := s.QueueMail(ctx, fmt.Sprintf("m%d@example.fr", i), "s", "t"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var (
+		mu     sync.Mutex
+		seen   = map[int64]int{}
+		wg     sync.WaitGroup
+		start  = make(chan struct{})
+		errs   = make(chan error, 4)
+		claims [4]int
+	)
+	for w := range 4 {
+		wg.Go(func() {
+			<-start
+			for {
+				mails, err := s.DueMails(ctx, 7, 5*time.Minute)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(mails) == 0 {
+					return
+				}
+				mu.Lock()
+				claims[w] += len(mails)
+				for _, m := range mails {
+					seen[m.ID]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// A caller may stop on an empty answer while another still holds locks;
+	// whatever is left must still be claimable.
+	rest, err := s.DueMails(ctx, n, 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range rest {
+		seen[m.ID]++
+	}
+	for id, c := range seen {
+		if c != 1 {
+			t.Errorf("mail %d claimed %d times", id, c)
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("claimed %d distinct mails, want %d", len(seen), n)
+	}
+	t.Logf("claims per caller: %v, left over: %d", claims, len(rest))
+
+	// Leased mails are not due again until the lease ends.
+	if again, err := s.DueMails(ctx, n, time.Minute); err != nil || len(again) != 0 {
+		t.Errorf("DueMails after claiming everything = %d mails, %v", len(again), err)
+	}
+}
+
+func TestDueMailsLeaseAndStatus(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+	sent, _ := s.QueueMail(ctx, "sent@example.fr", "s", "t")
+	failed, _ := s.QueueMail(ctx, "failed@example.fr", "s", "t")
+	later, _ := s.QueueMail(ctx, "later@example.fr", "s", "t")
+	due, _ := s.QueueMail(ctx, "due@example.fr", "s", "t")
+	if err := s.MarkMailSent(ctx, sent); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkMailFailed(ctx, failed, "550 no", time.Now().Add(-time.Minute), true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkMailFailed(ctx, later, "451 later", time.Now().Add(time.Hour), false); err != nil {
+		t.Fatal(err)
+	}
+
+	// A lease in the past stands for a sender that crashed long ago.
+	mails, err := s.DueMails(ctx, 10, -time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 1 || mails[0].ID != due {
+		t.Fatalf("DueMails = %+v, want only mail %d", mails, due)
+	}
+	mails, err = s.DueMails(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 1 || mails[0].ID != due {
+		t.Fatalf("after an expired lease DueMails = %+v, want mail %d again", mails, due)
+	}
+	if mails, _ := s.DueMails(ctx, 10, time.Minute); len(mails) != 0 {
+		t.Fatalf("a leased mail came back: %+v", mails)
+	}
+}
+
+func TestMarkMail(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+	id, err := s.QueueMail(ctx, "x@example.fr", "s", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nextAttempt := func() time.Time {
+		t.Helper()
+		var at time.Time
+		if err := s.db.QueryRow(ctx, `SELECT next_attempt_at FROM outbox WHERE id = $1`, id).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	mail := func() model.Mail {
+		t.Helper()
+		mails, err := s.MailsTo(ctx, "x@example.fr")
+		if err != nil || len(mails) != 1 {
+			t.Fatalf("MailsTo = %v, %v", mails, err)
+		}
+		return mails[0]
+	}
+
+	retryAt := time.Now().Add(2 * time.Minute).Truncate(time.Microsecond)
+	if err := s.MarkMailFailed(ctx, id, "451 try later", retryAt, false); err != nil {
+		t.Fatal(err)
+	}
+	if m := mail(); m.Status != "pending" || m.Attempts != 1 || m.LastError != "451 try later" {
+		t.Errorf("after a failure: %+v", m)
+	}
+	if at := nextAttempt(); !at.Equal(retryAt) {
+		t.Errorf("next_attempt_at = %v, want %v", at, retryAt)
+	}
+
+	if err := s.MarkMailFailed(ctx, id, "550 no such user", retryAt, true); err != nil {
+		t.Fatal(err)
+	}
+	if m := mail(); m.Status != "failed" || m.Attempts != 2 || m.LastError != "550 no such user" {
+		t.Errorf("after giving up: %+v", m)
+	}
+
+	id2, _ := s.QueueMail(ctx, "y@example.fr", "s", "t")
+	if err := s.MarkMailSent(ctx, id2); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.MailsTo(ctx, "y@example.fr"); len(m) != 1 || m[0].Status != "sent" || m[0].SentAt == nil || m[0].Attempts != 1 {
+		t.Errorf("after sending: %+v", m)
+	}
+
+	if err := s.MarkMailSent(ctx, 9999); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("MarkMailSent(unknown) = %v, want ErrNotFound", err)
+	}
+	if err := s.MarkMailFailed(ctx, 9999, "", time.Now(), false); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("MarkMailFailed(unknown) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestMailsPages(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+	var ids []int64
+	for i := range 5 {
+		id, err := s.QueueMail(ctx, fmt.Sprintf("p%d@example.fr", i), "s", "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	var got []int64
+	for offset := 0; ; offset += 2 {
+		page, more, err := s.Mails(ctx, 2, offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page {
+			got = append(got, m.ID)
+		}
+		if wantMore := offset+2 < 5; more != wantMore {
+			t.Errorf("offset %d: more = %v, want %v", offset, more, wantMore)
+		}
+		if !more {
+			break
+		}
+	}
+	want := []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("pages = %v, want newest first %v", got, want)
+	}
+}
