@@ -30,9 +30,15 @@ const frenchText = "Bonjour Mme Dupont,\n\nVous êtes invitée à rejoindre le p
 // readMessage parses a composed message back and returns its decoded subject and body.
 func readMessage(t *testing.T, raw []byte) (*mail.Message, string, string) {
 	t.Helper()
-	for i, line := range strings.Split(string(raw), "\r\n") {
-		if len(line) > 78 {
-			t.Errorf("line %d is %d characters long: %q", i, len(line), line)
+	head, encoded, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	for i, line := range strings.Split(string(head), "\r\n") {
+		if len(line) > 998 {
+			t.Errorf("header line %d is %d characters long", i, len(line))
+		}
+	}
+	for i, line := range strings.Split(string(encoded), "\r\n") {
+		if len(line) > 76 {
+			t.Errorf("body line %d is %d characters long: %q", i, len(line), line)
 		}
 	}
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
@@ -92,6 +98,19 @@ func TestComposeRoundTrip(t *testing.T) {
 	}
 	if bytes.ContainsFunc(raw, func(r rune) bool { return r > 127 }) {
 		t.Error("the composed message is not 7-bit")
+	}
+
+	// A long subject is folded between encoded words and decodes whole.
+	long := strings.Repeat(frenchSubject+" — ", 4)
+	raw, err = Compose(Message{From: "a@example.fr", To: "b@example.fr", Subject: long, Text: "x"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, subject, _ := readMessage(t, raw); subject != long {
+		t.Errorf("long subject = %q", subject)
+	}
+	if !bytes.Contains(raw, []byte("?=\r\n =?utf-8?q?")) {
+		t.Errorf("long subject not folded:\n%s", raw)
 	}
 
 	// Plain ASCII subjects stay readable as they are.
@@ -324,13 +343,18 @@ func TestRunDeliversWhenWoken(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Wake did not bring a delivery")
 	}
+	// Cancelling now could cut the connection before the server's 250
+	// reaches the worker, which then rightly leaves the mail to its lease.
+	for deadline := time.Now().Add(10 * time.Second); mailTo(t, st, "woken@example.fr").Status != "sent"; {
+		if time.Now().After(deadline) {
+			t.Fatalf("mail not marked sent: %+v", mailTo(t, st, "woken@example.fr"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	cancel()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after its context ended")
-	}
-	if m := mailTo(t, st, "woken@example.fr"); m.Status != "sent" {
-		t.Errorf("after Run: %+v", m)
 	}
 }

@@ -38,8 +38,8 @@ func Compose(m Message, now time.Time) ([]byte, error) {
 	header := func(name, value string) { b.WriteString(name + ": " + value + "\r\n") }
 	header("From", from.String())
 	header("To", to.String())
-	// Encoded words are at most 75 characters; folding between them keeps
-	// long French subjects within the 78-character line limit.
+	// Encoded words are at most 75 characters; folding between them keeps a
+	// long French subject on short lines rather than one of hundreds.
 	header("Subject", strings.ReplaceAll(mime.QEncoding.Encode("utf-8", m.Subject), "?= =?", "?=\r\n =?"))
 	header("Date", now.Format(time.RFC1123Z))
 	header("Message-ID", "<"+rand.Text()+"@"+domain(from.Address)+">")

@@ -103,3 +103,5 @@ func databaseUnavailable(err error) bool {
 func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
 	s.serveError(w, r, err)
 }
+
+func isConflict(err error) bool { return errors.Is(err, model.ErrConflict) }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"comite/internal/config"
 	"comite/internal/model"
@@ -171,4 +172,13 @@ func (c *client) postFormWith(path string, form url.Values, headers map[string]s
 		req.Header.Set(k, v)
 	}
 	return c.do(req)
+}
+
+func mustDay(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -96,6 +96,8 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/admin/mandates/{id}", s.handle(s.adminMandate))
 			r.Get("/admin/mandates/{id}/edit", s.handle(s.editMandate))
 			r.Post("/admin/mandates/{id}/edit", s.handle(s.editMandate))
+			r.Get("/admin/mandates/{id}/import", s.handle(s.importMandate))
+			r.Post("/admin/mandates/{id}/import", s.handle(s.importMandate))
 			r.Get("/admin/mandates/{id}/seats/new", s.handle(s.newSeat))
 			r.Post("/admin/mandates/{id}/seats/new", s.handle(s.newSeat))
 			r.Get("/admin/seats/{id}/edit", s.handle(s.editSeat))

@@ -195,6 +195,8 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /admin/mandates/{id}":            {path: id("/admin/mandates/", f.mandate), expect: secretariatOnly},
 		"GET /admin/mandates/{id}/edit":       {path: id("/admin/mandates/", f.mandate) + "/edit", expect: secretariatOnly},
 		"POST /admin/mandates/{id}/edit":      {path: id("/admin/mandates/", f.mandate) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/mandates/{id}/import":     {path: id("/admin/mandates/", f.mandate) + "/import", expect: secretariatOnly},
+		"POST /admin/mandates/{id}/import":    {path: id("/admin/mandates/", f.mandate) + "/import", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
 		"GET /admin/mandates/{id}/seats/new":  {path: id("/admin/mandates/", f.mandate) + "/seats/new", expect: secretariatOnly},
 		"POST /admin/mandates/{id}/seats/new": {path: id("/admin/mandates/", f.mandate) + "/seats/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
 

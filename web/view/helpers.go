@@ -81,3 +81,15 @@ func withPage(query string, page int) string {
 	}
 	return query + "&page=" + itoa(page)
 }
+
+func importEffect(it ImportItem) string {
+	switch it.Action {
+	case "unchanged":
+		return "Inchangé"
+	case "replace":
+		return "Remplace " + it.OldHolder
+	case "new_seat":
+		return "Nouveau siège"
+	}
+	return ""
+}
