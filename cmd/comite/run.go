@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -217,13 +218,17 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Background work stops before the pool closes (defers run last first),
+	// so that a mail being sent gets its result recorded.
+	var background sync.WaitGroup
+	defer background.Wait()
 	maintainCtx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopMaintain()
-	go srv.Maintain(maintainCtx)
+	background.Go(func() { srv.Maintain(maintainCtx) })
 	if cfg.SMTP.Host != "" {
 		worker := &mail.Worker{Outbox: st, Sender: mail.NewSMTP(cfg.SMTP), Log: log}
 		srv.SetMailWake(worker.Wake)
-		go worker.Run(maintainCtx)
+		background.Go(func() { worker.Run(maintainCtx) })
 	} else {
 		log.Info("no SMTP server configured: mails stay in the outbox (/admin/outbox)")
 	}
