@@ -41,6 +41,12 @@ type Config struct {
 	MetricsToken string
 	// LogFormat (COMITE_LOG_FORMAT) is "text" or "json".
 	LogFormat string
+	// BlobURL (COMITE_BLOB_URL) is where uploaded files are stored:
+	// file:///absolute/folder (default: the data folder's files/) or an
+	// S3-compatible s3://bucket?region=…&endpoint=… URL.
+	BlobURL string
+	// MaxUploadBytes (COMITE_MAX_UPLOAD_BYTES) limits one uploaded file (default 50 MiB).
+	MaxUploadBytes int64
 	// SMTP is the outgoing mail server; with an empty Host, mails stay in the
 	// outbox (shown at /admin/outbox) instead of being sent.
 	SMTP SMTP
@@ -72,6 +78,8 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionIdle:     2 * time.Hour,
 		SessionLifetime: 12 * time.Hour,
 		MaxFormBytes:    1 << 20,
+		BlobURL:         getenv("COMITE_BLOB_URL"),
+		MaxUploadBytes:  50 << 20,
 		SMTP: SMTP{
 			Host:     getenv("COMITE_SMTP_HOST"),
 			Port:     587,
@@ -120,6 +128,14 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("COMITE_MAX_FORM_BYTES: nombre d'octets invalide %q (au moins 1024)", v))
 		} else {
 			c.MaxFormBytes = n
+		}
+	}
+	if v := getenv("COMITE_MAX_UPLOAD_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			errs = append(errs, fmt.Errorf("COMITE_MAX_UPLOAD_BYTES: nombre d'octets invalide %q (au moins 1024)", v))
+		} else {
+			c.MaxUploadBytes = n
 		}
 	}
 	if c.BaseURL != "" {

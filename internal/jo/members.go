@@ -126,12 +126,15 @@ func (p *parser) unrecognised(from, to int) {
 // the following lines while the entry is visibly unfinished, and returns the
 // index of its last line.
 func (p *parser) entry(i int, first string) int {
-	text, j := first, i
-	for unfinished(text) && j+1 < len(p.lines) && continues(p.lines[j+1]) {
+	var text strings.Builder
+	text.WriteString(first)
+	last, j := first, i
+	for unfinished(last) && j+1 < len(p.lines) && continues(p.lines[j+1]) {
 		j++
-		text += " " + p.lines[j].norm
+		last = p.lines[j].norm
+		text.WriteString(" " + last)
 	}
-	members, ok := p.readEntry(text, p.lines[i].num)
+	members, ok := p.readEntry(text.String(), p.lines[i].num)
 	if !ok {
 		p.unrecognised(i, j)
 		return j
@@ -434,26 +437,33 @@ func allFamily(words []string) bool {
 // particles before it ("Anne de LA TOUR"), a leading upper-case run
 // ("DURAND Alice"), or failing case hints the last word ("Sophie Le Roy").
 func splitName(words []string) (given, family string) {
+	upper, part := make([]bool, len(words)), make([]bool, len(words))
+	for i, w := range words {
+		upper[i], part[i] = upperWord(w), isParticle(w)
+	}
 	start := -1
-	for i := 0; i < len(words) && start < 0; i++ {
+	// Each word is looked at once: a run of particles not followed by an
+	// upper-case word cannot start the family name from any of its words.
+	for i := 0; i < len(words) && start < 0; {
 		j := i
-		for j < len(words)-1 && isParticle(words[j]) {
+		for j < len(words)-1 && part[j] {
 			j++
 		}
-		if upperWord(words[j]) {
+		if upper[j] {
 			start = i
 		}
+		i = j + 1
 	}
 	if start == 0 {
 		end := 0
-		for end < len(words) && (upperWord(words[end]) || isParticle(words[end])) {
+		for end < len(words) && (upper[end] || part[end]) {
 			end++
 		}
 		return strings.Join(words[end:], " "), strings.Join(words[:end], " ")
 	}
 	if start < 0 {
 		start = len(words) - 1
-		for start > 0 && isParticle(words[start-1]) {
+		for start > 0 && part[start-1] {
 			start--
 		}
 	}

@@ -289,3 +289,140 @@ type AuditEntry struct {
 	ObjectID   int64
 	Detail     string
 }
+
+// Visibility says who may see a document.
+type Visibility string
+
+// Visibilities from the widest to the narrowest.
+const (
+	VisibilityPublic      Visibility = "public"
+	VisibilityMembers     Visibility = "members"
+	VisibilitySecretariat Visibility = "secretariat"
+)
+
+// Visibilities lists them in the order forms offer them.
+var Visibilities = []Visibility{VisibilityPublic, VisibilityMembers, VisibilitySecretariat}
+
+// Valid reports whether v is a known visibility.
+func (v Visibility) Valid() bool {
+	return v == VisibilityPublic || v == VisibilityMembers || v == VisibilitySecretariat
+}
+
+// Label is the visibility as shown to users.
+func (v Visibility) Label() string {
+	switch v {
+	case VisibilityPublic:
+		return "Public"
+	case VisibilityMembers:
+		return "Membres du comité"
+	case VisibilitySecretariat:
+		return "Secrétariat"
+	}
+	return string(v)
+}
+
+// wider reports whether v lets more people in than w.
+func (v Visibility) wider(w Visibility) bool {
+	rank := map[Visibility]int{VisibilityPublic: 0, VisibilityMembers: 1, VisibilitySecretariat: 2}
+	return rank[v] < rank[w]
+}
+
+// DocumentKind is what a document is.
+type DocumentKind string
+
+// Document kinds.
+const (
+	KindAgenda       DocumentKind = "agenda"
+	KindMinutes      DocumentKind = "minutes"
+	KindIntervention DocumentKind = "intervention"
+	KindContribution DocumentKind = "contribution"
+	KindReport       DocumentKind = "report"
+	KindJOText       DocumentKind = "jo_text"
+	KindOther        DocumentKind = "other"
+)
+
+// DocumentKinds lists the kinds in the order forms offer them.
+var DocumentKinds = []DocumentKind{KindAgenda, KindMinutes, KindIntervention, KindContribution, KindReport, KindJOText, KindOther}
+
+// Valid reports whether k is a known kind.
+func (k DocumentKind) Valid() bool {
+	for _, x := range DocumentKinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the kind as shown to users.
+func (k DocumentKind) Label() string {
+	switch k {
+	case KindAgenda:
+		return "Ordre du jour"
+	case KindMinutes:
+		return "Compte rendu"
+	case KindIntervention:
+		return "Intervention"
+	case KindContribution:
+		return "Contribution"
+	case KindReport:
+		return "Rapport"
+	case KindJOText:
+		return "Texte au Journal officiel"
+	case KindOther:
+		return "Autre"
+	}
+	return string(k)
+}
+
+// Document is a file with its metadata; its content is in versions.
+type Document struct {
+	ID                int64
+	Title             string
+	Kind              DocumentKind
+	Language          string
+	Date              time.Time
+	Visibility        Visibility
+	EmbargoUntil      *time.Time
+	EmbargoVisibility Visibility
+	Description       string
+	CreatedBy         int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	// Latest is the newest version, when read with the document.
+	Latest *DocumentVersion
+}
+
+// VisibilityAt is who may see the document at time t: once an embargo date
+// has passed, its wider visibility applies by itself.
+func (d Document) VisibilityAt(t time.Time) Visibility {
+	if d.EmbargoUntil != nil && !t.Before(*d.EmbargoUntil) && d.EmbargoVisibility.wider(d.Visibility) {
+		return d.EmbargoVisibility
+	}
+	return d.Visibility
+}
+
+// DocumentVersion is one uploaded file of a document.
+type DocumentVersion struct {
+	ID               int64
+	DocumentID       int64
+	Number           int
+	SHA256           string
+	Size             int64
+	MediaType        string
+	Filename         string
+	UploadedBy       int64
+	UploaderName     string
+	UploadedAt       time.Time
+	ExtractionStatus string
+	ExtractionError  string
+}
+
+// DocumentLink says where a document is attached.
+type DocumentLink struct {
+	DocumentID int64
+	TargetType string // meeting, agenda_item, measure or news
+	TargetID   int64
+	// TargetLabel is the target's title, for display.
+	TargetLabel string
+}
