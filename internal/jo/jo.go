@@ -36,7 +36,7 @@ type Member struct {
 	Line         int            // line number where the member's entry starts
 	Heading      string         // the category heading as printed, e.g. "2° Au titre des associations"
 	Category     model.Category // guessed from the heading; "" when unknown
-	Body         string         // the body represented, as printed, from a body heading or the entry itself
+	Body         string         // the body represented, as printed, from a body heading or the entry itself (only a heading for a qualified person, whose entry gives a title)
 	Civility     string         // "M." or "Mme"
 	GivenName    string         // "Jean-Pierre"
 	FamilyName   string         // as printed, usually upper case: "DUPONT", "LE GALL", "de LA TOUR"
@@ -63,7 +63,7 @@ const (
 
 var (
 	vuRe       = regexp.MustCompile(`^vu[\s,']`)
-	nommesRe   = regexp.MustCompile(`\b(?:sont|est) (?:nomme|designe)e?s?\b`)
+	nommesRe   = regexp.MustCompile(`\bsont (?:nomme|designe)e?s\b`)
 	endRe      = regexp.MustCompile(`^(?:art\.|art |article\b|fait le |fait a |le present arrete)`)
 	arreteRe   = regexp.MustCompile(`^(?:arretent|arrete|decident|decide)\s*:?$`)
 	authorRe   = regexp.MustCompile(`^(?:le|la|les) .*,$`)
@@ -108,14 +108,13 @@ type parser struct {
 
 // context is what the headings above an entry say about it.
 type context struct {
-	heading   string
-	numbered  bool // the heading was numbered, so unnumbered "…:" lines are bodies
-	category  model.Category
-	qualified bool
-	catRole   model.SeatRole // role stated by the category heading, restored at each body
-	role      model.SeatRole
-	body      string
-	repr      string
+	heading      string
+	numbered     bool // the heading was numbered, so unnumbered "…:" lines are bodies
+	category     model.Category
+	catRole      model.SeatRole // role stated by the category heading, restored at each body
+	role         model.SeatRole
+	body, repr   string
+	bodyCategory model.Category // for lists whose category headings say nothing usable
 }
 
 func splitLines(text string) []line {

@@ -197,11 +197,12 @@ func TestParseEntries(t *testing.T) {
 				{Civility: "Mme", GivenName: "Léa", FamilyName: "PETIT", Role: tit},
 				{Civility: "M.", GivenName: "Marc", FamilyName: "BLANC", Role: tit},
 				{Civility: "Mme", GivenName: "Zoé", FamilyName: "NOIR", Role: tit}}},
-		{"particles and apostrophes", []string{"- Mme Marie de la FONTAINE ;", "– M. Yves O’BRIEN, suppléant ;", "— Mme Anne Le GALL ;", "• M. Luc d’ALBRET ;"},
+		{"particles and apostrophes", []string{"- Mme Marie de la FONTAINE ;", "– M. Yves O’BRIEN, suppléant ;", "— Mme Anne Le GALL ;", "• M. Luc d’ALBRET ;", "Mme Marie DURAND épouse MARTIN ;"},
 			[]Member{{Civility: "Mme", GivenName: "Marie", FamilyName: "de la FONTAINE", Role: tit},
 				{Civility: "M.", GivenName: "Yves", FamilyName: "O’BRIEN", Role: sup},
 				{Civility: "Mme", GivenName: "Anne", FamilyName: "Le GALL", Role: tit},
-				{Civility: "M.", GivenName: "Luc", FamilyName: "d’ALBRET", Role: tit}}},
+				{Civility: "M.", GivenName: "Luc", FamilyName: "d’ALBRET", Role: tit},
+				{Civility: "Mme", GivenName: "Marie", FamilyName: "DURAND épouse MARTIN", Role: tit}}},
 		{"family name first", []string{"M. DUPONT (Jean), titulaire ;", "Mme MARTIN Claire, membre suppléante ;"},
 			[]Member{{Civility: "M.", GivenName: "Jean", FamilyName: "DUPONT", Role: tit},
 				{Civility: "Mme", GivenName: "Claire", FamilyName: "MARTIN", Role: sup}}},
@@ -232,6 +233,10 @@ func TestParseEntries(t *testing.T) {
 		{"unnumbered headings", []string{"Au titre des associations :", "Comité contre l'esclavage moderne :", "Mme Alice DURAND ;"},
 			[]Member{{Heading: "Au titre des associations", Category: model.CategoryAssociation, Body: "Comité contre l'esclavage moderne",
 				Civility: "Mme", GivenName: "Alice", FamilyName: "DURAND", Role: tit}}},
+		{"body headings guess only their own category", []string{"1° Autres membres :", "a) Défenseur des droits :", "- Mme Alice DURAND ;", "b) ECPAT France :", "- M. Paul MARTIN ;"},
+			[]Member{{Heading: "1° Autres membres", Category: model.CategoryIndependentBody, Body: "Défenseur des droits",
+				Civility: "Mme", GivenName: "Alice", FamilyName: "DURAND", Role: tit},
+				{Heading: "1° Autres membres", Body: "ECPAT France", Civility: "M.", GivenName: "Paul", FamilyName: "MARTIN", Role: tit}}},
 		{"not people", []string{"représentant Mme la ministre ;", "Mme , titulaire ;", "M. 12, suppléant ;", "Mme Alice DURAND, ??? ;"}, nil},
 	}
 	for _, tt := range tests {
@@ -313,13 +318,15 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		r := Parse(text)
-		n := strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(text, "\r\n", ""), "\r") + 1
-		if r.Understood > r.Lines || r.Lines > n {
-			t.Fatalf("got Understood %d, Lines %d, want Understood <= Lines <= %d", r.Understood, r.Lines, n)
+		lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n"), "\n")
+		n := len(lines)
+		if r.Understood+len(r.Unrecognised) > r.Lines || r.Lines > n {
+			t.Fatalf("got Understood %d, %d unrecognised, Lines %d, want their sum <= Lines <= %d",
+				r.Understood, len(r.Unrecognised), r.Lines, n)
 		}
-		for _, u := range r.Unrecognised {
-			if u.Number < 1 || u.Number > n {
-				t.Fatalf("got unrecognised line %d, want 1..%d", u.Number, n)
+		for i, u := range r.Unrecognised {
+			if u.Number < 1 || u.Number > n || u.Text != lines[u.Number-1] || (i > 0 && u.Number <= r.Unrecognised[i-1].Number) {
+				t.Fatalf("got unrecognised %+v, want increasing lines in 1..%d with their pasted text", u, n)
 			}
 		}
 		for _, m := range r.Members {

@@ -90,7 +90,6 @@ func (p *parser) setCategory(head string, numbered bool) {
 	f := fold(head)
 	p.ctx = context{heading: head, numbered: numbered, category: guessCategory(head), role: roleIn(f)}
 	p.ctx.catRole = p.ctx.role
-	p.ctx.qualified = p.ctx.category == model.CategoryQualifiedPerson
 }
 
 func (p *parser) setBody(head string) {
@@ -106,12 +105,7 @@ func (p *parser) setBody(head string) {
 	if reprRe.MatchString(f) {
 		p.ctx.body, p.ctx.repr = "", head
 	}
-	if p.ctx.category == "" {
-		p.ctx.category = guessCategory(head)
-	}
-	if strings.Contains(f, "personnalites qualifiees") {
-		p.ctx.qualified = true
-	}
+	p.ctx.bodyCategory = guessCategory(head)
 }
 
 func (p *parser) unrecognised(from, to int) {
@@ -243,7 +237,10 @@ func (p *parser) readEntry(text string, num int) ([]Member, bool) {
 	for k := range members {
 		m := &members[k]
 		m.Heading, m.Category = p.ctx.heading, p.ctx.category
-		m.Qualified = m.Qualified || p.ctx.qualified
+		if m.Category == "" {
+			m.Category = p.ctx.bodyCategory
+		}
+		m.Qualified = m.Qualified || m.Category == model.CategoryQualifiedPerson
 		if m.Qualified && m.Category == "" {
 			m.Category = model.CategoryQualifiedPerson
 		}
@@ -394,7 +391,8 @@ func endsName(w string) bool {
 		return true
 	}
 	r := []rune(w)[0]
-	return unicode.IsLower(r) && !isParticle(w) && !upperWord(w)
+	// "Mme Marie DURAND épouse MARTIN" prints a married name within the name.
+	return unicode.IsLower(r) && !isParticle(w) && !upperWord(w) && f != "epouse" && f != "nee"
 }
 
 var particles = map[string]bool{
