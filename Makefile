@@ -4,12 +4,12 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 BIN := bin/comite
 
-.PHONY: run build test check generate templ-check fmt-check vet staticcheck go-test postgres nodejs clean
+.PHONY: run build test check generate templ-check fmt-check vet staticcheck go-test postgres poppler nodejs clean
 
 include mk/axe.mk
 
 ## run: the portal on the embedded PostgreSQL, with the demo committee.
-run: postgres build
+run: postgres poppler build
 	./$(BIN) dev
 
 build:
@@ -43,7 +43,7 @@ vet:
 staticcheck:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-go-test: postgres chromium axe
+go-test: postgres poppler chromium axe
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 # PostgreSQL's server binaries (initdb, pg_ctl, postgres): the portal runs its
@@ -54,6 +54,15 @@ postgres:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
 	else \
 		echo "PostgreSQL is needed: sudo apt-get install postgresql" >&2; exit 1; \
+	fi
+
+# poppler's pdftotext: the portal extracts the text of PDFs with it, for search.
+poppler:
+	@if command -v pdftotext >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" -eq 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; \
+	else \
+		echo "pdftotext is needed: sudo apt-get install poppler-utils" >&2; exit 1; \
 	fi
 
 nodejs:

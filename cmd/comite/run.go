@@ -19,8 +19,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"comite/internal/blob"
 	"comite/internal/config"
 	"comite/internal/dbmigrate"
+	"comite/internal/jobs"
 	"comite/internal/localpg"
 	"comite/internal/mail"
 	"comite/internal/model"
@@ -205,7 +207,17 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		}
 	}
 
+	files, err := openFiles(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer files.Close()
+	runner, err := jobs.New(db.pool, st, files, log)
+	if err != nil {
+		return err
+	}
 	srv := server.New(cfg, log, st)
+	srv.SetDocuments(files, runner)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
@@ -225,6 +237,16 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	maintainCtx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopMaintain()
 	background.Go(func() { srv.Maintain(maintainCtx) })
+	if err := runner.Start(maintainCtx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Warn("stop background jobs", "err", err)
+		}
+	}()
 	if cfg.SMTP.Host != "" {
 		worker := &mail.Worker{Outbox: st, Sender: mail.NewSMTP(cfg.SMTP), Log: log}
 		srv.SetMailWake(worker.Wake)
@@ -257,6 +279,24 @@ func serveUntilDone(ctx context.Context, httpServer *http.Server, ln net.Listene
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openFiles opens the blob store of uploaded files: COMITE_BLOB_URL, or a
+// files/ folder in the data folder.
+func openFiles(ctx context.Context, cfg config.Config) (*blob.Store, error) {
+	data, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	url := cfg.BlobURL
+	if url == "" {
+		url = "file://" + filepath.Join(data, "files")
+	}
+	files, err := blob.Open(ctx, url, filepath.Join(data, "tmp"))
+	if err != nil {
+		return nil, fmt.Errorf("stockage des fichiers (%s) : %w", url, err)
+	}
+	return files, nil
 }
 
 // loadDemo loads the demo committee on the first start, and prints the demo

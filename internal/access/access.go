@@ -3,7 +3,12 @@
 // does not explicitly allow is refused.
 package access
 
-import "comite/internal/model"
+import (
+	"slices"
+	"time"
+
+	"comite/internal/model"
+)
 
 // Viewer is who is looking at a page: the public (zero value) or a signed-in account.
 type Viewer struct {
@@ -67,3 +72,42 @@ func Allows(v Viewer, act Action) bool {
 func CanSeeMeeting(v Viewer, m model.Meeting) bool {
 	return Allows(v, ReadMemberArea)
 }
+
+// VisibleLevels is the set of document visibilities v may see: the library
+// filters on it, so lists and single pages follow the same rule.
+func VisibleLevels(v Viewer) []model.Visibility {
+	switch {
+	case v.IsSecretariat():
+		return []model.Visibility{model.VisibilityPublic, model.VisibilityMembers, model.VisibilitySecretariat}
+	case v.SignedIn():
+		return []model.Visibility{model.VisibilityPublic, model.VisibilityMembers}
+	}
+	return []model.Visibility{model.VisibilityPublic}
+}
+
+// CanSeeDocument reports whether v may see d (its page and its files) at time now.
+func CanSeeDocument(v Viewer, d model.Document, now time.Time) bool {
+	return slices.Contains(VisibleLevels(v), d.VisibilityAt(now))
+}
+
+// DocumentExistenceIsPrivate reports whether a refused viewer must not even
+// learn that d exists (404 rather than 403 or a login redirect).
+func DocumentExistenceIsPrivate(d model.Document, now time.Time) bool {
+	return d.VisibilityAt(now) == model.VisibilitySecretariat
+}
+
+// CanUploadDocument reports whether v may add a document of kind k: the
+// secretariat any kind, other members their contributions.
+func CanUploadDocument(v Viewer, k model.DocumentKind) bool {
+	return v.IsSecretariat() || (v.SignedIn() && k == model.KindContribution)
+}
+
+// CanEditDocument reports whether v may change d's metadata, add versions or
+// delete it: the secretariat, or the member who uploaded a contribution.
+func CanEditDocument(v Viewer, d model.Document) bool {
+	return v.IsSecretariat() || (v.SignedIn() && d.Kind == model.KindContribution && d.CreatedBy == v.AccountID)
+}
+
+// CanAttachDocuments reports whether v may attach documents to meetings and
+// other objects, or detach them.
+func CanAttachDocuments(v Viewer) bool { return v.IsSecretariat() }

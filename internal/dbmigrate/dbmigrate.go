@@ -4,14 +4,21 @@
 package dbmigrate
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
+	"os"
+	"time"
 
 	"github.com/golang-migrate/migrate/v4"
 	// registers the "pgx5" URL scheme
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"comite/migrations"
 )
@@ -43,8 +50,10 @@ func closeMigrator(m *migrate.Migrate, err error) error {
 	return errors.Join(err, srcErr, dbErr)
 }
 
-// Up applies every migration not yet applied. It refuses to touch a dirty
-// database.
+// Up applies every migration not yet applied, then river's migrations (its
+// job tables, which internal/jobs needs). It refuses to touch a dirty
+// database. River's tables are not versioned in schema_migrations, so Down
+// leaves them alone and a later Up finds them in place.
 func Up(dbURL string) (err error) {
 	m, err := open(dbURL)
 	if err != nil {
@@ -60,6 +69,53 @@ func Up(dbURL string) (err error) {
 		return fmt.Errorf("version %d: %w", dirty.Version, ErrDirty)
 	case err != nil && !errors.Is(err, migrate.ErrNoChange):
 		return fmt.Errorf("migrate up: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), riverTimeout)
+	defer cancel()
+	return upRiver(ctx, dbURL)
+}
+
+// riverTimeout bounds river's migrations, waiting for another instance's
+// included.
+const riverTimeout = 5 * time.Minute
+
+// upRiver applies river's migrations. River's migrator takes no lock of its
+// own, so an advisory lock, held on a connection of its own, makes instances
+// starting at once apply them one after the other; the later ones find
+// nothing left to do.
+func upRiver(ctx context.Context, dbURL string) error {
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	// One connection holds the lock, the migrator uses the others.
+	cfg.MaxConns = 3
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	// Closing the pool ends the lock's session, which releases the lock
+	// whatever happens below.
+	defer pool.Close()
+	lock, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	defer lock.Release()
+	if _, err := lock.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended('comite: river migrations', 0))`); err != nil {
+		return fmt.Errorf("river migrations: lock: %w", err)
+	}
+	migrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	if _, err := lock.Exec(ctx, `SELECT pg_advisory_unlock(hashtextextended('comite: river migrations', 0))`); err != nil {
+		return fmt.Errorf("river migrations: unlock: %w", err)
 	}
 	return nil
 }

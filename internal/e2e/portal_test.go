@@ -8,14 +8,17 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"comite/internal/blob"
 	"comite/internal/browsertest"
 	"comite/internal/config"
+	"comite/internal/jobs"
 	"comite/internal/pgtest"
 	"comite/internal/seed"
 	"comite/internal/server"
@@ -69,9 +72,31 @@ func newPortal(t *testing.T) *portal {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	srv := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := server.New(cfg, log, st)
+	dir := t.TempDir()
+	files, err := blob.Open(ctx, "file://"+filepath.Join(dir, "files"), filepath.Join(dir, "tmp"))
+	if err != nil {
+		t.Fatalf("file store: %v", err)
+	}
+	runner, err := jobs.New(pool, st, files, log)
+	if err != nil {
+		t.Fatalf("jobs: %v", err)
+	}
+	runCtx, stopRunner := context.WithCancel(context.Background())
+	if err := runner.Start(runCtx); err != nil {
+		t.Fatalf("start jobs: %v", err)
+	}
+	srv.SetDocuments(files, runner)
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		ts.Close()
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = runner.Stop(stopCtx)
+		stopRunner()
+		files.Close()
+	})
 
 	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}}
 	for _, c := range creds {

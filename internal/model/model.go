@@ -426,3 +426,21 @@ type DocumentLink struct {
 	// TargetLabel is the target's title, for display.
 	TargetLabel string
 }
+
+// Language is a language a document may be written in.
+type Language struct {
+	Code, Label string
+}
+
+// Languages lists the languages offered for documents.
+var Languages = []Language{{"fr", "Français"}, {"en", "Anglais"}, {"es", "Espagnol"}, {"de", "Allemand"}, {"it", "Italien"}, {"pt", "Portugais"}}
+
+// LanguageLabel names the language of an ISO 639-1 code.
+func LanguageLabel(code string) string {
+	for _, l := range Languages {
+		if l.Code == code {
+			return l.Label
+		}
+	}
+	return code
+}

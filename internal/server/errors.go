@@ -65,6 +65,9 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &maxBytes):
 		page.Status, page.Title = http.StatusRequestEntityTooLarge, "Envoi trop volumineux"
 		page.Message = "Les données envoyées dépassent la taille autorisée."
+	case errors.Is(err, errNoStorage):
+		page.Status, page.Title = http.StatusServiceUnavailable, "Service momentanément indisponible"
+		page.Message = "Le stockage des fichiers n'est pas disponible. Réessayez plus tard."
 	case databaseUnavailable(err):
 		s.log.Error("database unavailable", "request_id", requestIDOf(r.Context()), "err", err)
 		w.Header().Set("Retry-After", "5")

@@ -8,11 +8,14 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"comite/internal/blob"
 	"comite/internal/config"
+	"comite/internal/jobs"
 	"comite/internal/model"
 	"comite/internal/password"
 	"comite/internal/pgtest"
@@ -48,7 +51,31 @@ type portal struct {
 	srv    *Server
 	ts     *httptest.Server
 	store  *store.Store
+	files  *blob.Store
 	emails map[role]string
+}
+
+// addDocument stores content as a new document, as an upload would.
+func (p *portal) addDocument(t *testing.T, title string, vis model.Visibility, kind model.DocumentKind, filename, content string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	staged, err := p.files.Stage(ctx, strings.NewReader(content), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer staged.Discard()
+	if err := p.files.Commit(ctx, staged); err != nil {
+		t.Fatal(err)
+	}
+	id, err := p.store.CreateDocument(ctx, model.Document{Title: title, Kind: kind, Language: "fr", Date: time.Now(), Visibility: vis})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := p.store.AddVersion(ctx, model.DocumentVersion{DocumentID: id, SHA256: staged.SHA256, Size: staged.Size,
+		MediaType: staged.MediaType, Filename: filename}); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 func newPortal(t *testing.T, env map[string]string) *portal {
@@ -63,10 +90,32 @@ func newPortal(t *testing.T, env map[string]string) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), st)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := New(cfg, log, st)
+	dir := t.TempDir()
+	files, err := blob.Open(ctx, "file://"+filepath.Join(dir, "files"), filepath.Join(dir, "tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := jobs.New(pool, st, files, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stopRunner := context.WithCancel(context.Background())
+	if err := runner.Start(runCtx); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetDocuments(files, runner)
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	p := &portal{t: t, srv: srv, ts: ts, store: st, emails: map[role]string{}}
+	t.Cleanup(func() {
+		ts.Close()
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = runner.Stop(stopCtx)
+		stopRunner()
+		files.Close()
+	})
+	p := &portal{t: t, srv: srv, ts: ts, store: st, files: files, emails: map[role]string{}}
 	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"comite/internal/access"
 	"comite/internal/model"
+	"comite/internal/store"
 	"comite/web/view"
 )
 
@@ -49,6 +50,10 @@ func (s *Server) meeting(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := view.MeetingPage{Base: s.base(r, m.Title), Meeting: m}
 	p.Nav = "meetings"
+	if p.Documents, _, err = s.store.Documents(r.Context(), store.DocumentFilter{Levels: access.VisibleLevels(viewerOf(r.Context())),
+		TargetType: "meeting", TargetID: m.ID, Limit: 200}); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, view.Meeting(p))
 	return nil
 }

@@ -146,11 +146,17 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	return cop.Handler(next)
 }
 
-// limitBody caps request bodies; forms are small, and uploads will set their own limit.
+// limitBody caps request bodies. Forms are small; a multipart upload may
+// carry a file up to the upload limit, which the upload checks exactly, plus
+// room to read the rest of a too-large file and answer with a message.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxFormBytes)
+			limit := s.cfg.MaxFormBytes
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				limit = 2*s.cfg.MaxUploadBytes + s.cfg.MaxFormBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

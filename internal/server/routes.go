@@ -37,6 +37,9 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/api/v1/members", s.handle(s.membersAPI))
 			r.Get("/plans", s.handle(s.plans))
 			r.Get("/documents", s.handle(s.documents))
+			r.Get("/documents/{id}", s.handle(s.document))
+			r.Get("/documents/{id}/download", s.handle(s.download))
+			r.Get("/documents/{id}/versions/{n}/download", s.handle(s.download))
 			r.Get("/news", s.handle(s.news))
 			r.Get("/accessibility", s.handle(s.accessibility))
 			r.Get("/privacy", s.handle(s.privacy))
@@ -57,6 +60,16 @@ func (s *Server) Handler() http.Handler {
 			r.Use(s.require(access.ReadMemberArea))
 			r.Get("/meetings", s.handle(s.meetings))
 			r.Get("/meetings/{id}", s.handle(s.meeting))
+
+			// Documents: who may upload, edit or attach is decided per object.
+			r.Get("/documents/new", s.handle(s.newDocument))
+			r.Post("/documents/new", s.handle(s.newDocument))
+			r.Get("/documents/{id}/edit", s.handle(s.editDocument))
+			r.Post("/documents/{id}/edit", s.handle(s.editDocument))
+			r.Post("/documents/{id}/versions", s.handle(s.newVersion))
+			r.Post("/documents/{id}/links", s.handle(s.linkDocument))
+			r.Get("/documents/{id}/delete", s.handle(s.deleteDocument))
+			r.Post("/documents/{id}/delete", s.handle(s.deleteDocument))
 		})
 
 		// The viewer's own account.

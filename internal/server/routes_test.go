@@ -78,6 +78,7 @@ type routeCase struct {
 // fixtures are the ids of seeded objects the matrix's paths point to.
 type fixtures struct {
 	meeting, body, mandate, person, seat, spareSeat, account int64
+	document, spareDocument                                  int64
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -122,7 +123,10 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 		t.Fatal(err)
 	}
 	return fixtures{meeting: past[0].ID, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
-		spareSeat: spare, account: account.ID}
+		spareSeat: spare, account: account.ID,
+		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
+		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
+	}
 }
 
 func id(prefix string, n int64) string { return prefix + strconv.FormatInt(n, 10) }
@@ -134,18 +138,29 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /metrics":  {path: "/metrics", expect: everyone(http.StatusOK)},
 		"GET /static/*": {path: static.Path("css/app.css"), expect: everyone(http.StatusOK)},
 
-		"GET /":               {path: "/", expect: everyone(http.StatusOK)},
-		"GET /members":        {path: "/members", expect: everyone(http.StatusOK)},
-		"GET /members.csv":    {path: "/members.csv", expect: everyone(http.StatusOK)},
-		"GET /members/{id}":   {path: id("/members/", f.body), expect: everyone(http.StatusOK)},
-		"GET /mandates/{id}":  {path: id("/mandates/", f.mandate), expect: everyone(http.StatusOK)},
-		"GET /api/v1/members": {path: "/api/v1/members", expect: everyone(http.StatusOK)},
-		"GET /plans":          {path: "/plans", expect: everyone(http.StatusOK)},
-		"GET /documents":      {path: "/documents", expect: everyone(http.StatusOK)},
-		"GET /news":           {path: "/news", expect: everyone(http.StatusOK)},
-		"GET /accessibility":  {path: "/accessibility", expect: everyone(http.StatusOK)},
-		"GET /privacy":        {path: "/privacy", expect: everyone(http.StatusOK)},
-		"GET /legal":          {path: "/legal", expect: everyone(http.StatusOK)},
+		"GET /":                        {path: "/", expect: everyone(http.StatusOK)},
+		"GET /members":                 {path: "/members", expect: everyone(http.StatusOK)},
+		"GET /members.csv":             {path: "/members.csv", expect: everyone(http.StatusOK)},
+		"GET /members/{id}":            {path: id("/members/", f.body), expect: everyone(http.StatusOK)},
+		"GET /mandates/{id}":           {path: id("/mandates/", f.mandate), expect: everyone(http.StatusOK)},
+		"GET /api/v1/members":          {path: "/api/v1/members", expect: everyone(http.StatusOK)},
+		"GET /plans":                   {path: "/plans", expect: everyone(http.StatusOK)},
+		"GET /documents":               {path: "/documents", expect: everyone(http.StatusOK)},
+		"GET /documents/{id}":          {path: id("/documents/", f.document), expect: signedIn(http.StatusOK)},
+		"GET /documents/{id}/download": {path: id("/documents/", f.document) + "/download", expect: signedIn(http.StatusOK)},
+		"GET /documents/{id}/versions/{n}/download": {path: id("/documents/", f.document) + "/versions/1/download", expect: signedIn(http.StatusOK)},
+		"GET /documents/new":                        {path: "/documents/new", expect: signedIn(http.StatusOK)},
+		"POST /documents/new":                       {path: "/documents/new", form: url.Values{}, expect: formSignedIn(http.StatusBadRequest)},
+		"GET /documents/{id}/edit":                  {path: id("/documents/", f.document) + "/edit", expect: secretariatOnly},
+		"POST /documents/{id}/edit":                 {path: id("/documents/", f.document) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"POST /documents/{id}/versions":             {path: id("/documents/", f.document) + "/versions", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"POST /documents/{id}/links":                {path: id("/documents/", f.document) + "/links", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"GET /documents/{id}/delete":                {path: id("/documents/", f.spareDocument) + "/delete", expect: secretariatOnly},
+		"POST /documents/{id}/delete":               {path: id("/documents/", f.spareDocument) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"GET /news":                                 {path: "/news", expect: everyone(http.StatusOK)},
+		"GET /accessibility":                        {path: "/accessibility", expect: everyone(http.StatusOK)},
+		"GET /privacy":                              {path: "/privacy", expect: everyone(http.StatusOK)},
+		"GET /legal":                                {path: "/legal", expect: everyone(http.StatusOK)},
 		"GET /login": {path: "/login", expect: func(r role) int {
 			if r == rolePublic {
 				return http.StatusOK

@@ -14,7 +14,9 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"comite/internal/blob"
 	"comite/internal/config"
+	"comite/internal/jobs"
 	"comite/internal/store"
 )
 
@@ -31,6 +33,10 @@ type Server struct {
 	now func() time.Time
 	// mailWake asks the mail worker to deliver at once; nil without SMTP.
 	mailWake func()
+	// files stores uploaded files; jobs runs their text extraction. Both
+	// nil means documents cannot be uploaded or downloaded.
+	files *blob.Store
+	jobs  *jobs.Runner
 }
 
 // New builds the server on an opened store.
@@ -59,6 +65,11 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	return s
 }
 
+// SetDocuments gives the server its file store and job runner.
+func (s *Server) SetDocuments(files *blob.Store, runner *jobs.Runner) {
+	s.files, s.jobs = files, runner
+}
+
 // SetMailWake tells the server how to wake the mail worker after it queued mails.
 func (s *Server) SetMailWake(wake func()) { s.mailWake = wake }
 
@@ -66,8 +77,8 @@ func (s *Server) SetMailWake(wake func()) { s.mailWake = wake }
 // balancer stops sending new requests.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// Maintain deletes expired sessions and old login attempts once an hour
-// until ctx ends.
+// Maintain deletes expired sessions, old login attempts and stored files
+// that no document references, once an hour until ctx ends.
 func (s *Server) Maintain(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -77,6 +88,15 @@ func (s *Server) Maintain(ctx context.Context) {
 		}
 		if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("delete expired sessions", "err", err)
+		}
+		if s.files != nil {
+			// A day's grace leaves alone a file whose row is still being committed.
+			n, err := s.files.Sweep(ctx, 24*time.Hour, s.store.BlobReferenced)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("sweep unreferenced files", "err", err)
+			} else if n > 0 {
+				s.log.Info("swept unreferenced files", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-//go:embed css img
+//go:embed css img js
 var files embed.FS
 
 type asset struct {

@@ -93,3 +93,57 @@ func importEffect(it ImportItem) string {
 	}
 	return ""
 }
+
+// fileSummary writes "PDF, 1,2 Mo".
+func fileSummary(v model.DocumentVersion) string {
+	return mediaLabel(v.MediaType) + ", " + bytesLabel(v.Size)
+}
+
+func bytesLabel(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.Replace(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".", ",", 1) + " Mo"
+	case n >= 1<<10:
+		return strconv.FormatInt((n+512)>>10, 10) + " Ko"
+	}
+	return strconv.FormatInt(n, 10) + " octets"
+}
+
+func mediaLabel(media string) string {
+	switch media {
+	case "application/pdf":
+		return "PDF"
+	case "application/vnd.oasis.opendocument.text":
+		return "ODT"
+	case "application/vnd.oasis.opendocument.spreadsheet":
+		return "ODS"
+	case "application/vnd.oasis.opendocument.presentation":
+		return "ODP"
+	case "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
+		return "DOCX"
+	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		return "XLSX"
+	case "application/vnd.openxmlformats-officedocument.presentationml.presentation":
+		return "PPTX"
+	case "image/png":
+		return "PNG"
+	case "image/jpeg":
+		return "JPEG"
+	case "text/csv":
+		return "CSV"
+	case "text/plain":
+		return "Texte"
+	}
+	return media
+}
+
+func documentsQuery(p DocumentsPage, page int) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"kind": p.Kind, "year": p.Year, "attached": p.Attached} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	q.Set("page", itoa(page))
+	return q.Encode()
+}

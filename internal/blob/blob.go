@@ -1,0 +1,414 @@
+// Package blob stores uploaded files by their SHA-256 in a gocloud.dev bucket:
+// a local folder by default, an S3-compatible service in production.
+package blob
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/gabriel-vasile/mimetype"
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/fileblob"
+	_ "gocloud.dev/blob/s3blob" // registers the s3:// scheme
+	"gocloud.dev/gcerrors"
+)
+
+var (
+	// ErrTooLarge is returned by Stage when the stream exceeds maxBytes.
+	ErrTooLarge = errors.New("file too large")
+	// ErrNotFound is returned by Open for a hash that is not stored or not a hash.
+	ErrNotFound = errors.New("file not found")
+)
+
+// headLen is how much of the start of a file is kept for sniffing: mimetype
+// looks at the first 4 KiB, officeZip further.
+const headLen = 64 << 10
+
+// MinGrace is the shortest grace Sweep accepts, so that a mistake in its
+// setting cannot delete files whose row is being committed.
+const MinGrace = time.Minute
+
+// stagePrefix names temp files in tmpDir, so that Sweep only removes its own.
+const stagePrefix = "stage-"
+
+var hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Store is a content-addressed file store. It is safe for concurrent use.
+type Store struct {
+	bucket *blob.Bucket
+	tmpDir string
+	// dir is the bucket folder for file:// stores, where touching a file is a
+	// Chtimes instead of a copy.
+	dir string
+}
+
+// Open opens the store at rawURL: "file:///absolute/folder" (created if
+// missing) or "s3://bucket?region=…&endpoint=…&use_path_style=true". tmpDir is
+// a local folder for staging uploads, created if missing.
+func Open(ctx context.Context, rawURL, tmpDir string) (*Store, error) {
+	if err := os.MkdirAll(tmpDir, 0o700); err != nil {
+		return nil, fmt.Errorf("blob: temp folder: %w", err)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("blob: invalid URL %q: %w", rawURL, err)
+	}
+	s := &Store{tmpDir: tmpDir}
+	switch u.Scheme {
+	case "file":
+		if u.Host != "" || !filepath.IsAbs(u.Path) || u.RawQuery != "" {
+			return nil, fmt.Errorf("blob: %q: expected file:///absolute/folder", rawURL)
+		}
+		s.dir = filepath.Clean(u.Path)
+		s.bucket, err = fileblob.OpenBucket(s.dir, &fileblob.Options{
+			CreateDir:   true,
+			DirFileMode: 0o750,
+			// The bucket folder may be on another mount than os.TempDir, where
+			// the final rename would fail.
+			NoTempDir: true,
+			// Nothing is kept in .attrs side files: the database holds names and types.
+			Metadata: fileblob.MetadataDontWrite,
+		})
+	case "s3":
+		s.bucket, err = blob.OpenBucket(ctx, rawURL)
+	default:
+		return nil, fmt.Errorf("blob: %q: unsupported scheme (file:// or s3://)", rawURL)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("blob: open %q: %w", rawURL, err)
+	}
+	return s, nil
+}
+
+// Close releases the bucket.
+func (s *Store) Close() error { return s.bucket.Close() }
+
+// Staged is an upload written to a local temp file, hashed and sniffed, but
+// not yet in the store.
+type Staged struct {
+	SHA256 string // lowercase hex
+	Size   int64
+	// MediaType is sniffed from the content, without parameters, e.g. "application/pdf".
+	MediaType string
+	path      string
+}
+
+// Stage streams r to a temp file while hashing, counting and sniffing it,
+// using constant memory whatever its size. Beyond maxBytes it returns
+// ErrTooLarge and leaves nothing behind. The caller must Discard the result.
+func (s *Store) Stage(ctx context.Context, r io.Reader, maxBytes int64) (*Staged, error) {
+	f, err := os.CreateTemp(s.tmpDir, stagePrefix+"*")
+	if err != nil {
+		return nil, fmt.Errorf("blob: stage: %w", err)
+	}
+	st := &Staged{path: f.Name()}
+	h := sha256.New()
+	head := &headBuffer{b: make([]byte, 0, headLen)}
+	n, err := io.Copy(io.MultiWriter(f, h, head), io.LimitReader(ctxReader{ctx, r}, maxBytes+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		err = fmt.Errorf("blob: stage: %w", err)
+	case n > maxBytes:
+		err = ErrTooLarge
+	}
+	if err != nil {
+		st.Discard()
+		return nil, err
+	}
+	st.SHA256 = hex.EncodeToString(h.Sum(nil))
+	st.Size = n
+	st.MediaType = sniff(head.b)
+	return st, nil
+}
+
+// sniff returns the media type of a file that starts with head, without
+// parameters such as "; charset=utf-8".
+func sniff(head []byte) string {
+	m := mimetype.Detect(head)
+	if m.Is("application/zip") {
+		if t := officeZip(head); t != "" {
+			return t
+		}
+	}
+	t, _, _ := strings.Cut(m.String(), ";")
+	return strings.TrimSpace(t)
+}
+
+// ooxmlParts are the folders of the main part of each OOXML format.
+var ooxmlParts = []struct{ folder, mediaType string }{
+	{"word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+	{"xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	{"ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+}
+
+// officeZip recognises an OOXML file that mimetype took for a plain ZIP
+// because its main part comes after the first 4 KiB (Office can put a preview
+// picture first). It reads the names of the entries whose local header lies
+// in head, and needs [Content_Types].xml and parts of a single format.
+func officeZip(head []byte) string {
+	var contentTypes bool
+	found := ""
+	for {
+		i := bytes.Index(head, []byte("PK\x03\x04"))
+		if i < 0 || len(head) < i+30 {
+			break
+		}
+		nameLen := int(binary.LittleEndian.Uint16(head[i+26:]))
+		head = head[i+30:]
+		if len(head) < nameLen {
+			break
+		}
+		name := string(head[:nameLen])
+		head = head[nameLen:]
+		contentTypes = contentTypes || name == "[Content_Types].xml"
+		for _, p := range ooxmlParts {
+			if strings.HasPrefix(name, p.folder) {
+				if found != "" && found != p.mediaType {
+					return ""
+				}
+				found = p.mediaType
+			}
+		}
+	}
+	if !contentTypes {
+		return ""
+	}
+	return found
+}
+
+// Discard removes the temp file. It is idempotent.
+func (st *Staged) Discard() {
+	if st != nil && st.path != "" {
+		os.Remove(st.path)
+	}
+}
+
+// Commit stores the staged file under its content key, then removes the temp
+// file. It is safe to call concurrently for the same content.
+func (s *Store) Commit(ctx context.Context, st *Staged) error {
+	if !hexSHA256.MatchString(st.SHA256) {
+		return fmt.Errorf("blob: commit: invalid hash %q", st.SHA256)
+	}
+	key := keyOf(st.SHA256)
+	// Same content already stored: no upload, but its modification time is
+	// refreshed so that a concurrent Sweep, which spares recent files, does
+	// not delete it before the caller's row that refers to it is committed.
+	touched, err := s.touch(ctx, key)
+	if err != nil {
+		return fmt.Errorf("blob: commit %s: %w", st.SHA256, err)
+	}
+	if !touched {
+		f, err := os.Open(st.path)
+		if err != nil {
+			return fmt.Errorf("blob: commit %s: %w", st.SHA256, err)
+		}
+		defer f.Close()
+		// Concurrent uploads of the same key are harmless: both write the
+		// same bytes and each write is atomic (rename, or S3 PUT).
+		err = s.bucket.Upload(ctx, key, f, &blob.WriterOptions{
+			// The bucket is never served directly; the portal sets the type.
+			ContentType: "application/octet-stream",
+		})
+		if err == nil && s.dir != "" {
+			err = syncPath(s.dir, key)
+		}
+		if err != nil {
+			return fmt.Errorf("blob: commit %s: %w", st.SHA256, err)
+		}
+	}
+	st.Discard()
+	return nil
+}
+
+// syncPath flushes the file at key and the folders leading to it to disk.
+// fileblob renames without fsync, and the row that refers to the file is
+// committed right after: a power cut must not leave it pointing to nothing.
+func syncPath(dir, key string) error {
+	for p := filepath.Join(dir, filepath.FromSlash(key)); ; p = filepath.Dir(p) {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil || p == dir {
+			return err
+		}
+	}
+}
+
+// touch sets the modification time of key to now and reports whether it exists.
+func (s *Store) touch(ctx context.Context, key string) (bool, error) {
+	if s.dir != "" {
+		now := time.Now()
+		err := os.Chtimes(filepath.Join(s.dir, filepath.FromSlash(key)), now, now)
+		if errors.Is(err, os.ErrNotExist) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	// S3 has no touch: a copy onto itself, which S3 only allows when it
+	// replaces the metadata, sets a new LastModified without moving the data.
+	err := s.bucket.Copy(ctx, key, key, &blob.CopyOptions{
+		BeforeCopy: func(as func(any) bool) error {
+			var in *s3.CopyObjectInput
+			if as(&in) {
+				in.MetadataDirective = s3types.MetadataDirectiveReplace
+				in.ContentType = new("application/octet-stream")
+			}
+			return nil
+		},
+	})
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Open returns a reader of the stored file, which can Seek, and its size.
+func (s *Store) Open(ctx context.Context, hash string) (io.ReadSeekCloser, int64, error) {
+	if !hexSHA256.MatchString(hash) {
+		return nil, 0, ErrNotFound
+	}
+	r, err := s.bucket.NewReader(ctx, keyOf(hash), nil)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, 0, ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("blob: open %s: %w", hash, err)
+	}
+	return r, r.Size(), nil
+}
+
+// Exists reports whether content with this hash is stored.
+func (s *Store) Exists(ctx context.Context, hash string) (bool, error) {
+	if !hexSHA256.MatchString(hash) {
+		return false, nil
+	}
+	ok, err := s.bucket.Exists(ctx, keyOf(hash))
+	if err != nil {
+		return false, fmt.Errorf("blob: exists %s: %w", hash, err)
+	}
+	return ok, nil
+}
+
+// Sweep deletes the stored files older than grace that referenced says
+// nothing refers to, and returns how many it deleted. It cleans up after
+// uploads whose database row was never committed; grace must be much longer
+// than an upload takes; below MinGrace it is refused. It also removes staging
+// files older than grace.
+func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(ctx context.Context, hash string) (bool, error)) (int, error) {
+	if grace < MinGrace {
+		return 0, fmt.Errorf("blob: sweep: grace %v is shorter than %v", grace, MinGrace)
+	}
+	s.sweepTemp(grace)
+	deleted := 0
+	it := s.bucket.List(&blob.ListOptions{Prefix: "sha256/"})
+	for {
+		obj, err := it.Next(ctx)
+		if err == io.EOF {
+			return deleted, nil
+		}
+		if err != nil {
+			return deleted, fmt.Errorf("blob: sweep: %w", err)
+		}
+		if obj.IsDir || time.Since(obj.ModTime) < grace {
+			continue
+		}
+		sha := obj.Key[strings.LastIndexByte(obj.Key, '/')+1:]
+		if !hexSHA256.MatchString(sha) || obj.Key != keyOf(sha) {
+			// fileblob's own temp files, left by a crash mid-write.
+			if s.dir != "" && strings.HasSuffix(obj.Key, ".tmp") {
+				s.bucket.Delete(ctx, obj.Key)
+			}
+			continue
+		}
+		ref, err := referenced(ctx, sha)
+		if err != nil {
+			return deleted, fmt.Errorf("blob: sweep: %w", err)
+		}
+		if ref {
+			continue
+		}
+		// Look again: a Commit of the same content may have touched it since
+		// the listing, and its row may not be committed yet.
+		attrs, err := s.bucket.Attributes(ctx, obj.Key)
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			continue
+		}
+		if err != nil {
+			return deleted, fmt.Errorf("blob: sweep: %w", err)
+		}
+		if time.Since(attrs.ModTime) < grace {
+			continue
+		}
+		err = s.bucket.Delete(ctx, obj.Key)
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			continue
+		}
+		if err != nil {
+			return deleted, fmt.Errorf("blob: sweep: %w", err)
+		}
+		deleted++
+	}
+}
+
+// sweepTemp removes staging files left by a crash. Errors are ignored: the
+// next sweep tries again.
+func (s *Store) sweepTemp(grace time.Duration) {
+	entries, _ := os.ReadDir(s.tmpDir)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), stagePrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) >= grace {
+			os.Remove(filepath.Join(s.tmpDir, e.Name()))
+		}
+	}
+}
+
+// keyOf returns the key of a hash; the two levels of folders keep each
+// folder of a file:// store small.
+func keyOf(sha string) string {
+	return "sha256/" + sha[:2] + "/" + sha[2:4] + "/" + sha
+}
+
+// headBuffer keeps the first cap(b) bytes written to it, for sniffing.
+type headBuffer struct{ b []byte }
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if n := cap(h.b) - len(h.b); n > 0 {
+		h.b = append(h.b, p[:min(n, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// ctxReader stops a copy when ctx is done, e.g. when the client goes away.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

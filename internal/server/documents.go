@@ -1,0 +1,636 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"comite/internal/access"
+	"comite/internal/blob"
+	"comite/internal/filetype"
+	"comite/internal/model"
+	"comite/internal/store"
+	"comite/web/view"
+)
+
+const documentsPageSize = 20
+
+// errNoStorage means the server was built without a file store.
+var errNoStorage = errors.New("no file storage configured")
+
+// documentFor loads the document of the URL and checks the viewer may see
+// it. A document whose very existence is private answers 404.
+func (s *Server) documentFor(r *http.Request) (model.Document, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return model.Document{}, err
+	}
+	d, err := s.store.Document(r.Context(), id)
+	if err != nil {
+		return d, err
+	}
+	v := viewerOf(r.Context())
+	if !access.CanSeeDocument(v, d, s.now()) {
+		if access.DocumentExistenceIsPrivate(d, s.now()) {
+			return d, model.ErrNotFound
+		}
+		return d, model.ErrForbidden
+	}
+	return d, nil
+}
+
+func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	v := viewerOf(ctx)
+	p := view.DocumentsPage{Base: s.base(r, "Documents"), Kind: q.Get("kind"), Year: q.Get("year"), Attached: q.Get("attached"),
+		CanUpload: access.CanUploadDocument(v, model.KindContribution)}
+	p.Nav = "documents"
+	f := store.DocumentFilter{Levels: access.VisibleLevels(v), Limit: documentsPageSize}
+	if k := model.DocumentKind(p.Kind); k.Valid() {
+		f.Kind = k
+	} else {
+		p.Kind = ""
+	}
+	if y, err := strconv.Atoi(p.Year); err == nil && y > 1900 && y < 3000 {
+		f.Year = y
+	} else {
+		p.Year = ""
+	}
+	if p.Attached == "meeting" {
+		f.TargetType = p.Attached
+	} else {
+		p.Attached = ""
+	}
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	f.Offset = (page - 1) * documentsPageSize
+	docs, total, err := s.store.Documents(ctx, f)
+	if err != nil {
+		return err
+	}
+	if p.Years, err = s.store.DocumentYears(ctx); err != nil {
+		return err
+	}
+	p.Documents, p.Total, p.Page = docs, total, page
+	p.More = f.Offset+len(docs) < total
+	if page > 1 {
+		p.Title = "Documents – page " + strconv.Itoa(page)
+	}
+	s.render(w, r, http.StatusOK, view.Documents(p))
+	return nil
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d, err := s.documentFor(r)
+	if err != nil {
+		return err
+	}
+	v := viewerOf(ctx)
+	p := view.DocumentPage{Base: s.base(r, d.Title), Document: d, CanEdit: access.CanEditDocument(v, d),
+		CanAttach: access.CanAttachDocuments(v), Visibility: d.VisibilityAt(s.now())}
+	p.Nav = "documents"
+	if p.Versions, err = s.store.Versions(ctx, d.ID); err != nil {
+		return err
+	}
+	if p.Links, err = s.store.DocumentLinks(ctx, d.ID); err != nil {
+		return err
+	}
+	if p.CanAttach {
+		if p.Meetings, err = s.store.MeetingsBefore(ctx, s.now().AddDate(5, 0, 0), 200); err != nil {
+			return err
+		}
+	}
+	if p.CanEdit {
+		p.VersionField = s.fileField("Fichier de la nouvelle version")
+		p.VersionForm = view.NewForm()
+	}
+	s.render(w, r, http.StatusOK, view.DocumentDetail(p))
+	return nil
+}
+
+// download sends a version's file with the headers that keep it from running
+// in the portal's origin: attachment, nosniff and a sandboxing CSP.
+func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d, err := s.documentFor(r)
+	if err != nil {
+		return err
+	}
+	var version model.DocumentVersion
+	if n := r.PathValue("n"); n != "" {
+		num, err := strconv.Atoi(n)
+		if err != nil || num < 1 {
+			return model.ErrNotFound
+		}
+		if version, err = s.store.Version(ctx, d.ID, num); err != nil {
+			return err
+		}
+	} else if d.Latest != nil {
+		version = *d.Latest
+	} else {
+		return model.ErrNotFound
+	}
+	if s.files == nil {
+		return errNoStorage
+	}
+	f, _, err := s.files.Open(ctx, version.SHA256)
+	if err != nil {
+		return fmt.Errorf("open file of document %d v%d: %w", d.ID, version.Number, err)
+	}
+	defer f.Close()
+	h := w.Header()
+	contentType := version.MediaType
+	if strings.HasPrefix(contentType, "text/") {
+		contentType += "; charset=utf-8"
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": version.Filename}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("ETag", `"`+version.SHA256+`"`)
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private, max-age=0, must-revalidate")
+	}
+	http.ServeContent(w, r, "", version.UploadedAt, f)
+	return nil
+}
+
+// fileField is the upload input with the accepted formats and size limit.
+func (s *Server) fileField(label string) view.Field {
+	exts := filetype.Allowed()
+	return view.Field{Name: "file", Label: label, Kind: "file", Required: true, Accept: strings.Join(exts, ","), MaxBytes: s.cfg.MaxUploadBytes,
+		Hint: "Formats acceptés : " + strings.Join(exts, ", ") + ". Taille maximale : " + sizeLabel(s.cfg.MaxUploadBytes) + "."}
+}
+
+func sizeLabel(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatInt(n>>20, 10) + " Mo"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " Ko"
+	}
+	return strconv.FormatInt(n, 10) + " octets"
+}
+
+func languageOptions() []view.Option {
+	var opts []view.Option
+	for _, l := range model.Languages {
+		opts = append(opts, view.Option{Value: l.Code, Label: l.Label})
+	}
+	return opts
+}
+
+// documentFields are the metadata fields; members uploading a contribution
+// choose neither the kind nor the visibility.
+func documentFields(v access.Viewer) []view.Field {
+	kinds := []view.Option{}
+	for _, k := range model.DocumentKinds {
+		if access.CanUploadDocument(v, k) {
+			kinds = append(kinds, view.Option{Value: string(k), Label: k.Label()})
+		}
+	}
+	vis := []view.Option{}
+	for _, l := range model.Visibilities {
+		if v.IsSecretariat() || l == model.VisibilityMembers {
+			vis = append(vis, view.Option{Value: string(l), Label: l.Label()})
+		}
+	}
+	fields := []view.Field{
+		{Name: "title", Label: "Titre", Kind: "text", Required: true},
+		{Name: "kind", Label: "Nature", Kind: "select", Required: true, Options: kinds},
+		{Name: "language", Label: "Langue", Kind: "select", Required: true, Options: languageOptions()},
+		{Name: "date", Label: "Date du document", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "visibility", Label: "Visibilité", Kind: "select", Required: true, Options: vis},
+	}
+	if v.IsSecretariat() {
+		fields = append(fields,
+			view.Field{Name: "embargo_until", Label: "Levée de l'embargo", Kind: "datetime-local",
+				Hint: "Facultatif. À cette date et heure (heure de Paris), la visibilité ci-dessous s'applique d'elle-même."},
+			view.Field{Name: "embargo_visibility", Label: "Visibilité après l'embargo", Kind: "select",
+				Options: []view.Option{{Value: "", Label: "Pas d'embargo"}, {Value: "members", Label: model.VisibilityMembers.Label()}, {Value: "public", Label: model.VisibilityPublic.Label()}}})
+	}
+	return append(fields, view.Field{Name: "description", Label: "Description", Kind: "textarea", Hint: "Facultative."})
+}
+
+const datetimeLocal = "2006-01-02T15:04"
+
+func documentForm(d model.Document) *view.Form {
+	f := view.NewForm()
+	f.Values = map[string]string{"title": d.Title, "kind": string(d.Kind), "language": d.Language,
+		"date": d.Date.Format(time.DateOnly), "visibility": string(d.Visibility), "embargo_visibility": string(d.EmbargoVisibility),
+		"description": d.Description}
+	if d.EmbargoUntil != nil {
+		f.Values["embargo_until"] = d.EmbargoUntil.In(view.Paris).Format(datetimeLocal)
+	}
+	return f
+}
+
+// documentFromForm validates the metadata fields.
+func documentFromForm(f *view.Form, fields []view.Field) model.Document {
+	c := newChecker(f, fields)
+	d := model.Document{
+		Title:       c.text("title", 300),
+		Kind:        model.DocumentKind(c.choice("kind")),
+		Language:    c.choice("language"),
+		Visibility:  model.Visibility(c.choice("visibility")),
+		Description: c.text("description", 5000),
+	}
+	if date := c.date("date"); date != nil {
+		d.Date = *date
+	}
+	if _, ok := c.fields["embargo_until"]; !ok {
+		return d
+	}
+	d.EmbargoVisibility = model.Visibility(c.choice("embargo_visibility"))
+	if v := f.Value("embargo_until"); v != "" {
+		t, err := time.ParseInLocation(datetimeLocal, v, view.Paris)
+		if err != nil {
+			c.fail("embargo_until", "Saisissez une date et une heure valides, par exemple 2026-03-21T18:00.")
+		} else {
+			d.EmbargoUntil = &t
+		}
+	}
+	switch {
+	case d.EmbargoUntil != nil && d.EmbargoVisibility == "":
+		c.fail("embargo_visibility", "Choisissez la visibilité qui s'appliquera après l'embargo.")
+	case d.EmbargoUntil == nil && d.EmbargoVisibility != "":
+		c.fail("embargo_until", "Indiquez la date de levée de l'embargo.")
+	case d.EmbargoUntil != nil && (d.EmbargoVisibility == d.Visibility || d.EmbargoVisibility == model.VisibilitySecretariat ||
+		(d.EmbargoVisibility == model.VisibilityMembers && d.Visibility == model.VisibilityPublic)):
+		c.fail("embargo_visibility", "Après l'embargo, le document doit être visible plus largement qu'avant.")
+	}
+	return d
+}
+
+// upload is a multipart submission: its text fields and its file, staged.
+type upload struct {
+	form     *view.Form
+	staged   *blob.Staged
+	filename string
+}
+
+// readUpload streams a multipart form: text fields into the form, the file
+// into the blob store's staging area, never into memory. File problems are
+// recorded on the form's "file" field.
+func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, error) {
+	if s.files == nil {
+		return nil, errNoStorage
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, errBadRequest
+	}
+	up := &upload{form: view.NewForm()}
+	labels := map[string]string{}
+	for _, f := range fields {
+		labels[f.Name] = f.Label
+	}
+	tooLarge := false
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			up.Discard()
+			return nil, err
+		}
+		name := part.FormName()
+		if name != "file" {
+			b, err := io.ReadAll(io.LimitReader(part, 64<<10))
+			part.Close()
+			if err != nil {
+				up.Discard()
+				return nil, err
+			}
+			up.form.Values[name] = strings.TrimSpace(string(b))
+			continue
+		}
+		up.filename = cleanFilename(part.FileName())
+		if up.filename == "" || up.staged != nil {
+			_, _ = io.Copy(io.Discard, part)
+			part.Close()
+			continue
+		}
+		up.staged, err = s.files.Stage(r.Context(), part, s.cfg.MaxUploadBytes)
+		if errors.Is(err, blob.ErrTooLarge) {
+			tooLarge = true
+			// Read what is left so that the browser gets our answer instead of a reset connection.
+			_, _ = io.Copy(io.Discard, part)
+		} else if err != nil {
+			part.Close()
+			return nil, err
+		}
+		part.Close()
+	}
+	for name, label := range labels {
+		up.form.Labels[name] = label
+	}
+	switch {
+	case tooLarge:
+		up.form.Fail("file", labels["file"], "Le fichier dépasse la taille maximale autorisée ("+sizeLabel(s.cfg.MaxUploadBytes)+").")
+	case up.staged == nil:
+		up.form.Fail("file", labels["file"], "Choisissez un fichier à envoyer.")
+	case up.staged.Size == 0:
+		up.form.Fail("file", labels["file"], "Le fichier est vide.")
+	default:
+		media, err := filetype.Check(up.filename, up.staged.MediaType)
+		if err != nil {
+			up.form.Fail("file", labels["file"], err.Error())
+		} else {
+			up.staged.MediaType = media
+		}
+	}
+	return up, nil
+}
+
+// Discard removes the staged file, if any.
+func (up *upload) Discard() {
+	if up != nil && up.staged != nil {
+		up.staged.Discard()
+	}
+}
+
+// cleanFilename keeps the base name a browser sent, for the download's
+// Content-Disposition; it never becomes a storage path.
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" || !utf8.ValidString(name) {
+		return ""
+	}
+	if len(name) > 200 {
+		ext := filepath.Ext(name)
+		name = name[:200-len(ext)] + ext
+	}
+	return name
+}
+
+// storeVersion writes the staged file to storage, then records it in the
+// same transaction as the caller's change, with its extraction job. If the
+// transaction fails the file stays unreferenced and the sweeper removes it.
+func (s *Server) storeVersion(ctx context.Context, tx *store.Store, up *upload, documentID, by int64) (model.DocumentVersion, error) {
+	v := model.DocumentVersion{DocumentID: documentID, SHA256: up.staged.SHA256, Size: up.staged.Size,
+		MediaType: up.staged.MediaType, Filename: up.filename, UploadedBy: by}
+	var err error
+	if v.ID, v.Number, err = tx.AddVersion(ctx, v); err != nil {
+		return v, err
+	}
+	if s.jobs != nil {
+		if err := s.jobs.EnqueueExtractTx(ctx, tx, v.ID); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	fields := append(documentFields(v), s.fileField("Fichier"))
+	page := func(title string, f *view.Form) view.EditPage {
+		return view.EditPage{Base: s.base(r, title), Back: "/documents", BackLabel: "Tous les documents", Action: "/documents/new",
+			Submit: "Déposer le document", Form: f, Fields: fields, Multipart: true}
+	}
+	if r.Method == http.MethodGet {
+		f := view.NewForm()
+		f.Values["date"] = s.now().In(view.Paris).Format(time.DateOnly)
+		f.Values["language"] = "fr"
+		f.Values["visibility"] = string(model.VisibilityMembers)
+		if !v.IsSecretariat() {
+			f.Values["kind"] = string(model.KindContribution)
+		}
+		s.render(w, r, http.StatusOK, view.Edit(page("Déposer un document", f)))
+		return nil
+	}
+	up, err := s.readUpload(r, fields)
+	if err != nil {
+		return err
+	}
+	defer up.Discard()
+	d := documentFromForm(up.form, fields)
+	if !up.form.Valid() {
+		status := http.StatusUnprocessableEntity
+		if strings.Contains(up.form.Error("file"), "taille maximale") {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.render(w, r, status, view.Edit(page("Erreur – Déposer un document", up.form)))
+		return nil
+	}
+	if !access.CanUploadDocument(v, d.Kind) {
+		return model.ErrForbidden
+	}
+	d.CreatedBy = v.AccountID
+	if err := s.files.Commit(ctx, up.staged); err != nil {
+		return err
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
+			return err
+		}
+		version, err := s.storeVersion(ctx, tx, up, d.ID, v.AccountID)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version})
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/documents/%d", d.ID), "Le document « "+d.Title+" » a été déposé.")
+	return nil
+}
+
+func (s *Server) newVersion(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d, err := s.documentFor(r)
+	if err != nil {
+		return err
+	}
+	v := viewerOf(ctx)
+	if !access.CanEditDocument(v, d) {
+		return model.ErrForbidden
+	}
+	field := s.fileField("Fichier de la nouvelle version")
+	up, err := s.readUpload(r, []view.Field{field})
+	if err != nil {
+		return err
+	}
+	defer up.Discard()
+	if !up.form.Valid() {
+		// Show the document page again with the error on the version form.
+		p := view.DocumentPage{Base: s.base(r, "Erreur – "+d.Title), Document: d, CanEdit: true, CanAttach: access.CanAttachDocuments(v),
+			Visibility: d.VisibilityAt(s.now()), VersionField: field, VersionForm: up.form}
+		if p.Versions, err = s.store.Versions(ctx, d.ID); err != nil {
+			return err
+		}
+		if p.Links, err = s.store.DocumentLinks(ctx, d.ID); err != nil {
+			return err
+		}
+		status := http.StatusUnprocessableEntity
+		if strings.Contains(up.form.Error("file"), "taille maximale") {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.render(w, r, status, view.DocumentDetail(p))
+		return nil
+	}
+	if err := s.files.Commit(ctx, up.staged); err != nil {
+		return err
+	}
+	var version model.DocumentVersion
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if version, err = s.storeVersion(ctx, tx, up, d.ID, v.AccountID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "document.version", "document", d.ID, nil, version)
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/documents/%d", d.ID), fmt.Sprintf("La version %d a été déposée.", version.Number))
+	return nil
+}
+
+func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	old, err := s.documentFor(r)
+	if err != nil {
+		return err
+	}
+	v := viewerOf(ctx)
+	if !access.CanEditDocument(v, old) {
+		return model.ErrForbidden
+	}
+	fields := documentFields(v)
+	back := fmt.Sprintf("/documents/%d", old.ID)
+	page := func(title string, f *view.Form) view.EditPage {
+		return view.EditPage{Base: s.base(r, title), Back: back, BackLabel: "Retour au document", Action: back + "/edit",
+			Submit: "Enregistrer", Form: f, Fields: fields}
+	}
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, view.Edit(page("Modifier « "+old.Title+" »", documentForm(old))))
+		return nil
+	}
+	f, err := readForm(r, fields)
+	if err != nil {
+		return err
+	}
+	d := documentFromForm(f, fields)
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page("Erreur – Modifier « "+old.Title+" »", f)))
+		return nil
+	}
+	if !access.CanUploadDocument(v, d.Kind) {
+		return model.ErrForbidden
+	}
+	d.ID, d.CreatedBy = old.ID, old.CreatedBy
+	if !v.IsSecretariat() {
+		d.EmbargoUntil, d.EmbargoVisibility = old.EmbargoUntil, old.EmbargoVisibility
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateDocument(ctx, d); err != nil {
+			return err
+		}
+		old.Latest = nil
+		return s.record(ctx, tx, r, "document.update", "document", d.ID, old, d)
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, back, "Le document a été modifié.")
+	return nil
+}
+
+func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d, err := s.documentFor(r)
+	if err != nil {
+		return err
+	}
+	if !access.CanEditDocument(viewerOf(ctx), d) {
+		return model.ErrForbidden
+	}
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+d.Title+" »"),
+			Message: "Le document, toutes ses versions et ses rattachements seront supprimés définitivement.",
+			Action:  fmt.Sprintf("/documents/%d/delete", d.ID), Submit: "Supprimer définitivement", Cancel: fmt.Sprintf("/documents/%d", d.ID)}))
+		return nil
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteDocument(ctx, d.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "document.delete", "document", d.ID, d, nil)
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, "/documents", "Le document « "+d.Title+" » a été supprimé.")
+	return nil
+}
+
+// linkDocument attaches the document to a meeting, or detaches it.
+func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	d, err := s.documentFor(r)
+	if err != nil {
+		return err
+	}
+	if !access.CanAttachDocuments(viewerOf(ctx)) {
+		return model.ErrForbidden
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	back := fmt.Sprintf("/documents/%d", d.ID)
+	meetingID, err := strconv.ParseInt(r.PostForm.Get("meeting"), 10, 64)
+	if err != nil || meetingID < 1 {
+		s.redirectWithFlash(w, r, back, "Choisissez la réunion à laquelle rattacher le document.")
+		return nil
+	}
+	m, err := s.store.Meeting(ctx, meetingID)
+	if err != nil {
+		return err
+	}
+	detach := r.PostForm.Get("action") == "detach"
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		link := map[string]any{"target_type": "meeting", "target_id": m.ID}
+		if detach {
+			if err := tx.UnlinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
+				return err
+			}
+			return s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
+		}
+		if err := tx.LinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
+	})
+	if err != nil {
+		return err
+	}
+	if detach {
+		s.redirectWithFlash(w, r, back, "Le document n'est plus rattaché à « "+m.Title+" ».")
+	} else {
+		s.redirectWithFlash(w, r, back, "Le document est rattaché à « "+m.Title+" ».")
+	}
+	return nil
+}

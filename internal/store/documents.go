@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"comite/internal/model"
+)
+
+const documentColumns = `d.id, d.title, d.kind, d.language, d.doc_date, d.visibility, d.embargo_until,
+	coalesce(d.embargo_visibility, ''), d.description, coalesce(d.created_by, 0), d.created_at, d.updated_at`
+
+const versionColumns = `v.id, v.document_id, v.number, v.sha256, v.size_bytes, v.media_type, v.filename,
+	coalesce(v.uploaded_by, 0), coalesce(u.display_name, ''), v.uploaded_at, v.extraction_status, v.extraction_error`
+
+// effectiveVisibility is the SQL form of model.Document.VisibilityAt(now).
+const effectiveVisibility = `(CASE WHEN d.embargo_until IS NOT NULL AND d.embargo_until <= now()
+	THEN d.embargo_visibility ELSE d.visibility END)`
+
+func scanDocument(row pgx.Row, extra ...any) (model.Document, error) {
+	var d model.Document
+	dest := append([]any{&d.ID, &d.Title, &d.Kind, &d.Language, &d.Date, &d.Visibility, &d.EmbargoUntil,
+		&d.EmbargoVisibility, &d.Description, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt}, extra...)
+	err := row.Scan(dest...)
+	return d, err
+}
+
+func scanVersion(row pgx.Row) (model.DocumentVersion, error) {
+	var v model.DocumentVersion
+	err := row.Scan(&v.ID, &v.DocumentID, &v.Number, &v.SHA256, &v.Size, &v.MediaType, &v.Filename,
+		&v.UploadedBy, &v.UploaderName, &v.UploadedAt, &v.ExtractionStatus, &v.ExtractionError)
+	return v, err
+}
+
+// Document returns the document with its latest version.
+func (s *Store) Document(ctx context.Context, id int64) (model.Document, error) {
+	d, err := scanDocument(s.db.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.id = $1`, id))
+	if err != nil {
+		return d, fmt.Errorf("document %d: %w", id, mapErr(err))
+	}
+	v, err := scanVersion(s.db.QueryRow(ctx, `SELECT `+versionColumns+` FROM document_versions v
+		LEFT JOIN accounts u ON u.id = v.uploaded_by WHERE v.document_id = $1 ORDER BY v.number DESC LIMIT 1`, id))
+	if err == nil {
+		d.Latest = &v
+	} else if err = mapErr(err); err != model.ErrNotFound {
+		return d, fmt.Errorf("document %d latest version: %w", id, err)
+	}
+	return d, nil
+}
+
+// DocumentFilter selects documents for the library. Levels is the set of
+// visibilities the viewer may see, from the access policy.
+type DocumentFilter struct {
+	Levels     []model.Visibility
+	Kind       model.DocumentKind
+	Year       int
+	TargetType string
+	TargetID   int64
+	Limit      int
+	Offset     int
+}
+
+// Documents returns a page of the documents the filter allows, newest first,
+// with their latest version, and how many match in all.
+func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]model.Document, int, error) {
+	levels := make([]string, len(f.Levels))
+	for i, l := range f.Levels {
+		levels[i] = string(l)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, count(*) OVER (),
+			lv.id, lv.number, lv.sha256, lv.size_bytes, lv.media_type, lv.filename, lv.uploaded_at
+		FROM documents d
+		LEFT JOIN LATERAL (SELECT * FROM document_versions v WHERE v.document_id = d.id ORDER BY v.number DESC LIMIT 1) lv ON true
+		WHERE `+effectiveVisibility+` = ANY($1)
+			AND ($2 = '' OR d.kind = $2)
+			AND ($3 = 0 OR extract(year FROM d.doc_date) = $3)
+			AND ($4 = '' OR EXISTS (SELECT 1 FROM document_links l WHERE l.document_id = d.id AND l.target_type = $4
+				AND ($5 = 0 OR l.target_id = $5)))
+		ORDER BY d.doc_date DESC, d.id DESC LIMIT $6 OFFSET $7`,
+		levels, string(f.Kind), f.Year, f.TargetType, f.TargetID, f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("documents: %w", err)
+	}
+	defer rows.Close()
+	var docs []model.Document
+	total := 0
+	for rows.Next() {
+		var (
+			vid, size            *int64
+			number               *int
+			sha, media, filename *string
+			uploaded             *time.Time
+		)
+		d, err := scanDocument(rows, &total, &vid, &number, &sha, &size, &media, &filename, &uploaded)
+		if err != nil {
+			return nil, 0, fmt.Errorf("documents: %w", err)
+		}
+		if vid != nil {
+			d.Latest = &model.DocumentVersion{ID: *vid, DocumentID: d.ID, Number: *number, SHA256: *sha, Size: *size,
+				MediaType: *media, Filename: *filename, UploadedAt: *uploaded}
+		}
+		docs = append(docs, d)
+	}
+	return docs, total, rows.Err()
+}
+
+// DocumentYears returns the years that have documents, latest first, for the library's filter.
+func (s *Store) DocumentYears(ctx context.Context) ([]int, error) {
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT extract(year FROM doc_date)::int AS y FROM documents ORDER BY y DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("document years: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int])
+}
+
+// CreateDocument inserts a document's metadata and returns its id.
+func (s *Store) CreateDocument(ctx context.Context, d model.Document) (int64, error) {
+	var id int64
+	err := s.db.QueryRow(ctx, `INSERT INTO documents (title, kind, language, doc_date, visibility, embargo_until,
+		embargo_visibility, description, created_by) VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8, nullif($9, 0)) RETURNING id`,
+		d.Title, d.Kind, d.Language, d.Date, d.Visibility, d.EmbargoUntil, d.EmbargoVisibility, d.Description, d.CreatedBy).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("create document: %w", mapErr(err))
+	}
+	return id, nil
+}
+
+// UpdateDocument saves a document's metadata.
+func (s *Store) UpdateDocument(ctx context.Context, d model.Document) error {
+	tag, err := s.db.Exec(ctx, `UPDATE documents SET title = $2, kind = $3, language = $4, doc_date = $5, visibility = $6,
+		embargo_until = $7, embargo_visibility = nullif($8, ''), description = $9, updated_at = now() WHERE id = $1`,
+		d.ID, d.Title, d.Kind, d.Language, d.Date, d.Visibility, d.EmbargoUntil, d.EmbargoVisibility, d.Description)
+	if err != nil {
+		return fmt.Errorf("update document %d: %w", d.ID, mapErr(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("update document %d: %w", d.ID, model.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteDocument removes a document, its versions and links. Its files stay
+// in the blob store until the sweeper finds them unreferenced.
+func (s *Store) DeleteDocument(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM documents WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete document %d: %w", id, mapErr(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("delete document %d: %w", id, model.ErrNotFound)
+	}
+	return nil
+}
+
+// AddVersion records a stored file as the document's next version and
+// returns the version's id and number. The document row is locked so that
+// two uploads at once get distinct numbers.
+func (s *Store) AddVersion(ctx context.Context, v model.DocumentVersion) (int64, int, error) {
+	if _, err := s.db.Exec(ctx, `SELECT 1 FROM documents WHERE id = $1 FOR UPDATE`, v.DocumentID); err != nil {
+		return 0, 0, fmt.Errorf("lock document %d: %w", v.DocumentID, err)
+	}
+	var id int64
+	var number int
+	err := s.db.QueryRow(ctx, `INSERT INTO document_versions (document_id, number, sha256, size_bytes, media_type, filename, uploaded_by)
+		SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, nullif($6, 0) FROM document_versions WHERE document_id = $1
+		RETURNING id, number`, v.DocumentID, v.SHA256, v.Size, v.MediaType, v.Filename, v.UploadedBy).Scan(&id, &number)
+	if err != nil {
+		return 0, 0, fmt.Errorf("add version to document %d: %w", v.DocumentID, mapErr(err))
+	}
+	if _, err := s.db.Exec(ctx, `UPDATE documents SET updated_at = now() WHERE id = $1`, v.DocumentID); err != nil {
+		return 0, 0, err
+	}
+	return id, number, nil
+}
+
+// Versions returns every version of a document, newest first.
+func (s *Store) Versions(ctx context.Context, documentID int64) ([]model.DocumentVersion, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+versionColumns+` FROM document_versions v
+		LEFT JOIN accounts u ON u.id = v.uploaded_by WHERE v.document_id = $1 ORDER BY v.number DESC`, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.DocumentVersion, error) { return scanVersion(r) })
+	if err != nil {
+		return nil, fmt.Errorf("versions: %w", err)
+	}
+	return vs, nil
+}
+
+// Version returns version number n of a document.
+func (s *Store) Version(ctx context.Context, documentID int64, n int) (model.DocumentVersion, error) {
+	v, err := scanVersion(s.db.QueryRow(ctx, `SELECT `+versionColumns+` FROM document_versions v
+		LEFT JOIN accounts u ON u.id = v.uploaded_by WHERE v.document_id = $1 AND v.number = $2`, documentID, n))
+	if err != nil {
+		return v, fmt.Errorf("document %d version %d: %w", documentID, n, mapErr(err))
+	}
+	return v, nil
+}
+
+// BlobReferenced reports whether any version uses the stored file, for the sweeper.
+func (s *Store) BlobReferenced(ctx context.Context, sha256 string) (bool, error) {
+	var ok bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM document_versions WHERE sha256 = $1)`, sha256).Scan(&ok)
+	return ok, err
+}
+
+// DocumentLinks returns where a document is attached, with the targets' titles.
+func (s *Store) DocumentLinks(ctx context.Context, documentID int64) ([]model.DocumentLink, error) {
+	rows, err := s.db.Query(ctx, `SELECT l.document_id, l.target_type, l.target_id, coalesce(m.title, '')
+		FROM document_links l LEFT JOIN meetings m ON l.target_type = 'meeting' AND m.id = l.target_id
+		WHERE l.document_id = $1 ORDER BY l.created_at`, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("document links: %w", err)
+	}
+	links, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.DocumentLink, error) {
+		var l model.DocumentLink
+		err := r.Scan(&l.DocumentID, &l.TargetType, &l.TargetID, &l.TargetLabel)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("document links: %w", err)
+	}
+	return links, nil
+}
+
+// LinkDocument attaches a document to a target; attaching twice is harmless.
+func (s *Store) LinkDocument(ctx context.Context, documentID int64, targetType string, targetID int64) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO document_links (document_id, target_type, target_id) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, documentID, targetType, targetID)
+	if err != nil {
+		return fmt.Errorf("link document %d: %w", documentID, mapErr(err))
+	}
+	return nil
+}
+
+// UnlinkDocument detaches a document from a target.
+func (s *Store) UnlinkDocument(ctx context.Context, documentID int64, targetType string, targetID int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM document_links WHERE document_id = $1 AND target_type = $2 AND target_id = $3`,
+		documentID, targetType, targetID)
+	if err != nil {
+		return fmt.Errorf("unlink document %d: %w", documentID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("unlink document %d: %w", documentID, model.ErrNotFound)
+	}
+	return nil
+}
