@@ -47,12 +47,14 @@ var allRoles = []role{rolePublic, roleInstitution, roleAssociation, roleUnion, r
 // portal is a real server on a fresh database with the demo committee and
 // one account per role.
 type portal struct {
-	t      *testing.T
-	srv    *Server
-	ts     *httptest.Server
-	store  *store.Store
-	files  *blob.Store
-	emails map[role]string
+	t     testing.TB
+	srv   *Server
+	ts    *httptest.Server
+	store *store.Store
+	files *blob.Store
+	// fileDir holds the blob store's files/ and tmp/ folders.
+	fileDir string
+	emails  map[role]string
 }
 
 // addDocument stores content as a new document, as an upload would.
@@ -78,7 +80,7 @@ func (p *portal) addDocument(t *testing.T, title string, vis model.Visibility, k
 	return id
 }
 
-func newPortal(t *testing.T, env map[string]string) *portal {
+func newPortal(t testing.TB, env map[string]string) *portal {
 	t.Helper()
 	ctx := context.Background()
 	pool, _ := pgtest.NewPool(t)
@@ -115,7 +117,7 @@ func newPortal(t *testing.T, env map[string]string) *portal {
 		stopRunner()
 		files.Close()
 	})
-	p := &portal{t: t, srv: srv, ts: ts, store: st, files: files, emails: map[role]string{}}
+	p := &portal{t: t, srv: srv, ts: ts, store: st, files: files, fileDir: dir, emails: map[role]string{}}
 	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)
