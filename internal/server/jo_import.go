@@ -142,7 +142,7 @@ func findSeat(open []model.Seat, used map[int64]bool, bodyID int64, role model.S
 }
 
 var importFields = []view.Field{
-	{Name: "text", Label: "Texte de l'arrêté", Kind: "textarea", Required: true,
+	{Name: "text", Label: "Texte de l'arrêté", Kind: "textarea", Required: true, Rows: 16,
 		Hint: "Copiez le texte tel que Légifrance l'affiche, du titre à la signature, et collez-le ici."},
 	{Name: "effective", Label: "Date d'effet", Kind: "date", Required: true,
 		Hint: "Les nouveaux sièges commencent ce jour-là ; les sièges remplacés ou absents du texte sont clos la veille."},
