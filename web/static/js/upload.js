@@ -27,9 +27,11 @@
         }
       });
       xhr.addEventListener("load", function () {
-        if (xhr.responseURL && xhr.responseURL !== form.action && xhr.status < 400) {
-          window.location.assign(xhr.responseURL);
-          return;
+        // The request followed the server's redirect already, and that page
+        // carries the one-time confirmation: show it rather than loading it
+        // again, and give the address bar the page's address.
+        if (xhr.responseURL && xhr.responseURL !== form.action && window.history.replaceState) {
+          window.history.replaceState(null, "", xhr.responseURL);
         }
         document.open();
         document.write(xhr.responseText);
