@@ -107,14 +107,11 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	old, err := s.mandateFromPath(r)
 	if err != nil {
 		return err
 	}
-	old, err := s.store.Mandate(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := old.ID
 	action, back := fmt.Sprintf("/admin/mandates/%d/edit", id), fmt.Sprintf("/admin/mandates/%d", id)
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Edit(s.mandatePage(r, "Modifier « "+old.Label+" »", action, back, mandateForm(old))))
@@ -147,14 +144,11 @@ func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) adminMandate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	m, err := s.mandateFromPath(r)
 	if err != nil {
 		return err
 	}
-	m, err := s.store.Mandate(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := m.ID
 	seats, err := s.store.SeatsOfMandate(ctx, id)
 	if err != nil {
 		return err
@@ -237,14 +231,11 @@ var seatRoleOptions = []view.Option{{Value: string(model.SeatTitulaire), Label: 
 
 func (s *Server) newSeat(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	m, err := s.mandateFromPath(r)
 	if err != nil {
 		return err
 	}
-	m, err := s.store.Mandate(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := m.ID
 	bodies, err := s.store.Bodies(ctx)
 	if err != nil {
 		return err
@@ -302,6 +293,15 @@ func (s *Server) newSeat(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.redirectWithFlash(w, r, back, "Le siège a été créé.")
 	return nil
+}
+
+// mandateFromPath reads the mandate of the URL.
+func (s *Server) mandateFromPath(r *http.Request) (model.Mandate, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return model.Mandate{}, err
+	}
+	return s.store.Mandate(r.Context(), id)
 }
 
 // seatFromPath reads the seat of the URL.

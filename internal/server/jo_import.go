@@ -150,14 +150,11 @@ var importFields = []view.Field{
 
 func (s *Server) importMandate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	m, err := s.mandateFromPath(r)
 	if err != nil {
 		return err
 	}
-	m, err := s.store.Mandate(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := m.ID
 	back := fmt.Sprintf("/admin/mandates/%d", id)
 	p := view.ImportPage{Base: s.adminBase(r, "Importer l'arrêté – "+m.Label), Mandate: m, Fields: importFields,
 		Action: fmt.Sprintf("/admin/mandates/%d/import", id), Back: back}

@@ -160,14 +160,11 @@ func (s *Server) body(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) mandate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	m, err := s.mandateFromPath(r)
 	if err != nil {
 		return err
 	}
-	m, err := s.store.Mandate(ctx, id)
-	if err != nil {
-		return err
-	}
+	id := m.ID
 	seats, err := s.store.SeatsOfMandate(ctx, id)
 	if err != nil {
 		return err
