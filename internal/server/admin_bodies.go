@@ -104,28 +104,32 @@ func (s *Server) newBody(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.bodyEditPage(r, "Erreur – Nouvel organisme", "/admin/bodies/new", f, fields)))
 		return nil
 	}
-	var id int64
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		for n := 1; ; n++ {
-			b.Slug = slugify(b.Name, n)
-			var err error
-			id, err = tx.CreateBody(ctx, b)
-			if errors.Is(err, model.ErrConflict) && n < 50 {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			break
-		}
-		b.ID = id
-		return s.record(ctx, tx, r, "body.create", "body", id, nil, b)
+		_, err := s.createBody(ctx, tx, r, b)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » a été créé.")
 	return nil
+}
+
+// createBody inserts b under the first free slug made from its name, and
+// audits it. Homonyms get a numbered slug.
+func (s *Server) createBody(ctx context.Context, tx *store.Store, r *http.Request, b model.Body) (int64, error) {
+	for n := 1; ; n++ {
+		b.Slug = slugify(b.Name, n)
+		id, err := tx.CreateBody(ctx, b)
+		if errors.Is(err, model.ErrConflict) && n < 50 {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		b.ID = id
+		return id, s.record(ctx, tx, r, "body.create", "body", id, nil, b)
+	}
 }
 
 func (s *Server) editBody(w http.ResponseWriter, r *http.Request) error {

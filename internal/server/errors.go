@@ -106,5 +106,3 @@ func databaseUnavailable(err error) bool {
 func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
 	s.serveError(w, r, err)
 }
-
-func isConflict(err error) bool { return errors.Is(err, model.ErrConflict) }

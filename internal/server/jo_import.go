@@ -243,22 +243,9 @@ func (s *Server) applyImport(ctx context.Context, tx *store.Store, r *http.Reque
 		if id, ok := created[foldName(it.BodyName)]; ok {
 			return id, nil
 		}
-		b := model.Body{Name: it.BodyName, Category: it.Category}
-		var id int64
-		for n := 1; ; n++ {
-			b.Slug = slugify(b.Name, n)
-			var err error
-			id, err = tx.CreateBody(ctx, b)
-			if err == nil {
-				break
-			}
-			if n >= 50 || !isConflict(err) {
-				return 0, err
-			}
-		}
-		b.ID = id
+		id, err := s.createBody(ctx, tx, r, model.Body{Name: it.BodyName, Category: it.Category})
 		created[foldName(it.BodyName)] = id
-		return id, s.record(ctx, tx, r, "body.create", "body", id, nil, b)
+		return id, err
 	}
 	for i, it := range plan.Items {
 		member := res.Members[i]
