@@ -171,17 +171,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) fileField(label string) view.Field {
 	exts := filetype.Allowed()
 	return view.Field{Name: "file", Label: label, Kind: "file", Required: true, Accept: strings.Join(exts, ","), MaxBytes: s.cfg.MaxUploadBytes,
-		Hint: "Formats acceptés : " + strings.Join(exts, ", ") + ". Taille maximale : " + sizeLabel(s.cfg.MaxUploadBytes) + "."}
-}
-
-func sizeLabel(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strconv.FormatInt(n>>20, 10) + " Mo"
-	case n >= 1<<10:
-		return strconv.FormatInt(n>>10, 10) + " Ko"
-	}
-	return strconv.FormatInt(n, 10) + " octets"
+		Hint: "Formats acceptés : " + strings.Join(exts, ", ") + ". Taille maximale : " + view.SizeLabel(s.cfg.MaxUploadBytes) + "."}
 }
 
 func languageOptions() []view.Option {
@@ -340,7 +330,7 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 	}
 	switch {
 	case tooLarge:
-		up.form.Fail("file", labels["file"], "Le fichier dépasse la taille maximale autorisée ("+sizeLabel(s.cfg.MaxUploadBytes)+").")
+		up.form.Fail("file", labels["file"], "Le fichier dépasse la taille maximale autorisée ("+view.SizeLabel(s.cfg.MaxUploadBytes)+").")
 	case up.staged == nil:
 		up.form.Fail("file", labels["file"], "Choisissez un fichier à envoyer.")
 	case up.staged.Size == 0:

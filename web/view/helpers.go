@@ -96,13 +96,16 @@ func importEffect(it ImportItem) string {
 
 // fileSummary writes "PDF, 1,2 Mo".
 func fileSummary(v model.DocumentVersion) string {
-	return mediaLabel(v.MediaType) + ", " + bytesLabel(v.Size)
+	return mediaLabel(v.MediaType) + ", " + SizeLabel(v.Size)
 }
 
-func bytesLabel(n int64) string {
+// SizeLabel writes a number of bytes as French readers expect: "1,2 Mo",
+// "50 Mo", "12 Ko".
+func SizeLabel(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return strings.Replace(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".", ",", 1) + " Mo"
+		mo := strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64)
+		return strings.Replace(strings.TrimSuffix(mo, ".0"), ".", ",", 1) + " Mo"
 	case n >= 1<<10:
 		return strconv.FormatInt((n+512)>>10, 10) + " Ko"
 	}
