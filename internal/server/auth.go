@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -31,6 +32,17 @@ const (
 )
 
 const badCredentials = "Adresse électronique ou mot de passe incorrect."
+
+// signIn ties the session to the account at its current epoch, under a new
+// token: renewing at every sign-in and privilege change defeats fixation.
+func (s *Server) signIn(ctx context.Context, accountID int64, epoch int) error {
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionAccountKey, accountID)
+	s.sessions.Put(ctx, sessionEpochKey, epoch)
+	return nil
+}
 
 // loginThrottled decides from the recent failures whether to refuse a sign-in
 // attempt before checking the password.
@@ -126,12 +138,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}); err != nil {
 		return err
 	}
-	// A new token at sign-in defeats session fixation.
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.signIn(ctx, account.ID, account.SessionEpoch); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionAccountKey, account.ID)
-	s.sessions.Put(ctx, sessionEpochKey, account.SessionEpoch)
 	s.log.Info("login", "ip", ip, "account_id", account.ID)
 	s.redirectWithFlash(w, r, page.Next, "Vous êtes connecté.")
 	return nil
@@ -211,10 +220,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The epoch moved on: this session follows it, every other one ends.
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.signIn(ctx, a.ID, epoch); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionEpochKey, epoch)
 	s.redirectWithFlash(w, r, "/account", "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.")
 	return nil
 }

@@ -210,11 +210,9 @@ func (s *Server) setPasswordByLink(purpose string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := s.sessions.RenewToken(ctx); err != nil {
+		if err := s.signIn(ctx, account.ID, epoch); err != nil {
 			return err
 		}
-		s.sessions.Put(ctx, sessionAccountKey, account.ID)
-		s.sessions.Put(ctx, sessionEpochKey, epoch)
 		s.redirectWithFlash(w, r, "/account", "Votre mot de passe est enregistré. Vous êtes connecté.")
 		return nil
 	}
