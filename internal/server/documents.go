@@ -92,33 +92,46 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) document(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	d, err := s.documentFor(r)
 	if err != nil {
 		return err
 	}
-	v := viewerOf(ctx)
-	p := view.DocumentPage{Base: s.base(r, d.Title), Document: d, CanEdit: access.CanEditDocument(v, d),
-		CanAttach: access.CanAttachDocuments(v), Visibility: d.VisibilityAt(s.now())}
-	p.Nav = "documents"
-	if p.Versions, err = s.store.Versions(ctx, d.ID); err != nil {
+	p, err := s.documentPage(r, d, d.Title, view.NewForm())
+	if err != nil {
 		return err
-	}
-	if p.Links, err = s.store.DocumentLinks(ctx, d.ID); err != nil {
-		return err
-	}
-	if p.CanAttach {
-		if p.Meetings, err = s.store.MeetingsBefore(ctx, s.now().AddDate(5, 0, 0), 200); err != nil {
-			return err
-		}
-	}
-	if p.CanEdit {
-		p.VersionField = s.fileField("Fichier de la nouvelle version")
-		p.VersionForm = view.NewForm()
 	}
 	s.render(w, r, http.StatusOK, view.DocumentDetail(p))
 	return nil
 }
+
+// documentPage gathers what the document page shows; versionForm carries
+// the new-version form's input and errors.
+func (s *Server) documentPage(r *http.Request, d model.Document, title string, versionForm *view.Form) (view.DocumentPage, error) {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	p := view.DocumentPage{Base: s.base(r, title), Document: d, CanEdit: access.CanEditDocument(v, d),
+		CanAttach: access.CanAttachDocuments(v), Visibility: d.VisibilityAt(s.now())}
+	p.Nav = "documents"
+	var err error
+	if p.Versions, err = s.store.Versions(ctx, d.ID); err != nil {
+		return p, err
+	}
+	if p.Links, err = s.store.DocumentLinks(ctx, d.ID); err != nil {
+		return p, err
+	}
+	if p.CanAttach {
+		if p.Meetings, err = s.store.MeetingsBefore(ctx, s.now().AddDate(5, 0, 0), 200); err != nil {
+			return p, err
+		}
+	}
+	if p.CanEdit {
+		p.VersionField = s.versionField()
+		p.VersionForm = versionForm
+	}
+	return p, nil
+}
+
+func (s *Server) versionField() view.Field { return s.fileField("Fichier de la nouvelle version") }
 
 // download sends a version's file with the headers that keep it from running
 // in the portal's origin: attachment, nosniff and a sandboxing CSP.
@@ -269,6 +282,15 @@ type upload struct {
 	form     *view.Form
 	staged   *blob.Staged
 	filename string
+	tooLarge bool
+}
+
+// status is the answer to a refused upload: 413 when the file was too large.
+func (up *upload) status() int {
+	if up.tooLarge {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // readUpload streams a multipart form: text fields into the form, the file
@@ -287,7 +309,6 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 	for _, f := range fields {
 		labels[f.Name] = f.Label
 	}
-	tooLarge := false
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -316,7 +337,7 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 		}
 		up.staged, err = s.files.Stage(r.Context(), part, s.cfg.MaxUploadBytes)
 		if errors.Is(err, blob.ErrTooLarge) {
-			tooLarge = true
+			up.tooLarge = true
 			// Read what is left so that the browser gets our answer instead of a reset connection.
 			_, _ = io.Copy(io.Discard, part)
 		} else if err != nil {
@@ -329,7 +350,7 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 		up.form.Labels[name] = label
 	}
 	switch {
-	case tooLarge:
+	case up.tooLarge:
 		up.form.Fail("file", labels["file"], "Le fichier dépasse la taille maximale autorisée ("+view.SizeLabel(s.cfg.MaxUploadBytes)+").")
 	case up.staged == nil:
 		up.form.Fail("file", labels["file"], "Choisissez un fichier à envoyer.")
@@ -417,11 +438,7 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 	defer up.Discard()
 	d := documentFromForm(up.form, fields)
 	if !up.form.Valid() {
-		status := http.StatusUnprocessableEntity
-		if strings.Contains(up.form.Error("file"), "taille maximale") {
-			status = http.StatusRequestEntityTooLarge
-		}
-		s.render(w, r, status, view.Edit(page("Erreur – Déposer un document", up.form)))
+		s.render(w, r, up.status(), view.Edit(page("Erreur – Déposer un document", up.form)))
 		return nil
 	}
 	if !access.CanUploadDocument(v, d.Kind) {
@@ -459,27 +476,18 @@ func (s *Server) newVersion(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanEditDocument(v, d) {
 		return model.ErrForbidden
 	}
-	field := s.fileField("Fichier de la nouvelle version")
-	up, err := s.readUpload(r, []view.Field{field})
+	up, err := s.readUpload(r, []view.Field{s.versionField()})
 	if err != nil {
 		return err
 	}
 	defer up.Discard()
 	if !up.form.Valid() {
 		// Show the document page again with the error on the version form.
-		p := view.DocumentPage{Base: s.base(r, "Erreur – "+d.Title), Document: d, CanEdit: true, CanAttach: access.CanAttachDocuments(v),
-			Visibility: d.VisibilityAt(s.now()), VersionField: field, VersionForm: up.form}
-		if p.Versions, err = s.store.Versions(ctx, d.ID); err != nil {
+		p, err := s.documentPage(r, d, "Erreur – "+d.Title, up.form)
+		if err != nil {
 			return err
 		}
-		if p.Links, err = s.store.DocumentLinks(ctx, d.ID); err != nil {
-			return err
-		}
-		status := http.StatusUnprocessableEntity
-		if strings.Contains(up.form.Error("file"), "taille maximale") {
-			status = http.StatusRequestEntityTooLarge
-		}
-		s.render(w, r, status, view.DocumentDetail(p))
+		s.render(w, r, up.status(), view.DocumentDetail(p))
 		return nil
 	}
 	if err := s.files.Commit(ctx, up.staged); err != nil {
