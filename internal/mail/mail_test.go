@@ -3,10 +3,12 @@ package mail
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"comite/internal/config"
+	"comite/internal/ical"
 	"comite/internal/model"
 	"comite/internal/pgtest"
 	"comite/internal/store"
@@ -221,6 +224,115 @@ func TestWorkerSendsThroughSMTP(t *testing.T) {
 	}
 }
 
+func TestWorkerSendsCalendar(t *testing.T) {
+	ctx := t.Context()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	srv, _ := startServer(t, false)
+	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, From: "Comité de suivi <comite@example.fr>"})
+	calendar := string(ical.Calendar{Method: "REQUEST", Events: []ical.Event{{
+		UID:           "meeting-12@comite",
+		Start:         time.Date(2025, 7, 15, 14, 30, 0, 0, time.UTC),
+		Summary:       "Réunion plénière du comité",
+		Description:   strings.Repeat("Ordre du jour détaillé, à lire avant la séance. ", 5),
+		AttendeeName:  "Claire Dupont",
+		AttendeeEmail: "claire.dupont@example.fr",
+	}}}.Bytes())
+	if _, err := st.QueueCalendarMail(ctx, "claire.dupont@example.fr", frenchSubject, frenchText, calendar); err != nil {
+		t.Fatal(err)
+	}
+	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog()}
+	if sent, failed := w.RunOnce(ctx); sent != 1 || failed != 0 {
+		t.Fatalf("RunOnce = %d sent, %d failed", sent, failed)
+	}
+	got := srv.messages()
+	if len(got) != 1 {
+		t.Fatalf("server received %d messages", len(got))
+	}
+	raw := got[0].data
+	if strings.ContainsFunc(raw, func(r rune) bool { return r > 127 }) {
+		t.Error("the message is not 7-bit")
+	}
+	_, body, _ := strings.Cut(raw, "\r\n\r\n")
+	for i, line := range strings.Split(body, "\r\n") {
+		if len(line) > 76 {
+			t.Errorf("body line %d is %d characters long: %q", i, len(line), line)
+		}
+	}
+
+	msg, err := mail.ReadMessage(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); subject != frenchSubject {
+		t.Errorf("subject = %q", subject)
+	}
+	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mediaType != "multipart/mixed" || len(params["boundary"]) < 30 {
+		t.Fatalf("Content-Type = %q, %v", msg.Header.Get("Content-Type"), err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+
+	// NextRawPart, as NextPart would decode quoted-printable and hide its header.
+	text, err := mr.NextRawPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct, cte := text.Header.Get("Content-Type"), text.Header.Get("Content-Transfer-Encoding"); ct != "text/plain; charset=utf-8" || cte != "quoted-printable" {
+		t.Errorf("text part: Content-Type %q, Content-Transfer-Encoding %q", ct, cte)
+	}
+	if b, err := io.ReadAll(quotedprintable.NewReader(text)); err != nil || string(b) != strings.ReplaceAll(frenchText, "\n", "\r\n") {
+		t.Errorf("text part = %q, %v", b, err)
+	}
+
+	cal, err := mr.NextRawPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"Content-Type":              "text/calendar; charset=utf-8; method=REQUEST",
+		"Content-Disposition":       `attachment; filename="invitation.ics"`,
+		"Content-Transfer-Encoding": "base64",
+	} {
+		if got := cal.Header.Get(name); got != want {
+			t.Errorf("calendar part %s = %q, want %q", name, got, want)
+		}
+	}
+	encoded, err := io.ReadAll(cal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(encoded), "\r\n")
+	if len(lines) < 3 {
+		t.Errorf("calendar part on %d lines, want several", len(lines))
+	}
+	for i, line := range lines[:len(lines)-1] {
+		if len(line) != 76 {
+			t.Errorf("base64 line %d is %d characters long", i, len(line))
+		}
+	}
+	decoded, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, bytes.NewReader(encoded)))
+	if err != nil || string(decoded) != calendar {
+		t.Errorf("calendar part = %q, %v\nwant %q", decoded, err, calendar)
+	}
+	if _, err := mr.NextRawPart(); err != io.EOF {
+		t.Errorf("a third part: %v", err)
+	}
+}
+
+func TestCalendarMethod(t *testing.T) {
+	for calendar, want := range map[string]string{
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n": "CANCEL",
+		"BEGIN:VCALENDAR\nmethod: request \nEND:VCALENDAR\n":                   "REQUEST",
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n":                  "PUBLISH",
+		"BEGIN:VCALENDAR\r\nX-METHOD:CANCEL\r\nEND:VCALENDAR\r\n":              "PUBLISH",
+	} {
+		if got := calendarMethod(calendar); got != want {
+			t.Errorf("calendarMethod(%q) = %q, want %q", calendar, got, want)
+		}
+	}
+}
+
 func TestWorkerRetriesLater(t *testing.T) {
 	ctx := t.Context()
 	pool, _ := pgtest.NewPool(t)
@@ -266,7 +378,7 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	ctx := t.Context()
 	pool, _ := pgtest.NewPool(t)
 	st := store.New(pool)
-	failing := senderFunc(func(context.Context, string, string, string) error { return errors.New("421 busy") })
+	failing := senderFunc(func(context.Context, Message) error { return errors.New("421 busy") })
 	w := &Worker{Outbox: st, Sender: failing, Log: quietLog(), MaxAttempts: 3}
 	id, _ := st.QueueMail(ctx, "x@example.fr", "s", "t")
 	for attempt := 1; attempt <= 3; attempt++ {
@@ -288,17 +400,15 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	}
 }
 
-type senderFunc func(ctx context.Context, to, subject, text string) error
+type senderFunc func(ctx context.Context, m Message) error
 
-func (f senderFunc) Send(ctx context.Context, to, subject, text string) error {
-	return f(ctx, to, subject, text)
-}
+func (f senderFunc) Send(ctx context.Context, m Message) error { return f(ctx, m) }
 
 func TestSMTPRequiresOfferedSTARTTLS(t *testing.T) {
 	srv, _ := startServer(t, false)
 	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, User: "comite", Password: "s3cret",
 		From: "comite@example.fr", StartTLS: true})
-	err := smtp.Send(t.Context(), "x@example.fr", "s", "t")
+	err := smtp.Send(t.Context(), Message{To: "x@example.fr", Subject: "s", Text: "t"})
 	if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Fatalf("Send = %v, want a STARTTLS error", err)
 	}
@@ -311,7 +421,7 @@ func TestSMTPUntrustedCertificate(t *testing.T) {
 	srv, _ := startServer(t, true)
 	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, User: "comite", Password: "s3cret",
 		From: "comite@example.fr", StartTLS: true})
-	if err := smtp.Send(t.Context(), "x@example.fr", "s", "t"); err == nil {
+	if err := smtp.Send(t.Context(), Message{To: "x@example.fr", Subject: "s", Text: "t"}); err == nil {
 		t.Fatal("Send trusted an unknown certificate")
 	}
 	if srv.sawCommand("AUTH") {

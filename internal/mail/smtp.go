@@ -33,10 +33,11 @@ func NewSMTP(cfg config.SMTP) *SMTP {
 	return &SMTP{cfg: cfg}
 }
 
-// Send delivers one mail from cfg.From to to. With cfg.StartTLS it refuses a
-// server that does not offer STARTTLS, so credentials never travel in clear.
-func (s *SMTP) Send(ctx context.Context, to, subject, text string) (err error) {
-	msg := Message{From: s.cfg.From, To: to, Subject: subject, Text: text}
+// Send delivers msg from cfg.From, which replaces msg.From. With
+// cfg.StartTLS it refuses a server that does not offer STARTTLS, so
+// credentials never travel in clear.
+func (s *SMTP) Send(ctx context.Context, msg Message) (err error) {
+	msg.From = s.cfg.From
 	data, err := Compose(msg, time.Now())
 	if err != nil {
 		return err

@@ -17,9 +17,10 @@ type Outbox interface {
 	MarkMailFailed(ctx context.Context, id int64, errText string, retryAt time.Time, giveUp bool) error
 }
 
-// Sender delivers one mail; *SMTP is the real one.
+// Sender delivers one mail from its own sender address, whatever m.From
+// says; *SMTP is the real one.
 type Sender interface {
-	Send(ctx context.Context, to, subject, text string) error
+	Send(ctx context.Context, m Message) error
 }
 
 const (
@@ -125,7 +126,7 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int) {
 // deliver sends m and records the outcome; it reports whether m was sent.
 func (w *Worker) deliver(ctx context.Context, log *slog.Logger, m model.Mail) bool {
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
-	err := w.Sender.Send(sendCtx, m.To, m.Subject, m.Text)
+	err := w.Sender.Send(sendCtx, Message{To: m.To, Subject: m.Subject, Text: m.Text, Calendar: m.Calendar})
 	cancel()
 	// The outcome must be recorded even when shutdown has begun meanwhile,
 	// or a mail already sent would go out again after its lease.

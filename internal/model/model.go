@@ -189,6 +189,7 @@ type Mail struct {
 	To        string
 	Subject   string
 	Text      string
+	Calendar  string // iCalendar text, empty for a plain mail
 	Status    string // pending, sent or failed
 	Attempts  int
 	LastError string
@@ -225,56 +226,8 @@ type Mandate struct {
 	ELIURL       string
 	JOTextNumber string
 	Illustrative bool
-}
-
-// MeetingStatus is where a meeting stands in its life.
-type MeetingStatus string
-
-// Meeting statuses, in the order a meeting goes through them; postponed and
-// cancelled leave that path.
-const (
-	MeetingPlanned         MeetingStatus = "planned"
-	MeetingAgendaPublished MeetingStatus = "agenda_published"
-	MeetingHeld            MeetingStatus = "held"
-	MeetingMinutesDraft    MeetingStatus = "minutes_draft"
-	MeetingMinutesApproved MeetingStatus = "minutes_approved"
-	MeetingPostponed       MeetingStatus = "postponed"
-	MeetingCancelled       MeetingStatus = "cancelled"
-)
-
-// Label is the status as shown to users.
-func (s MeetingStatus) Label() string {
-	switch s {
-	case MeetingPlanned:
-		return "Programmée"
-	case MeetingAgendaPublished:
-		return "Ordre du jour publié"
-	case MeetingHeld:
-		return "Tenue"
-	case MeetingMinutesDraft:
-		return "Compte rendu en projet"
-	case MeetingMinutesApproved:
-		return "Compte rendu approuvé"
-	case MeetingPostponed:
-		return "Reportée"
-	case MeetingCancelled:
-		return "Annulée"
-	}
-	return string(s)
-}
-
-// Meeting is a meeting of the committee.
-type Meeting struct {
-	ID           int64
-	Slug         string
-	Title        string
-	StartsAt     time.Time
-	EndsAt       *time.Time
-	Place        string
-	VideoURL     string
-	Status       MeetingStatus
-	Summary      string
-	Illustrative bool
+	// Quorum is how many member bodies must be represented; 0 when none is set.
+	Quorum int
 }
 
 // AuditEntry is one line of the audit log.

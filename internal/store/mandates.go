@@ -10,11 +10,11 @@ import (
 	"comite/internal/model"
 )
 
-const mandateColumns = `id, slug, label, starts_on, ends_on, jo_title, jo_date, nor, jorf, eli_url, jo_text_number, illustrative`
+const mandateColumns = `id, slug, label, starts_on, ends_on, jo_title, jo_date, nor, jorf, eli_url, jo_text_number, illustrative, coalesce(quorum, 0)`
 
 func scanMandate(row pgx.Row) (model.Mandate, error) {
 	var m model.Mandate
-	err := row.Scan(&m.ID, &m.Slug, &m.Label, &m.StartsOn, &m.EndsOn, &m.JOTitle, &m.JODate, &m.NOR, &m.JORF, &m.ELIURL, &m.JOTextNumber, &m.Illustrative)
+	err := row.Scan(&m.ID, &m.Slug, &m.Label, &m.StartsOn, &m.EndsOn, &m.JOTitle, &m.JODate, &m.NOR, &m.JORF, &m.ELIURL, &m.JOTextNumber, &m.Illustrative, &m.Quorum)
 	return m, err
 }
 
@@ -74,9 +74,9 @@ func (s *Store) EnsureMandate(ctx context.Context, m model.Mandate) (int64, erro
 // CreateMandate inserts a mandate and returns its id.
 func (s *Store) CreateMandate(ctx context.Context, m model.Mandate) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO mandates (slug, label, starts_on, ends_on, jo_title, jo_date, nor, jorf, eli_url, jo_text_number, illustrative)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		m.Slug, m.Label, m.StartsOn, m.EndsOn, m.JOTitle, m.JODate, m.NOR, m.JORF, m.ELIURL, m.JOTextNumber, m.Illustrative).Scan(&id)
+	err := s.db.QueryRow(ctx, `INSERT INTO mandates (slug, label, starts_on, ends_on, jo_title, jo_date, nor, jorf, eli_url, jo_text_number, illustrative, quorum)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nullif($12, 0)) RETURNING id`,
+		m.Slug, m.Label, m.StartsOn, m.EndsOn, m.JOTitle, m.JODate, m.NOR, m.JORF, m.ELIURL, m.JOTextNumber, m.Illustrative, m.Quorum).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("create mandate: %w", mapErr(err))
 	}
@@ -86,8 +86,8 @@ func (s *Store) CreateMandate(ctx context.Context, m model.Mandate) (int64, erro
 // UpdateMandate saves the editable fields of m.
 func (s *Store) UpdateMandate(ctx context.Context, m model.Mandate) error {
 	tag, err := s.db.Exec(ctx, `UPDATE mandates SET label = $2, starts_on = $3, ends_on = $4, jo_title = $5,
-		jo_date = $6, nor = $7, jorf = $8, eli_url = $9, jo_text_number = $10, illustrative = $11 WHERE id = $1`,
-		m.ID, m.Label, m.StartsOn, m.EndsOn, m.JOTitle, m.JODate, m.NOR, m.JORF, m.ELIURL, m.JOTextNumber, m.Illustrative)
+		jo_date = $6, nor = $7, jorf = $8, eli_url = $9, jo_text_number = $10, illustrative = $11, quorum = nullif($12, 0) WHERE id = $1`,
+		m.ID, m.Label, m.StartsOn, m.EndsOn, m.JOTitle, m.JODate, m.NOR, m.JORF, m.ELIURL, m.JOTextNumber, m.Illustrative, m.Quorum)
 	if err != nil {
 		return fmt.Errorf("update mandate %d: %w", m.ID, mapErr(err))
 	}

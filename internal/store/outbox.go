@@ -11,11 +11,11 @@ import (
 	"comite/internal/model"
 )
 
-const mailColumns = `id, created_at, to_addr, subject, body_text, status, attempts, last_error, sent_at`
+const mailColumns = `id, created_at, to_addr, subject, body_text, calendar, status, attempts, last_error, sent_at`
 
 func scanMail(row pgx.Row) (model.Mail, error) {
 	var m model.Mail
-	err := row.Scan(&m.ID, &m.CreatedAt, &m.To, &m.Subject, &m.Text, &m.Status, &m.Attempts, &m.LastError, &m.SentAt)
+	err := row.Scan(&m.ID, &m.CreatedAt, &m.To, &m.Subject, &m.Text, &m.Calendar, &m.Status, &m.Attempts, &m.LastError, &m.SentAt)
 	return m, err
 }
 
@@ -27,9 +27,15 @@ func collectMails(rows pgx.Rows) ([]model.Mail, error) {
 // the transaction of the change that causes the mail, so that the mail exists
 // exactly when the change is committed.
 func (s *Store) QueueMail(ctx context.Context, to, subject, text string) (int64, error) {
+	return s.QueueCalendarMail(ctx, to, subject, text, "")
+}
+
+// QueueCalendarMail is QueueMail for a mail that carries an iCalendar part
+// (an invitation, its update or its cancellation) besides its text.
+func (s *Store) QueueCalendarMail(ctx context.Context, to, subject, text, calendar string) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO outbox (to_addr, subject, body_text) VALUES ($1, $2, $3) RETURNING id`,
-		strings.TrimSpace(to), subject, text).Scan(&id)
+	err := s.db.QueryRow(ctx, `INSERT INTO outbox (to_addr, subject, body_text, calendar) VALUES ($1, $2, $3, $4) RETURNING id`,
+		strings.TrimSpace(to), subject, text, calendar).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("queue mail: %w", mapErr(err))
 	}
@@ -121,4 +127,13 @@ func (s *Store) MailsTo(ctx context.Context, to string) ([]model.Mail, error) {
 		return nil, fmt.Errorf("mails to: %w", err)
 	}
 	return mails, nil
+}
+
+// QueuedMail returns one mail of the outbox.
+func (s *Store) QueuedMail(ctx context.Context, id int64) (model.Mail, error) {
+	m, err := scanMail(s.db.QueryRow(ctx, `SELECT `+mailColumns+` FROM outbox WHERE id = $1`, id))
+	if err != nil {
+		return m, fmt.Errorf("mail %d: %w", id, mapErr(err))
+	}
+	return m, nil
 }

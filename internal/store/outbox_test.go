@@ -59,6 +59,34 @@ func TestQueueMailFollowsItsTransaction(t *testing.T) {
 	}
 }
 
+func TestQueueCalendarMailKeepsItsCalendar(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+	const calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nX-WR-CALNAME:Réunions du comité\r\nEND:VCALENDAR\r\n"
+	invitation, err := s.QueueCalendarMail(ctx, " Claire@Example.fr ", "Convocation", "Bonjour", calendar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := s.QueueMail(ctx, "paul@example.fr", "s", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails, err := s.DueMails(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 2 {
+		t.Fatalf("DueMails = %+v, want 2 mails", mails)
+	}
+	if m := mails[0]; m.ID != invitation || m.To != "Claire@Example.fr" || m.Subject != "Convocation" ||
+		m.Text != "Bonjour" || m.Calendar != calendar {
+		t.Errorf("calendar mail = %+v", m)
+	}
+	if m := mails[1]; m.ID != plain || m.Calendar != "" {
+		t.Errorf("plain mail = %+v", m)
+	}
+}
+
 func TestDueMailsConcurrentCallersTakeDisjointMails(t *testing.T) {
 	ctx := t.Context()
 	s := newTestStore(t)
