@@ -13,17 +13,20 @@ import (
 // Viewer is who is looking at a page: the public (zero value) or a signed-in account.
 type Viewer struct {
 	AccountID int64
-	Name      string
-	Role      model.Role
-	BodyID    int64
-	BodyName  string
-	Category  model.Category
+	// PersonID is the registry person the account stands for, 0 if none.
+	PersonID int64
+	Name     string
+	Role     model.Role
+	BodyID   int64
+	BodyName string
+	Category model.Category
 }
 
 // ViewerFor builds the viewer of a signed-in account.
 func ViewerFor(a model.Account) Viewer {
 	return Viewer{
 		AccountID: a.ID,
+		PersonID:  a.PersonID,
 		Name:      a.DisplayName,
 		Role:      a.Role,
 		BodyID:    a.BodyID,
@@ -67,10 +70,60 @@ func Allows(v Viewer, act Action) bool {
 	return false
 }
 
-// CanSeeMeeting reports whether v may see meeting m. Meetings belong to the
-// members' area whatever their status.
-func CanSeeMeeting(v Viewer, m model.Meeting) bool {
-	return Allows(v, ReadMemberArea)
+// CanSeeMeeting reports whether v may see that meeting m exists (its date
+// and title): members always; the public once it has taken place, or
+// earlier when the secretariat opened its details.
+func CanSeeMeeting(v Viewer, m model.Meeting, now time.Time) bool {
+	return Allows(v, ReadMemberArea) || m.StartsAt.Before(now) || m.PublicDetails
+}
+
+// CanSeeMeetingDetails reports whether v may see a meeting's time, place,
+// agenda, attendance counts and decisions.
+func CanSeeMeetingDetails(v Viewer, m model.Meeting) bool {
+	return Allows(v, ReadMemberArea) || m.PublicDetails
+}
+
+// CanSeeAttendees reports whether v may see who was invited and who came,
+// by name, and the video link.
+func CanSeeAttendees(v Viewer) bool { return Allows(v, ReadMemberArea) }
+
+// CanManageMeetings reports whether v may create meetings, change their
+// agenda, status, attendance, minutes and decisions.
+func CanManageMeetings(v Viewer) bool { return v.IsSecretariat() }
+
+// CanSeeMinutes reports whether v may read the meeting's current minutes:
+// the secretariat while it writes them; the attendees while they are a
+// draft (attended says whether v or v's body was present); members once
+// approved, and the public too when the secretariat opened them.
+func CanSeeMinutes(v Viewer, m model.Meeting, attended bool) bool {
+	switch {
+	case v.IsSecretariat():
+		return true
+	case m.Status == model.MeetingMinutesDraft:
+		return v.SignedIn() && attended
+	case m.Status == model.MeetingMinutesApproved:
+		return Allows(v, ReadMemberArea) || m.PublicMinutes
+	}
+	return false
+}
+
+// CanRemarkOnMinutes reports whether v may send remarks on the draft
+// minutes: the attendees, while the minutes are a draft.
+func CanRemarkOnMinutes(v Viewer, m model.Meeting, attended bool) bool {
+	return v.SignedIn() && !v.IsSecretariat() && attended && m.Status == model.MeetingMinutesDraft
+}
+
+// CanAnnexDissent reports whether v may annex its body's dissenting
+// position to the minutes: a member of a body seated on the meeting's day,
+// until the minutes are approved.
+func CanAnnexDissent(v Viewer, m model.Meeting, bodySeated bool) bool {
+	return v.SignedIn() && !v.IsSecretariat() && v.BodyID != 0 && bodySeated && m.Status == model.MeetingMinutesDraft
+}
+
+// CanAnswerInvitation reports whether v may answer the meeting's
+// invitation: an invited person, before the meeting.
+func CanAnswerInvitation(v Viewer, m model.Meeting, invited bool, now time.Time) bool {
+	return v.SignedIn() && invited && m.Status.Announced() && m.StartsAt.After(now)
 }
 
 // VisibleLevels is the set of document visibilities v may see: the library

@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"comite/internal/markdown"
 	"comite/internal/model"
 	"comite/internal/password"
 	"comite/internal/store"
@@ -39,22 +41,48 @@ type demoData struct {
 		ELIURL       string `json:"eli_url"`
 		Illustrative bool   `json:"illustrative"`
 	} `json:"mandates"`
-	Meetings []struct {
-		Slug             string              `json:"slug"`
-		Title            string              `json:"title"`
-		StartsAt         time.Time           `json:"starts_at"`
-		EndsAt           *time.Time          `json:"ends_at"`
-		Place            string              `json:"place"`
-		Status           model.MeetingStatus `json:"status"`
-		Summary          string              `json:"summary"`
-		IllustrativeTime bool                `json:"illustrative_time"`
-	} `json:"meetings"`
+	Meetings     []demoMeeting `json:"meetings"`
 	DemoAccounts []struct {
 		Email string     `json:"email"`
 		Name  string     `json:"name"`
 		Role  model.Role `json:"role"`
 		Body  string     `json:"body"`
 	} `json:"demo_accounts"`
+}
+
+type demoMeeting struct {
+	Slug     string     `json:"slug"`
+	Title    string     `json:"title"`
+	StartsAt time.Time  `json:"starts_at"`
+	EndsAt   *time.Time `json:"ends_at"`
+	// UpcomingWeeks places a meeting to come that many weeks after the
+	// first load, on a Thursday at 14:00, so that the demo always has one.
+	UpcomingWeeks    int                 `json:"upcoming_weeks"`
+	Place            string              `json:"place"`
+	Status           model.MeetingStatus `json:"status"`
+	Summary          string              `json:"summary"`
+	IllustrativeTime bool                `json:"illustrative_time"`
+	PublicDetails    bool                `json:"public_details"`
+	Agenda           []struct {
+		Title     string `json:"title"`
+		Presenter string `json:"presenter"`
+		Minutes   int    `json:"minutes"`
+	} `json:"agenda"`
+	MinutesFile       string `json:"minutes_file"`
+	MinutesApprovedOn string `json:"minutes_approved_on"`
+	Decisions         []struct {
+		Item   int    `json:"item"`
+		Text   string `json:"text"`
+		Action *struct {
+			Title  string `json:"title"`
+			Body   string `json:"body"`
+			Due    string `json:"due"`
+			Closed string `json:"closed"`
+		} `json:"action"`
+	} `json:"decisions"`
+	// ExcusedSuppleants are the bodies whose suppléant excused themselves;
+	// everyone else invited was present.
+	ExcusedSuppleants []string `json:"excused_suppleants"`
 }
 
 func load() (demoData, error) {
@@ -113,13 +141,128 @@ func Committee(ctx context.Context, st *store.Store) error {
 			}
 		}
 		for _, m := range d.Meetings {
-			if _, err := tx.EnsureMeeting(ctx, model.Meeting{Slug: m.Slug, Title: m.Title, StartsAt: m.StartsAt,
-				EndsAt: m.EndsAt, Place: m.Place, Status: m.Status, Summary: m.Summary, Illustrative: m.IllustrativeTime}); err != nil {
-				return err
+			if err := ensureMeeting(ctx, tx, m, ids); err != nil {
+				return fmt.Errorf("demo meeting %q: %w", m.Slug, err)
 			}
 		}
 		return nil
 	})
+}
+
+//go:embed minutes-2024-03-21.md
+var demoMinutes string
+
+// ensureMeeting creates a demo meeting with its agenda, invitations,
+// attendance, minutes and decisions; a meeting that exists is left as it is.
+func ensureMeeting(ctx context.Context, tx *store.Store, m demoMeeting, bodies map[string]int64) error {
+	if _, err := tx.MeetingBySlug(ctx, m.Slug); err == nil {
+		return nil
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return err
+	}
+	start, end := m.StartsAt, m.EndsAt
+	if m.UpcomingWeeks > 0 {
+		d := time.Now().In(paris).AddDate(0, 0, 7*m.UpcomingWeeks)
+		for d.Weekday() != time.Thursday {
+			d = d.AddDate(0, 0, 1)
+		}
+		start = time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, paris)
+		e := start.Add(3 * time.Hour)
+		end = &e
+	}
+	id, err := tx.EnsureMeeting(ctx, model.Meeting{Slug: m.Slug, Title: m.Title, StartsAt: start, EndsAt: end, Place: m.Place,
+		Status: m.Status, Summary: m.Summary, Illustrative: m.IllustrativeTime, PublicDetails: m.PublicDetails})
+	if err != nil {
+		return err
+	}
+	var items []int64
+	for _, it := range m.Agenda {
+		itemID, err := tx.AddAgendaItem(ctx, model.AgendaItem{MeetingID: id, Title: it.Title, Presenter: it.Presenter, DurationMinutes: it.Minutes})
+		if err != nil {
+			return err
+		}
+		items = append(items, itemID)
+	}
+	if !m.Status.Held() {
+		return nil
+	}
+	t := start.In(paris)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if _, err := tx.InviteSeated(ctx, id, day); err != nil {
+		return err
+	}
+	if err := tx.MarkInvitationsSent(ctx, id); err != nil {
+		return err
+	}
+	attendees, err := tx.Attendees(ctx, id, day)
+	if err != nil {
+		return err
+	}
+	excused := map[int64]bool{}
+	for _, slug := range m.ExcusedSuppleants {
+		excused[bodies[slug]] = true
+	}
+	var present []int64
+	for _, a := range attendees {
+		answer := model.AnswerAttending
+		if a.SeatRole == model.SeatSuppleant && excused[a.BodyID] {
+			answer = model.AnswerExcused
+		} else {
+			present = append(present, a.PersonID)
+		}
+		if err := tx.SetAnswer(ctx, id, a.PersonID, answer, 0); err != nil {
+			return err
+		}
+	}
+	if err := tx.SetPresence(ctx, id, present); err != nil {
+		return err
+	}
+	if m.MinutesFile != "" {
+		if _, err := tx.SaveMinutes(ctx, id, 0, demoMinutes, markdown.Document(demoMinutes), 0); err != nil {
+			return err
+		}
+	}
+	for _, dec := range m.Decisions {
+		d := model.Decision{MeetingID: id, Text: dec.Text}
+		if dec.Item > 0 && dec.Item <= len(items) {
+			d.AgendaItemID = items[dec.Item-1]
+		}
+		decisionID, err := tx.AddDecision(ctx, d)
+		if err != nil {
+			return err
+		}
+		if dec.Action == nil {
+			continue
+		}
+		a := model.Action{DecisionID: decisionID, Title: dec.Action.Title, OwnerBodyID: bodies[dec.Action.Body]}
+		if due, err := time.Parse(time.DateOnly, dec.Action.Due); err == nil {
+			a.DueOn = &due
+		}
+		actionID, err := tx.AddAction(ctx, a)
+		if err != nil {
+			return err
+		}
+		if closed, err := time.Parse(time.DateOnly, dec.Action.Closed); err == nil {
+			if err := tx.CloseAction(ctx, actionID, closed, "Matrice diffusée aux membres."); err != nil {
+				return err
+			}
+		}
+	}
+	if m.MinutesApprovedOn != "" {
+		on, err := time.Parse(time.DateOnly, m.MinutesApprovedOn)
+		if err != nil {
+			return err
+		}
+		// The status was set on creation; the approval's record is what remains.
+		if err := tx.SetMinutesApproval(ctx, id, on, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Credential is a demo account and its password, shown once to the developer.
@@ -161,8 +304,12 @@ func Accounts(ctx context.Context, st *store.Store, reset bool) ([]Credential, e
 					return err
 				}
 			default:
+				personID, err := demoHolder(ctx, tx, body.ID, a.Email)
+				if err != nil {
+					return err
+				}
 				id, err := tx.CreateAccount(ctx, store.NewAccount{Email: a.Email, DisplayName: a.Name,
-					PasswordHash: hash, Role: a.Role, BodyID: body.ID})
+					PasswordHash: hash, Role: a.Role, BodyID: body.ID, PersonID: personID})
 				if err != nil {
 					return err
 				}
@@ -176,6 +323,35 @@ func Accounts(ctx context.Context, st *store.Store, reset bool) ([]Credential, e
 		return nil
 	})
 	return created, err
+}
+
+// demoHolder is the person a member's demo account stands for: the body's
+// titulaire in the mandate in force, who then receives its convocations at
+// the account's address. 0 when the body holds no seat (the secretariat).
+func demoHolder(ctx context.Context, tx *store.Store, bodyID int64, email string) (int64, error) {
+	mandate, err := tx.CurrentMandate(ctx)
+	if errors.Is(err, model.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	seats, err := tx.SeatsOn(ctx, mandate.ID, time.Now())
+	if err != nil {
+		return 0, err
+	}
+	for _, st := range seats {
+		if st.BodyID != bodyID || st.Role != model.SeatTitulaire || st.PersonID == 0 {
+			continue
+		}
+		p, err := tx.Person(ctx, st.PersonID)
+		if err != nil {
+			return 0, err
+		}
+		p.Email = email
+		return p.ID, tx.UpdatePerson(ctx, p)
+	}
+	return 0, nil
 }
 
 // Fictitious names for the demo seats: the 2024 JO list was not found, and
@@ -202,5 +378,23 @@ func demoPerson(ctx context.Context, tx *store.Store, bodyID int64, n int) (int6
 		civility = "M."
 	}
 	return tx.CreatePerson(ctx, model.Person{Civility: civility, GivenName: given, FamilyName: family,
-		BodyID: bodyID, Illustrative: true})
+		BodyID: bodyID, Email: demoEmail(given, family, n), Illustrative: true})
+}
+
+// demoEmail is a fictitious address on the reserved example domain, so that
+// demo invitations reach the outbox and nobody's mailbox.
+func demoEmail(given, family string, n int) string {
+	local := strings.Map(func(r rune) rune {
+		switch r {
+		case 'é', 'è', 'ê', 'É', 'È':
+			return 'e'
+		case ' ', '\'':
+			return '-'
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, given+"."+family)
+	return fmt.Sprintf("%s.%d@personnes.demo.comite.example", local, n)
 }

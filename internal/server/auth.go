@@ -168,8 +168,10 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := view.AccountPage{Base: s.base(r, "Mon compte"), Account: a, Form: view.NewForm()}
-	p.Nav = "account"
+	p, err := s.accountPage(r, "Mon compte", a, view.NewForm())
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, view.Account(p))
 	return nil
 }
@@ -200,7 +202,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		form.Fail("confirm", "Confirmation du nouveau mot de passe", "La confirmation ne correspond pas au nouveau mot de passe.")
 	}
 	if !form.Valid() {
-		p := view.AccountPage{Base: s.base(r, "Erreur – Mon compte"), Account: a, Form: form}
+		p, err := s.accountPage(r, "Erreur – Mon compte", a, form)
+		if err != nil {
+			return err
+		}
 		p.Nav = "account"
 		s.render(w, r, http.StatusUnprocessableEntity, view.Account(p))
 		return nil

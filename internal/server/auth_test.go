@@ -57,7 +57,7 @@ func TestLoginRenewsSessionTokenAndLogoutEndsIt(t *testing.T) {
 	if after == "" || after == before {
 		t.Fatalf("session token not renewed at login: before %q, after %q", before, after)
 	}
-	if got := c.get("/meetings").StatusCode; got != http.StatusOK {
+	if got := c.get("/account").StatusCode; got != http.StatusOK {
 		t.Fatalf("members' page after login: got %d, want 200", got)
 	}
 	stolen := p.client()
@@ -71,7 +71,7 @@ func TestLoginRenewsSessionTokenAndLogoutEndsIt(t *testing.T) {
 	if res.Header.Get("Clear-Site-Data") == "" {
 		t.Error("logout answer has no Clear-Site-Data header")
 	}
-	if got := stolen.get("/meetings").StatusCode; got != http.StatusSeeOther {
+	if got := stolen.get("/account").StatusCode; got != http.StatusSeeOther {
 		t.Fatalf("old session token after logout: got %d, want 303 to login", got)
 	}
 }
@@ -191,7 +191,7 @@ func TestDeactivatedAccountLosesSession(t *testing.T) {
 	if _, err := p.store.Pool().Exec(context.Background(), `UPDATE accounts SET active = false WHERE id = $1`, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.get("/meetings").StatusCode; got != http.StatusSeeOther {
+	if got := c.get("/account").StatusCode; got != http.StatusSeeOther {
 		t.Fatalf("deactivated account: got %d, want 303 to login", got)
 	}
 	res := p.client().postForm("/login", url.Values{"email": {p.emails[roleIndependent]}, "password": {testPassword}})

@@ -416,12 +416,25 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	fields := append(documentFields(v), s.fileField("Fichier"))
+	target, err := s.attachTarget(r)
+	if err != nil {
+		return err
+	}
 	page := func(title string, f *view.Form) view.EditPage {
-		return view.EditPage{Base: s.base(r, title), Back: "/documents", BackLabel: "Tous les documents", Action: "/documents/new",
+		p := view.EditPage{Base: s.base(r, title), Back: "/documents", BackLabel: "Tous les documents", Action: "/documents/new",
 			Submit: "Déposer le document", Form: f, Fields: fields, Multipart: true}
+		if target.kind != "" {
+			p.Back, p.BackLabel = target.back, "Retour à la réunion"
+			p.Action += "?" + r.URL.RawQuery
+			p.Intro = "Le document sera joint " + target.label + "."
+		}
+		return p
 	}
 	if r.Method == http.MethodGet {
 		f := view.NewForm()
+		if target.kind != "" {
+			f.Values["kind"] = string(model.KindOther)
+		}
 		f.Values["date"] = s.now().In(view.Paris).Format(time.DateOnly)
 		f.Values["language"] = "fr"
 		f.Values["visibility"] = string(model.VisibilityMembers)
@@ -457,13 +470,68 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version})
+		if err := s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version}); err != nil {
+			return err
+		}
+		if target.kind == "" {
+			return nil
+		}
+		if err := tx.LinkDocument(ctx, d.ID, target.kind, target.id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
 	})
 	if err != nil {
 		return err
 	}
+	if target.kind != "" {
+		s.redirectWithFlash(w, r, target.back, "Le document « "+d.Title+" » a été déposé et joint "+target.label+".")
+		return nil
+	}
 	s.redirectWithFlash(w, r, fmt.Sprintf("/documents/%d", d.ID), "Le document « "+d.Title+" » a été déposé.")
 	return nil
+}
+
+// attachment is where a new document is attached as it is uploaded.
+type attachment struct {
+	kind  string // "meeting", "agenda_item" or "" for none
+	id    int64
+	label string // "à la réunion « … »"
+	back  string // the page to return to
+}
+
+// attachTarget reads the ?meeting= or ?agenda_item= of the upload form:
+// the secretariat attaches a document as it uploads it.
+func (s *Server) attachTarget(r *http.Request) (attachment, error) {
+	q := r.URL.Query()
+	if q.Get("meeting") == "" && q.Get("agenda_item") == "" {
+		return attachment{}, nil
+	}
+	if !access.CanAttachDocuments(viewerOf(r.Context())) {
+		return attachment{}, model.ErrForbidden
+	}
+	ctx := r.Context()
+	if raw := q.Get("agenda_item"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return attachment{}, model.ErrNotFound
+		}
+		it, err := s.store.AgendaItem(ctx, id)
+		if err != nil {
+			return attachment{}, err
+		}
+		return attachment{kind: "agenda_item", id: it.ID, label: "au point « " + it.Title + " » de l'ordre du jour",
+			back: fmt.Sprintf("/meetings/%d#ordre-du-jour", it.MeetingID)}, nil
+	}
+	id, err := strconv.ParseInt(q.Get("meeting"), 10, 64)
+	if err != nil {
+		return attachment{}, model.ErrNotFound
+	}
+	m, err := s.store.Meeting(ctx, id)
+	if err != nil {
+		return attachment{}, err
+	}
+	return attachment{kind: "meeting", id: m.ID, label: "à la réunion « " + m.Title + " »", back: fmt.Sprintf("/meetings/%d#documents", m.ID)}, nil
 }
 
 func (s *Server) newVersion(w http.ResponseWriter, r *http.Request) error {

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"time"
 
 	"comite/internal/access"
 	"comite/internal/model"
@@ -10,50 +13,266 @@ import (
 	"comite/web/view"
 )
 
+const meetingsPageSize = 20
+
 // pathID reads the numeric {id} of the route; anything else is a 404.
 func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return pathInt(r, "id")
+}
+
+func pathInt(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id < 1 {
 		return 0, model.ErrNotFound
 	}
 	return id, nil
 }
 
+// day is the meeting's date in Paris, the day its seats are read on.
+func day(m model.Meeting) time.Time {
+	t := m.StartsAt.In(view.Paris)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 func (s *Server) meetings(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	now := s.now()
-	upcoming, err := s.store.MeetingsAfter(ctx, now, 50)
-	if err != nil {
-		return err
-	}
-	past, err := s.store.MeetingsBefore(ctx, now, 200)
-	if err != nil {
-		return err
-	}
-	p := view.MeetingsPage{Base: s.base(r, "Réunions"), Upcoming: upcoming, Past: past}
+	v := viewerOf(ctx)
+	q := r.URL.Query()
+	p := view.MeetingsPage{Base: s.base(r, "Réunions"), Manage: access.CanManageMeetings(v), Year: q.Get("year")}
 	p.Nav = "meetings"
+	now := s.now()
+	year, err := strconv.Atoi(p.Year)
+	if err != nil || year < 1900 || year > 3000 {
+		year, p.Year = 0, ""
+	}
+	page, err := strconv.Atoi(q.Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	// Upcoming meetings are few: all of them, on the first page only. The
+	// public sees those the secretariat opened.
+	if page == 1 {
+		upcoming, _, err := s.store.MeetingList(ctx, store.MeetingFilter{Upcoming: true, Now: now, Year: year, Limit: 100})
+		if err != nil {
+			return err
+		}
+		for _, m := range upcoming {
+			if access.CanSeeMeeting(v, m, now) {
+				p.Upcoming = append(p.Upcoming, m)
+			}
+		}
+	}
+	past, total, err := s.store.MeetingList(ctx, store.MeetingFilter{Now: now, Year: year, Limit: meetingsPageSize, Offset: (page - 1) * meetingsPageSize})
+	if err != nil {
+		return err
+	}
+	p.Past, p.PastTotal, p.Page = past, total, page
+	p.More = page*meetingsPageSize < total
+	if p.Years, err = s.store.MeetingYears(ctx); err != nil {
+		return err
+	}
+	if p.Manage {
+		if p.OpenActions, err = s.store.OpenActions(ctx); err != nil {
+			return err
+		}
+	}
+	if page > 1 {
+		p.Title = "Réunions – page " + strconv.Itoa(page)
+	}
+	p.Today = now
 	s.render(w, r, http.StatusOK, view.Meetings(p))
 	return nil
 }
 
-func (s *Server) meeting(w http.ResponseWriter, r *http.Request) error {
+// meetingFor loads the meeting of the route and checks that the viewer may
+// see it.
+func (s *Server) meetingFor(r *http.Request) (model.Meeting, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return err
+		return model.Meeting{}, err
 	}
 	m, err := s.store.Meeting(r.Context(), id)
 	if err != nil {
+		return m, err
+	}
+	if !access.CanSeeMeeting(viewerOf(r.Context()), m, s.now()) {
+		return m, model.ErrForbidden
+	}
+	return m, nil
+}
+
+// managedMeeting loads the meeting of the route for the secretariat.
+func (s *Server) managedMeeting(r *http.Request) (model.Meeting, error) {
+	if !access.CanManageMeetings(viewerOf(r.Context())) {
+		return model.Meeting{}, model.ErrForbidden
+	}
+	return s.meetingFor(r)
+}
+
+// presence tells what the viewer's relation to a held meeting is: whether
+// the viewer or the viewer's body was present, and whether the body held a
+// seat that day.
+func presence(v access.Viewer, attendees []model.Attendee) (attended, bodySeated bool) {
+	for _, a := range attendees {
+		if v.PersonID != 0 && a.PersonID == v.PersonID && a.WasPresent() {
+			attended = true
+		}
+		if v.BodyID != 0 && a.BodyID == v.BodyID && a.SeatRole != "" {
+			bodySeated = true
+			if a.WasPresent() {
+				attended = true
+			}
+		}
+	}
+	return attended, bodySeated
+}
+
+func (s *Server) meeting(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.meetingFor(r)
+	if err != nil {
 		return err
 	}
-	if !access.CanSeeMeeting(viewerOf(r.Context()), m) {
-		return model.ErrForbidden
-	}
-	p := view.MeetingPage{Base: s.base(r, m.Title), Meeting: m}
-	p.Nav = "meetings"
-	if p.Documents, _, err = s.store.Documents(r.Context(), store.DocumentFilter{Levels: access.VisibleLevels(viewerOf(r.Context())),
-		TargetType: "meeting", TargetID: m.ID, Limit: 200}); err != nil {
+	p, err := s.meetingPage(r, m)
+	if err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, view.Meeting(p))
 	return nil
 }
+
+// meetingPage gathers what the meeting page shows to this viewer; handlers
+// that show it again with a form's errors change the form afterwards.
+func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage, error) {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	now := s.now()
+	p := view.MeetingPage{Base: s.base(r, m.Title), Meeting: m, Now: now,
+		Details: access.CanSeeMeetingDetails(v, m), Names: access.CanSeeAttendees(v), Manage: access.CanManageMeetings(v),
+		ItemForm: view.NewForm(), DecisionForm: view.NewForm(), RemarkForm: view.NewForm(), DissentForm: view.NewForm()}
+	p.Nav = "meetings"
+	var err error
+	if m.MinutesAdoptedAt != 0 {
+		if adopted, err := s.store.Meeting(ctx, m.MinutesAdoptedAt); err == nil {
+			p.AdoptedAt = &adopted
+		}
+	}
+	if p.Documents, _, err = s.store.Documents(ctx, store.DocumentFilter{Levels: access.VisibleLevels(v),
+		TargetType: "meeting", TargetID: m.ID, Limit: 200}); err != nil {
+		return p, err
+	}
+	attendees, err := s.store.Attendees(ctx, m.ID, day(m))
+	if err != nil {
+		return p, err
+	}
+	attended, bodySeated := presence(v, attendees)
+	if p.Details {
+		if err := s.fillAgenda(r, &p); err != nil {
+			return p, err
+		}
+		mandate, err := s.store.MandateOn(ctx, day(m))
+		if err != nil && !isNotFound(err) {
+			return p, err
+		}
+		p.Attendance = model.Summarize(attendees, mandate.Quorum)
+		if p.Decisions, err = s.store.Decisions(ctx, m.ID); err != nil {
+			return p, err
+		}
+	}
+	if p.Names {
+		p.Attendees = attendees
+		for _, a := range attendees {
+			if v.PersonID != 0 && a.PersonID == v.PersonID {
+				p.Invitation = &view.Invitation{Answer: a.Answer, CanAnswer: access.CanAnswerInvitation(v, m, true, now)}
+			}
+		}
+	}
+	if access.CanSeeMinutes(v, m, attended) {
+		p.MinutesHTML = m.MinutesHTML
+	}
+	if m.Status == model.MeetingMinutesDraft && (p.Manage || attended) {
+		if p.Remarks, err = s.store.Remarks(ctx, m.ID); err != nil {
+			return p, err
+		}
+	}
+	p.CanRemark = access.CanRemarkOnMinutes(v, m, attended)
+	p.CanDissent = access.CanAnnexDissent(v, m, bodySeated)
+	if m.Status == model.MeetingMinutesDraft && (p.Manage || attended || bodySeated) || p.MinutesHTML != "" {
+		if p.Dissents, err = s.store.Dissents(ctx, m.ID); err != nil {
+			return p, err
+		}
+		for _, d := range p.Dissents {
+			if d.BodyID == v.BodyID && p.CanDissent {
+				p.DissentForm.Values["text"] = d.Text
+			}
+		}
+	}
+	if p.Manage {
+		if err := s.fillManagement(r, &p); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// fillAgenda reads the agenda with each item's documents.
+func (s *Server) fillAgenda(r *http.Request, p *view.MeetingPage) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	items, err := s.store.AgendaItems(ctx, p.Meeting.ID)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		docs, _, err := s.store.Documents(ctx, store.DocumentFilter{Levels: access.VisibleLevels(v),
+			TargetType: "agenda_item", TargetID: it.ID, Limit: 50})
+		if err != nil {
+			return err
+		}
+		p.Agenda = append(p.Agenda, view.AgendaEntry{Item: it, Documents: docs, First: i == 0, Last: i == len(items)-1})
+	}
+	return nil
+}
+
+// fillManagement adds what only the secretariat sees: the possible status
+// changes, the follow-up of open actions proposed for this meeting's
+// agenda, and the choices of its forms.
+func (s *Server) fillManagement(r *http.Request, p *view.MeetingPage) error {
+	ctx := r.Context()
+	m := p.Meeting
+	for _, to := range []model.MeetingStatus{model.MeetingAgendaPublished, model.MeetingHeld, model.MeetingMinutesDraft,
+		model.MeetingPlanned, model.MeetingPostponed, model.MeetingCancelled} {
+		if m.Status.CanBecome(to) {
+			p.Transitions = append(p.Transitions, to)
+		}
+	}
+	if m.Status.Announced() {
+		// Open actions are proposed to the next meeting to come until closed.
+		next, err := s.store.NextMeetingAfter(ctx, s.now())
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		if err == nil && next.ID == m.ID {
+			actions, err := s.store.OpenActions(ctx)
+			if err != nil {
+				return err
+			}
+			for _, a := range actions {
+				if !slices.ContainsFunc(p.Agenda, func(e view.AgendaEntry) bool { return e.Item.ActionID == a.ID }) {
+					p.Proposed = append(p.Proposed, a)
+				}
+			}
+		}
+	}
+	p.ItemOptions = []view.Option{{Value: "", Label: "Aucun point en particulier"}}
+	for _, e := range p.Agenda {
+		p.ItemOptions = append(p.ItemOptions, view.Option{Value: formatID(e.Item.ID), Label: strconv.Itoa(e.Item.Position) + ". " + e.Item.Title})
+	}
+	bodies, err := s.store.Bodies(ctx)
+	if err != nil {
+		return err
+	}
+	p.BodyOptions = bodyOptions(bodies, "Choisir l'organisme chargé de l'action")
+	return nil
+}
+
+func isNotFound(err error) bool { return err != nil && errors.Is(err, model.ErrNotFound) }

@@ -220,7 +220,7 @@ func TestDeactivationEndsSessionsAtOnce(t *testing.T) {
 	if res := sec.postForm(fmt.Sprintf("/admin/accounts/%d", a.ID), url.Values{"action": {"deactivate"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("deactivate: got %d", res.StatusCode)
 	}
-	if got := member.get("/meetings").StatusCode; got != http.StatusSeeOther {
+	if got := member.get("/account").StatusCode; got != http.StatusSeeOther {
 		t.Fatalf("session of a deactivated account: got %d, want 303 to login", got)
 	}
 	if res := sec.postForm(fmt.Sprintf("/admin/accounts/%d", a.ID), url.Values{"action": {"role"}, "role": {"pilot"}}); res.StatusCode != http.StatusSeeOther {

@@ -35,6 +35,13 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/members/{id}", s.handle(s.body))
 			r.Get("/mandates/{id}", s.handle(s.mandate))
 			r.Get("/api/v1/members", s.handle(s.membersAPI))
+			// Meetings: the public sees past meetings and what the
+			// secretariat opened; each handler checks the meeting.
+			r.Get("/meetings", s.handle(s.meetings))
+			r.Get("/meetings.ics", s.handle(s.meetingsICS))
+			r.Get("/meetings/{id}", s.handle(s.meeting))
+			r.Get("/meetings/{id}.ics", s.handle(s.meetingICS))
+			r.Get("/meetings/{id}/minutes", s.handle(s.printableMinutes))
 			r.Get("/plans", s.handle(s.plans))
 			r.Get("/documents", s.handle(s.documents))
 			r.Get("/documents/{id}", s.handle(s.document))
@@ -58,8 +65,10 @@ func (s *Server) Handler() http.Handler {
 		// Members' area.
 		r.Group(func(r chi.Router) {
 			r.Use(s.require(access.ReadMemberArea))
-			r.Get("/meetings", s.handle(s.meetings))
-			r.Get("/meetings/{id}", s.handle(s.meeting))
+			// Meetings: answering, remarks and dissents are decided per meeting.
+			r.Post("/meetings/{id}/answer", s.handle(s.answerInvitation))
+			r.Post("/meetings/{id}/remarks", s.handle(s.addRemark))
+			r.Post("/meetings/{id}/dissent", s.handle(s.setDissent))
 
 			// Documents: who may upload, edit or attach is decided per object.
 			r.Get("/documents/new", s.handle(s.newDocument))
@@ -77,6 +86,8 @@ func (s *Server) Handler() http.Handler {
 			r.Use(s.require(access.ManageOwnAccount))
 			r.Get("/account", s.handle(s.account))
 			r.Post("/account/password", s.handle(s.changePassword))
+			r.Post("/account/calendar", s.handle(s.createCalendarToken))
+			r.Post("/account/calendar/revoke", s.handle(s.revokeCalendarToken))
 		})
 
 		// Back office.
@@ -86,6 +97,35 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/admin/audit", s.handle(s.auditLog))
 			r.Post("/admin/accounts/{id}", s.handle(s.accountAction))
 			r.Get("/admin/outbox", s.handle(s.outbox))
+			r.Get("/admin/outbox/{id}/invitation.ics", s.handle(s.outboxCalendar))
+
+			// Meetings, written under their own paths.
+			r.Get("/meetings/new", s.handle(s.newMeeting))
+			r.Post("/meetings/new", s.handle(s.newMeeting))
+			r.Get("/meetings/{id}/edit", s.handle(s.editMeeting))
+			r.Post("/meetings/{id}/edit", s.handle(s.editMeeting))
+			r.Get("/meetings/{id}/delete", s.handle(s.deleteMeeting))
+			r.Post("/meetings/{id}/delete", s.handle(s.deleteMeeting))
+			r.Get("/meetings/{id}/status", s.handle(s.meetingStatus))
+			r.Post("/meetings/{id}/status", s.handle(s.meetingStatus))
+			r.Post("/meetings/{id}/agenda", s.handle(s.addAgendaItem))
+			r.Post("/meetings/{id}/agenda/order", s.handle(s.reorderAgenda))
+			r.Post("/meetings/{id}/agenda/actions", s.handle(s.addActionToAgenda))
+			r.Get("/meetings/{id}/agenda/{item}/edit", s.handle(s.editAgendaItem))
+			r.Post("/meetings/{id}/agenda/{item}/edit", s.handle(s.editAgendaItem))
+			r.Post("/meetings/{id}/agenda/{item}/move", s.handle(s.moveAgendaItem))
+			r.Get("/meetings/{id}/agenda/{item}/delete", s.handle(s.deleteAgendaItem))
+			r.Post("/meetings/{id}/agenda/{item}/delete", s.handle(s.deleteAgendaItem))
+			r.Get("/meetings/{id}/attendance", s.handle(s.recordAttendance))
+			r.Post("/meetings/{id}/attendance", s.handle(s.recordAttendance))
+			r.Get("/meetings/{id}/minutes/edit", s.handle(s.editMinutes))
+			r.Post("/meetings/{id}/minutes/edit", s.handle(s.editMinutes))
+			r.Get("/meetings/{id}/minutes/history", s.handle(s.minutesHistory))
+			r.Post("/meetings/{id}/remarks/{remark}", s.handle(s.answerRemark))
+			r.Post("/meetings/{id}/decisions", s.handle(s.addDecision))
+			r.Get("/meetings/{id}/decisions/{decision}/delete", s.handle(s.deleteDecision))
+			r.Post("/meetings/{id}/decisions/{decision}/delete", s.handle(s.deleteDecision))
+			r.Post("/actions/{id}/close", s.handle(s.closeAction))
 
 			r.Get("/admin/bodies", s.handle(s.adminBodies))
 			r.Get("/admin/bodies/new", s.handle(s.newBody))

@@ -79,6 +79,11 @@ type routeCase struct {
 type fixtures struct {
 	meeting, body, mandate, person, seat, spareSeat, account int64
 	document, spareDocument                                  int64
+	// planned is a future meeting with two agenda items; held a past one
+	// with a decision, an action and a remark.
+	planned, spareMeeting, item, spareItem int64
+	held, decision, action, remark         int64
+	calendarMail                           int64
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -122,11 +127,39 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixtures{meeting: past[0].ID, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
+	meetings := meetingFixtures(t, p, account.ID, body.ID)
+	return fixtures{meeting: past[0].ID, planned: meetings.planned, spareMeeting: meetings.spareMeeting, item: meetings.item,
+		spareItem: meetings.spareItem, held: meetings.held, decision: meetings.decision, action: meetings.action, remark: meetings.remark,
+		calendarMail: meetings.calendarMail, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
 		spareSeat: spare, account: account.ID,
 		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
 		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
 	}
+}
+
+func meetingFixtures(t *testing.T, p *portal, accountID, bodyID int64) fixtures {
+	t.Helper()
+	ctx := context.Background()
+	var f fixtures
+	must := func(id int64, err error) int64 {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	soon := p.srv.now().AddDate(0, 1, 0)
+	f.planned = must(p.store.CreateMeeting(ctx, model.Meeting{Title: "Réunion à venir", StartsAt: soon}))
+	f.spareMeeting = must(p.store.CreateMeeting(ctx, model.Meeting{Title: "Réunion à supprimer", StartsAt: soon.AddDate(0, 1, 0)}))
+	f.item = must(p.store.AddAgendaItem(ctx, model.AgendaItem{MeetingID: f.planned, Title: "Ouverture"}))
+	f.spareItem = must(p.store.AddAgendaItem(ctx, model.AgendaItem{MeetingID: f.planned, Title: "Point à retirer"}))
+	f.held = must(p.store.EnsureMeeting(ctx, model.Meeting{Slug: "tenue", Title: "Réunion tenue", StartsAt: p.srv.now().AddDate(0, -1, 0),
+		Status: model.MeetingHeld}))
+	f.decision = must(p.store.AddDecision(ctx, model.Decision{MeetingID: f.held, Text: "Le comité adopte son règlement intérieur."}))
+	f.action = must(p.store.AddAction(ctx, model.Action{DecisionID: f.decision, Title: "Diffuser le règlement", OwnerBodyID: bodyID}))
+	f.remark = must(p.store.AddRemark(ctx, f.held, accountID, bodyID, "Une remarque."))
+	f.calendarMail = must(p.store.QueueCalendarMail(ctx, "titulaire.ccem@test.example", "Convocation", "Texte", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+	return f
 }
 
 func id(prefix string, n int64) string { return prefix + strconv.FormatInt(n, 10) }
@@ -170,11 +203,50 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"POST /login":  {path: "/login", form: url.Values{}, expect: everyone(http.StatusUnprocessableEntity)},
 		"POST /logout": {path: "/logout", form: url.Values{}, expect: everyone(http.StatusSeeOther), fresh: true},
 
-		"GET /meetings":      {path: "/meetings", expect: signedIn(http.StatusOK)},
-		"GET /meetings/{id}": {path: id("/meetings/", f.meeting), expect: signedIn(http.StatusOK)},
+		"GET /meetings":                         {path: "/meetings", expect: everyone(http.StatusOK)},
+		"GET /meetings.ics":                     {path: "/meetings.ics", expect: everyone(http.StatusOK)},
+		"GET /meetings/{id}":                    {path: id("/meetings/", f.meeting), expect: everyone(http.StatusOK)},
+		"GET /meetings/{id}.ics":                {path: id("/meetings/", f.meeting) + ".ics", expect: everyone(http.StatusOK)},
+		"GET /meetings/{id}/minutes":            {path: id("/meetings/", f.meeting) + "/minutes", expect: signedIn(http.StatusOK)},
+		"POST /meetings/{id}/answer":            {path: id("/meetings/", f.planned) + "/answer", form: url.Values{}, expect: everyone(http.StatusForbidden)},
+		"POST /meetings/{id}/remarks":           {path: id("/meetings/", f.held) + "/remarks", form: url.Values{}, expect: everyone(http.StatusForbidden)},
+		"POST /meetings/{id}/dissent":           {path: id("/meetings/", f.held) + "/dissent", form: url.Values{}, expect: everyone(http.StatusForbidden)},
+		"GET /meetings/new":                     {path: "/meetings/new", expect: secretariatOnly},
+		"POST /meetings/new":                    {path: "/meetings/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /meetings/{id}/edit":               {path: id("/meetings/", f.planned) + "/edit", expect: secretariatOnly},
+		"POST /meetings/{id}/edit":              {path: id("/meetings/", f.planned) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /meetings/{id}/delete":             {path: id("/meetings/", f.spareMeeting) + "/delete", expect: secretariatOnly},
+		"POST /meetings/{id}/delete":            {path: id("/meetings/", f.spareMeeting) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"GET /meetings/{id}/status":             {path: id("/meetings/", f.planned) + "/status?to=agenda_published", expect: secretariatOnly},
+		"POST /meetings/{id}/status":            {path: id("/meetings/", f.planned) + "/status?to=cancelled", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"POST /meetings/{id}/agenda":            {path: id("/meetings/", f.planned) + "/agenda", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"POST /meetings/{id}/agenda/order":      {path: id("/meetings/", f.planned) + "/agenda/order", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"POST /meetings/{id}/agenda/actions":    {path: id("/meetings/", f.planned) + "/agenda/actions", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /meetings/{id}/agenda/{item}/edit": {path: id("/meetings/", f.planned) + id("/agenda/", f.item) + "/edit", expect: secretariatOnly},
+		"POST /meetings/{id}/agenda/{item}/edit": {path: id("/meetings/", f.planned) + id("/agenda/", f.item) + "/edit", form: url.Values{},
+			expect: adminForm(http.StatusUnprocessableEntity)},
+		"POST /meetings/{id}/agenda/{item}/move": {path: id("/meetings/", f.planned) + id("/agenda/", f.item) + "/move", form: url.Values{},
+			expect: adminForm(http.StatusSeeOther)},
+		"GET /meetings/{id}/agenda/{item}/delete": {path: id("/meetings/", f.planned) + id("/agenda/", f.spareItem) + "/delete", expect: secretariatOnly},
+		"POST /meetings/{id}/agenda/{item}/delete": {path: id("/meetings/", f.planned) + id("/agenda/", f.spareItem) + "/delete", form: url.Values{},
+			expect: adminForm(http.StatusSeeOther)},
+		"GET /meetings/{id}/attendance":                  {path: id("/meetings/", f.held) + "/attendance", expect: secretariatOnly},
+		"POST /meetings/{id}/attendance":                 {path: id("/meetings/", f.held) + "/attendance", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"GET /meetings/{id}/minutes/edit":                {path: id("/meetings/", f.held) + "/minutes/edit", expect: secretariatOnly},
+		"POST /meetings/{id}/minutes/edit":               {path: id("/meetings/", f.held) + "/minutes/edit", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /meetings/{id}/minutes/history":             {path: id("/meetings/", f.held) + "/minutes/history", expect: secretariatOnly},
+		"POST /meetings/{id}/remarks/{remark}":           {path: id("/meetings/", f.held) + id("/remarks/", f.remark), form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"POST /meetings/{id}/decisions":                  {path: id("/meetings/", f.held) + "/decisions", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /meetings/{id}/decisions/{decision}/delete": {path: id("/meetings/", f.held) + id("/decisions/", f.decision) + "/delete", expect: secretariatOnly},
+		"POST /meetings/{id}/decisions/{decision}/delete": {path: id("/meetings/", f.held) + id("/decisions/", f.decision) + "/delete", form: url.Values{},
+			expect: adminForm(http.StatusSeeOther)},
+		"POST /actions/{id}/close": {path: id("/actions/", f.action) + "/close", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
 
-		"GET /account":           {path: "/account", expect: signedIn(http.StatusOK)},
-		"POST /account/password": {path: "/account/password", form: url.Values{}, expect: formSignedIn(http.StatusUnprocessableEntity)},
+		"GET /account":                          {path: "/account", expect: signedIn(http.StatusOK)},
+		"POST /account/password":                {path: "/account/password", form: url.Values{}, expect: formSignedIn(http.StatusUnprocessableEntity)},
+		"POST /account/calendar":                {path: "/account/calendar", form: url.Values{}, expect: formSignedIn(http.StatusOK)},
+		"POST /account/calendar/revoke":         {path: "/account/calendar/revoke", form: url.Values{}, expect: formSignedIn(http.StatusSeeOther)},
+		"GET /admin/outbox/{id}/invitation.ics": {path: id("/admin/outbox/", f.calendarMail) + "/invitation.ics", expect: secretariatOnly},
 
 		"GET /password-reset":          {path: "/password-reset", expect: everyone(http.StatusOK)},
 		"POST /password-reset":         {path: "/password-reset", form: url.Values{}, expect: everyone(http.StatusUnprocessableEntity)},

@@ -119,7 +119,7 @@ func TestErrorPagesAreFrench(t *testing.T) {
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(res.body, "Page introuvable") {
 		t.Fatalf("unknown page: got %d without the French 404", res.StatusCode)
 	}
-	res = p.client().get("/meetings/999999")
+	res = p.client().get("/account")
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("members' page while signed out: got %d, want 303", res.StatusCode)
 	}

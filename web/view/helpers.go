@@ -8,6 +8,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"comite/internal/markdown"
 	"comite/internal/model"
 )
 
@@ -150,3 +151,7 @@ func documentsQuery(p DocumentsPage, page int) string {
 	q.Set("page", itoa(page))
 	return q.Encode()
 }
+
+// markdownLimited renders a short member text (remark, position) through the
+// sanitiser; the result is safe to print raw.
+func markdownLimited(src string) string { return markdown.Limited(src) }

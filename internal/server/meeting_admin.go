@@ -1,0 +1,466 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"comite/internal/access"
+	"comite/internal/model"
+	"comite/internal/store"
+	"comite/web/view"
+)
+
+func meetingFields() []view.Field {
+	return []view.Field{
+		{Name: "title", Label: "Titre", Kind: "text", Required: true},
+		{Name: "date", Label: "Date", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "start", Label: "Heure de début", Kind: "time", Required: true, Hint: "Heure de Paris, par exemple 14:30."},
+		{Name: "end", Label: "Heure de fin", Kind: "time", Hint: "Facultative."},
+		{Name: "place", Label: "Lieu", Kind: "text", Hint: "Adresse et salle. Facultatif si la réunion se tient en ligne."},
+		{Name: "video_url", Label: "Lien de visioconférence", Kind: "url", Hint: "Facultatif. Visible des seuls membres."},
+		{Name: "summary", Label: "Présentation", Kind: "textarea", Hint: "Facultative. Quelques lignes sur l'objet de la réunion."},
+		{Name: "public_details", Label: "Rendre publics l'horaire, le lieu, l'ordre du jour, les effectifs et les décisions", Kind: "checkbox"},
+		{Name: "public_minutes", Label: "Rendre public le compte rendu une fois approuvé", Kind: "checkbox"},
+	}
+}
+
+func meetingForm(m model.Meeting) *view.Form {
+	f := view.NewForm()
+	start := m.StartsAt.In(view.Paris)
+	f.Values = map[string]string{"title": m.Title, "date": start.Format(time.DateOnly), "start": start.Format("15:04"),
+		"place": m.Place, "video_url": m.VideoURL, "summary": m.Summary}
+	if m.EndsAt != nil {
+		f.Values["end"] = m.EndsAt.In(view.Paris).Format("15:04")
+	}
+	if m.PublicDetails {
+		f.Values["public_details"] = "1"
+	}
+	if m.PublicMinutes {
+		f.Values["public_minutes"] = "1"
+	}
+	return f
+}
+
+// clock reads an HH:MM time of day on the given date, in Paris.
+func (c *checker) clock(name string, date *time.Time) *time.Time {
+	v := c.f.Value(name)
+	if v == "" {
+		if c.fields[name].Required {
+			c.fail(name, "Saisissez une heure.")
+		}
+		return nil
+	}
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		c.fail(name, "Saisissez une heure valide au format HH:MM, par exemple 14:30.")
+		return nil
+	}
+	if date == nil {
+		return nil
+	}
+	at := time.Date(date.Year(), date.Month(), date.Day(), t.Hour(), t.Minute(), 0, 0, view.Paris)
+	return &at
+}
+
+func meetingFromForm(f *view.Form, fields []view.Field) model.Meeting {
+	c := newChecker(f, fields)
+	m := model.Meeting{Title: c.text("title", 300), Place: c.text("place", 300), VideoURL: c.webURL("video_url"),
+		Summary: c.text("summary", 2000), PublicDetails: f.Value("public_details") == "1", PublicMinutes: f.Value("public_minutes") == "1"}
+	date := c.date("date")
+	if start := c.clock("start", date); start != nil {
+		m.StartsAt = *start
+	}
+	if end := c.clock("end", date); end != nil && !m.StartsAt.IsZero() {
+		if !end.After(m.StartsAt) {
+			c.fail("end", "L'heure de fin doit suivre l'heure de début.")
+		}
+		m.EndsAt = end
+	}
+	return m
+}
+
+func (s *Server) editMeetingPage(r *http.Request, title, action, back string, f *view.Form) view.EditPage {
+	p := view.EditPage{Base: s.base(r, title), Back: back, BackLabel: "Retour", Action: action, Form: f, Fields: meetingFields(),
+		Submit: "Enregistrer"}
+	p.Nav = "meetings"
+	return p
+}
+
+func (s *Server) newMeeting(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if !access.CanManageMeetings(viewerOf(ctx)) {
+		return model.ErrForbidden
+	}
+	if r.Method == http.MethodGet {
+		f := view.NewForm()
+		f.Values["start"] = "14:00"
+		f.Values["end"] = "17:00"
+		s.render(w, r, http.StatusOK, view.Edit(s.editMeetingPage(r, "Programmer une réunion", "/meetings/new", "/meetings", f)))
+		return nil
+	}
+	fields := meetingFields()
+	f, err := readForm(r, fields)
+	if err != nil {
+		return err
+	}
+	m := meetingFromForm(f, fields)
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.editMeetingPage(r, "Programmer une réunion", "/meetings/new", "/meetings", f)))
+		return nil
+	}
+	var id int64
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if id, err = tx.CreateMeeting(ctx, m); err != nil {
+			return err
+		}
+		m.ID, m.Status = id, model.MeetingPlanned
+		return s.record(ctx, tx, r, "meeting.create", "meeting", id, nil, m)
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d", id), "La réunion est programmée. Établissez son ordre du jour, puis publiez-le pour convoquer les membres.")
+	return nil
+}
+
+func (s *Server) editMeeting(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	m, err := s.managedMeeting(r)
+	if err != nil {
+		return err
+	}
+	action, back := fmt.Sprintf("/meetings/%d/edit", m.ID), fmt.Sprintf("/meetings/%d", m.ID)
+	title := "Modifier « " + m.Title + " »"
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, view.Edit(s.editMeetingPage(r, title, action, back, meetingForm(m))))
+		return nil
+	}
+	fields := meetingFields()
+	f, err := readForm(r, fields)
+	if err != nil {
+		return err
+	}
+	changed := meetingFromForm(f, fields)
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.editMeetingPage(r, title, action, back, f)))
+		return nil
+	}
+	changed.ID = m.ID
+	// Invitees get an update when what their calendar holds has changed.
+	practical := !changed.StartsAt.Equal(m.StartsAt) || !equalTime(changed.EndsAt, m.EndsAt) || changed.Place != m.Place ||
+		changed.VideoURL != m.VideoURL || changed.Title != m.Title
+	notify := practical && m.InvitationsSent && m.Status == model.MeetingAgendaPublished
+	queued := 0
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateMeeting(ctx, changed, notify); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, r, "meeting.update", "meeting", m.ID, m, changed); err != nil {
+			return err
+		}
+		if !notify {
+			return nil
+		}
+		updated, err := tx.Meeting(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		queued, _, err = s.notifyInvitees(ctx, tx, r, updated, noticeUpdate)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	flash := "La réunion est modifiée."
+	if notify {
+		s.wakeMail()
+		flash += " " + plural(queued, "membre convoqué a reçu", "membres convoqués ont reçu") + " la mise à jour de leur invitation."
+	}
+	s.redirectWithFlash(w, r, back, flash)
+	return nil
+}
+
+func equalTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	m, err := s.managedMeeting(r)
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("/meetings/%d", m.ID)
+	if m.Status != model.MeetingPlanned || m.InvitationsSent {
+		s.redirectWithFlash(w, r, back, "Une réunion déjà annoncée aux membres ne peut être supprimée : annulez-la.")
+		return nil
+	}
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+m.Title+" »"),
+			Message: "La réunion et son ordre du jour seront supprimés définitivement. Les documents joints sont conservés dans la bibliothèque.",
+			Action:  back + "/delete", Submit: "Supprimer la réunion", Cancel: back}))
+		return nil
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteMeeting(ctx, m.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "meeting.delete", "meeting", m.ID, m, nil)
+	})
+	if errors.Is(err, model.ErrConflict) {
+		s.redirectWithFlash(w, r, back, "Une réunion déjà annoncée aux membres ne peut être supprimée : annulez-la.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, "/meetings", "La réunion « "+m.Title+" » a été supprimée.")
+	return nil
+}
+
+// statusFields are the fields the status change asks for: a reason to
+// postpone or cancel, a new date to reprogram, the approval's record.
+func (s *Server) statusFields(r *http.Request, m model.Meeting, to model.MeetingStatus) ([]view.Field, error) {
+	switch to {
+	case model.MeetingPostponed, model.MeetingCancelled:
+		return []view.Field{{Name: "reason", Label: "Motif", Kind: "textarea", Required: true, Rows: 3,
+			Hint: "Communiqué aux membres convoqués et affiché sur la page de la réunion."}}, nil
+	case model.MeetingPlanned:
+		return meetingFields()[1:4], nil
+	case model.MeetingMinutesApproved:
+		opts := []view.Option{{Value: "", Label: "Approuvé par écrit, hors réunion"}}
+		later, _, err := s.store.MeetingList(r.Context(), store.MeetingFilter{Upcoming: true, Now: m.StartsAt.Add(time.Minute), Limit: 50})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range later {
+			if l.Status != model.MeetingCancelled && l.Status != model.MeetingPostponed {
+				opts = append(opts, view.Option{Value: formatID(l.ID), Label: l.Title + " (" + view.Date(l.StartsAt) + ")"})
+			}
+		}
+		return []view.Field{
+			{Name: "approved_on", Label: "Date d'approbation", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+			{Name: "adopted_at", Label: "Réunion au cours de laquelle le compte rendu a été adopté", Kind: "select", Options: opts},
+		}, nil
+	}
+	return nil, nil
+}
+
+// statusPrecondition says why the meeting cannot move to status to yet, or "".
+func (s *Server) statusPrecondition(m model.Meeting, to model.MeetingStatus) string {
+	switch to {
+	case model.MeetingHeld:
+		if m.StartsAt.After(s.now()) {
+			return "La réunion n'a pas encore commencé : elle ne peut être déclarée tenue avant sa date."
+		}
+	case model.MeetingMinutesDraft:
+		if strings.TrimSpace(m.MinutesText) == "" {
+			return "Rédigez le compte rendu avant de le soumettre aux participants."
+		}
+	}
+	return ""
+}
+
+func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
+	switch to {
+	case model.MeetingAgendaPublished:
+		return fmt.Sprintf("L'ordre du jour sera visible des membres et chaque personne siégeant dans la mandature en vigueur le %s recevra une convocation par courriel avec une invitation pour son agenda.", view.Date(m.StartsAt))
+	case model.MeetingHeld:
+		return "La réunion sera déclarée tenue : vous pourrez enregistrer les présences, le relevé de décisions et le compte rendu."
+	case model.MeetingMinutesDraft:
+		return "Le projet de compte rendu sera communiqué aux participants, qui pourront faire des remarques et annexer une position divergente."
+	case model.MeetingMinutesApproved:
+		return "Le compte rendu approuvé sera publié aux membres avec les positions annexées. Il ne pourra plus être modifié."
+	case model.MeetingPlanned:
+		return "Indiquez la nouvelle date. La réunion redevient programmée ; publiez ensuite son ordre du jour pour convoquer de nouveau les membres."
+	case model.MeetingPostponed:
+		if invitees > 0 {
+			return plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
+		}
+		return "La réunion sera reportée sans nouvelle date."
+	case model.MeetingCancelled:
+		if invitees > 0 {
+			return plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
+		}
+		return "La réunion sera annulée."
+	}
+	return ""
+}
+
+func (s *Server) statusPage(r *http.Request, m model.Meeting, to model.MeetingStatus, fields []view.Field, f *view.Form) (view.EditPage, error) {
+	invitees := 0
+	if m.InvitationsSent {
+		as, err := s.store.Attendees(r.Context(), m.ID, day(m))
+		if err != nil {
+			return view.EditPage{}, err
+		}
+		invitees = len(as)
+	}
+	p := view.EditPage{Base: s.base(r, view.TransitionLabel(to)+" – "+m.Title), Back: fmt.Sprintf("/meetings/%d", m.ID),
+		BackLabel: "Retour à la réunion", Intro: statusIntro(m, to, invitees),
+		Action: fmt.Sprintf("/meetings/%d/status?to=%s", m.ID, to), Submit: view.TransitionLabel(to), Form: f, Fields: fields}
+	p.Nav = "meetings"
+	return p, nil
+}
+
+// meetingStatus moves a meeting along its lifecycle, after a confirmation
+// page that asks what the move needs.
+func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	m, err := s.managedMeeting(r)
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("/meetings/%d", m.ID)
+	to := model.MeetingStatus(r.URL.Query().Get("to"))
+	if !m.Status.CanBecome(to) {
+		s.redirectWithFlash(w, r, back, "Ce changement de statut n'est pas possible : la réunion est au statut « "+m.Status.Label()+" ».")
+		return nil
+	}
+	if msg := s.statusPrecondition(m, to); msg != "" {
+		s.redirectWithFlash(w, r, back, msg)
+		return nil
+	}
+	fields, err := s.statusFields(r, m, to)
+	if err != nil {
+		return err
+	}
+	if r.Method == http.MethodGet {
+		f := view.NewForm()
+		if to == model.MeetingPlanned {
+			f = meetingForm(m)
+		}
+		if to == model.MeetingMinutesApproved {
+			f.Values["approved_on"] = s.now().In(view.Paris).Format(time.DateOnly)
+		}
+		p, err := s.statusPage(r, m, to, fields, f)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusOK, view.Edit(p))
+		return nil
+	}
+	f, err := readForm(r, fields)
+	if err != nil {
+		return err
+	}
+	c := newChecker(f, fields)
+	changed := m
+	changed.Status = to
+	var approvedOn *time.Time
+	var adoptedAt int64
+	switch to {
+	case model.MeetingPostponed, model.MeetingCancelled:
+		changed.StatusReason = c.text("reason", 1000)
+	case model.MeetingPlanned:
+		date := c.date("date")
+		if start := c.clock("start", date); start != nil {
+			changed.StartsAt = *start
+			changed.EndsAt = nil
+		}
+		if end := c.clock("end", date); end != nil && !changed.StartsAt.IsZero() {
+			if !end.After(changed.StartsAt) {
+				c.fail("end", "L'heure de fin doit suivre l'heure de début.")
+			}
+			changed.EndsAt = end
+		}
+		changed.StatusReason = ""
+	case model.MeetingMinutesApproved:
+		approvedOn = c.date("approved_on")
+		adoptedAt = c.id("adopted_at")
+		if adoptedAt != 0 && !slices.ContainsFunc(fields[1].Options, func(o view.Option) bool { return o.Value == formatID(adoptedAt) }) {
+			c.fail("adopted_at", "Faites un choix dans la liste.")
+		}
+	}
+	if !f.Valid() {
+		p, err := s.statusPage(r, m, to, fields, f)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(p))
+		return nil
+	}
+	queued, missing := 0, 0
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		current, err := tx.MeetingForUpdate(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if current.Status != m.Status {
+			return model.ErrConflict
+		}
+		switch to {
+		case model.MeetingMinutesApproved:
+			err = tx.ApproveMinutes(ctx, m.ID, *approvedOn, adoptedAt)
+		case model.MeetingPlanned:
+			changed.ICSSequence = current.ICSSequence
+			if err = tx.UpdateMeeting(ctx, changed, false); err == nil {
+				err = tx.SetMeetingStatus(ctx, m.ID, m.Status, to, "", false)
+			}
+		default:
+			// The invitees' calendars must see any new version of the event.
+			bump := (to == model.MeetingAgendaPublished || to == model.MeetingPostponed || to == model.MeetingCancelled) && current.InvitationsSent
+			err = tx.SetMeetingStatus(ctx, m.ID, m.Status, to, changed.StatusReason, bump)
+		}
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"from": m.Status, "to": to}
+		if changed.StatusReason != "" {
+			detail["reason"] = changed.StatusReason
+		}
+		if err := s.record(ctx, tx, r, "meeting.status", "meeting", m.ID, map[string]any{"status": m.Status}, detail); err != nil {
+			return err
+		}
+		updated, err := tx.Meeting(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case to == model.MeetingAgendaPublished:
+			if _, err := tx.InviteSeated(ctx, m.ID, day(updated)); err != nil {
+				return err
+			}
+			if queued, missing, err = s.notifyInvitees(ctx, tx, r, updated, noticeInvitation); err != nil {
+				return err
+			}
+			return tx.MarkInvitationsSent(ctx, m.ID)
+		case (to == model.MeetingPostponed || to == model.MeetingCancelled) && updated.InvitationsSent:
+			queued, missing, err = s.notifyInvitees(ctx, tx, r, updated, noticeCancel)
+			return err
+		}
+		return nil
+	})
+	if errors.Is(err, model.ErrConflict) {
+		s.redirectWithFlash(w, r, back, "Le statut de la réunion a changé entre-temps : vérifiez-le avant de recommencer.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	flash := "Statut de la réunion : " + to.Label() + "."
+	if queued > 0 {
+		s.wakeMail()
+		flash += " " + plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes convoquées."
+	}
+	if missing > 0 {
+		flash += " " + plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."
+	}
+	s.redirectWithFlash(w, r, back, flash)
+	return nil
+}
