@@ -103,3 +103,21 @@ func Summarize(attendees []Attendee, quorum int) AttendanceSummary {
 	}
 	return s
 }
+
+// AttendanceRate is how often a body was represented at the meetings held
+// while it sat in one mandate.
+type AttendanceRate struct {
+	MandateID    int64
+	MandateLabel string
+	Held         int
+	Attended     int
+}
+
+// Percent is the rate rounded to the nearest whole percent; 0 when no
+// meeting was held.
+func (r AttendanceRate) Percent() int {
+	if r.Held == 0 {
+		return 0
+	}
+	return (200*r.Attended + r.Held) / (2 * r.Held)
+}

@@ -33,6 +33,7 @@ var mandateFields = []view.Field{
 	{Name: "jorf", Label: "Publication au Journal officiel", Kind: "text", Hint: "Par exemple « JORF n°0062 du 14 mars 2024 »."},
 	{Name: "jo_text_number", Label: "Numéro du texte", Kind: "text", Hint: "Par exemple 33."},
 	{Name: "eli_url", Label: "Lien Légifrance (ELI)", Kind: "url", Hint: "Adresse complète commençant par https://www.legifrance.gouv.fr/."},
+	{Name: "quorum", Label: "Quorum (nombre d'organismes)", Kind: "number", Hint: "Facultatif. Nombre d'organismes membres qui doivent être représentés ; laissez vide si le texte n'en fixe pas."},
 }
 
 var norPattern = regexp.MustCompile(`^[A-Z]{4}[0-9]{7}[A-Z]$`)
@@ -42,6 +43,9 @@ func mandateForm(m model.Mandate) *view.Form {
 	f.Values = map[string]string{"label": m.Label, "starts_on": formatDate(&m.StartsOn), "ends_on": formatDate(m.EndsOn),
 		"jo_title": m.JOTitle, "jo_date": formatDate(m.JODate), "nor": m.NOR, "jorf": m.JORF,
 		"jo_text_number": m.JOTextNumber, "eli_url": m.ELIURL}
+	if m.Quorum > 0 {
+		f.Values["quorum"] = strconv.Itoa(m.Quorum)
+	}
 	return f
 }
 
@@ -61,6 +65,14 @@ func mandateFromForm(f *view.Form) model.Mandate {
 		m.StartsOn = *start
 		if m.EndsOn != nil && m.EndsOn.Before(*start) {
 			c.fail("ends_on", "La fin ne peut précéder le début.")
+		}
+	}
+	if q := f.Value("quorum"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > 1000 {
+			c.fail("quorum", "Saisissez un nombre entier d'organismes, par exemple 16, ou laissez le champ vide.")
+		} else {
+			m.Quorum = n
 		}
 	}
 	if m.NOR != "" && !norPattern.MatchString(m.NOR) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"comite/internal/access"
 	"comite/internal/model"
 	"comite/web/view"
 )
@@ -154,6 +155,16 @@ func (s *Server) body(w http.ResponseWriter, r *http.Request) error {
 			p.Past = append(p.Past, st)
 		}
 	}
+	if p.Attendance, err = s.store.BodyAttendanceRates(ctx, id); err != nil {
+		return err
+	}
+	if access.Allows(viewerOf(ctx), access.ReadMemberArea) {
+		p.ShowActions = true
+		if p.Actions, err = s.store.ActionsOfBody(ctx, id); err != nil {
+			return err
+		}
+	}
+	p.Today = s.now()
 	s.render(w, r, http.StatusOK, view.BodyDetail(p))
 	return nil
 }

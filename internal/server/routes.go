@@ -35,6 +35,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/members/{id}", s.handle(s.body))
 			r.Get("/mandates/{id}", s.handle(s.mandate))
 			r.Get("/api/v1/members", s.handle(s.membersAPI))
+			r.Get("/api/v1/meetings", s.handle(s.meetingsAPI))
 			// Meetings: the public sees past meetings and what the
 			// secretariat opened; each handler checks the meeting.
 			r.Get("/meetings", s.handle(s.meetings))

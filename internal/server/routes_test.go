@@ -177,6 +177,7 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /members/{id}":            {path: id("/members/", f.body), expect: everyone(http.StatusOK)},
 		"GET /mandates/{id}":           {path: id("/mandates/", f.mandate), expect: everyone(http.StatusOK)},
 		"GET /api/v1/members":          {path: "/api/v1/members", expect: everyone(http.StatusOK)},
+		"GET /api/v1/meetings":         {path: "/api/v1/meetings", expect: everyone(http.StatusOK)},
 		"GET /plans":                   {path: "/plans", expect: everyone(http.StatusOK)},
 		"GET /documents":               {path: "/documents", expect: everyone(http.StatusOK)},
 		"GET /documents/{id}":          {path: id("/documents/", f.document), expect: signedIn(http.StatusOK)},

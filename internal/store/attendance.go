@@ -100,19 +100,10 @@ func (s *Store) WasPresent(ctx context.Context, meetingID, personID int64) (bool
 	return present, nil
 }
 
-// BodyAttendance is how often a body was represented at the meetings held
-// during one mandate.
-type BodyAttendance struct {
-	MandateID    int64
-	MandateLabel string
-	Held         int
-	Attended     int
-}
-
 // BodyAttendanceRates returns, for each mandate in which the body held a
 // seat, how many meetings were held while it sat and at how many at least
 // one of its titulaires or suppléants was present; latest mandate first.
-func (s *Store) BodyAttendanceRates(ctx context.Context, bodyID int64) ([]BodyAttendance, error) {
+func (s *Store) BodyAttendanceRates(ctx context.Context, bodyID int64) ([]model.AttendanceRate, error) {
 	rows, err := s.db.Query(ctx, `WITH held AS (
 			SELECT id, (starts_at AT TIME ZONE 'Europe/Paris')::date AS day FROM meetings
 			WHERE status IN ('held', 'minutes_draft', 'minutes_approved')
@@ -131,8 +122,8 @@ func (s *Store) BodyAttendanceRates(ctx context.Context, bodyID int64) ([]BodyAt
 	if err != nil {
 		return nil, fmt.Errorf("attendance of body %d: %w", bodyID, err)
 	}
-	rates, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (BodyAttendance, error) {
-		var b BodyAttendance
+	rates, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.AttendanceRate, error) {
+		var b model.AttendanceRate
 		err := r.Scan(&b.MandateID, &b.MandateLabel, &b.Held, &b.Attended)
 		return b, err
 	})
