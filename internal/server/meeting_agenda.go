@@ -364,6 +364,12 @@ func decisionFields(p view.MeetingPage) []view.Field {
 	}
 }
 
+// decisionsOpen reports whether the relevé de décisions may change: from
+// the meeting until its minutes are approved.
+func decisionsOpen(m model.Meeting) bool {
+	return m.Status == model.MeetingHeld || m.Status == model.MeetingMinutesDraft
+}
+
 // addDecision records a decision of a held meeting, and the action it
 // creates when one is given.
 func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
@@ -372,8 +378,8 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !m.Status.Held() {
-		s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d", m.ID), "Les décisions s'enregistrent une fois la réunion déclarée tenue.")
+	if !decisionsOpen(m) {
+		s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d", m.ID), "Les décisions s'enregistrent entre la tenue de la réunion et l'approbation de son compte rendu.")
 		return nil
 	}
 	p, err := s.meetingPage(r, m)
@@ -452,6 +458,10 @@ func (s *Server) deleteDecision(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrNotFound
 	}
 	back := fmt.Sprintf("/meetings/%d#decisions", m.ID)
+	if !decisionsOpen(m) {
+		s.redirectWithFlash(w, r, back, "Les décisions s'enregistrent entre la tenue de la réunion et l'approbation de son compte rendu.")
+		return nil
+	}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer une décision"),
 			Message: "La décision « " + d.Text + " » et les actions qu'elle a créées seront supprimées.",

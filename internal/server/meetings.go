@@ -222,13 +222,16 @@ func (s *Server) fillAgenda(r *http.Request, p *view.MeetingPage) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(items))
 	for i, it := range items {
-		docs, _, err := s.store.Documents(ctx, store.DocumentFilter{Levels: access.VisibleLevels(v),
-			TargetType: "agenda_item", TargetID: it.ID, Limit: 50})
-		if err != nil {
-			return err
-		}
-		p.Agenda = append(p.Agenda, view.AgendaEntry{Item: it, Documents: docs, First: i == 0, Last: i == len(items)-1})
+		ids[i] = it.ID
+	}
+	docs, err := s.store.AttachedDocuments(ctx, access.VisibleLevels(v), "agenda_item", ids)
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		p.Agenda = append(p.Agenda, view.AgendaEntry{Item: it, Documents: docs[it.ID], First: i == 0, Last: i == len(items)-1})
 	}
 	return nil
 }

@@ -70,10 +70,8 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]model.Docume
 	for i, l := range f.Levels {
 		levels[i] = string(l)
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, count(*) OVER (),
-			lv.id, lv.number, lv.sha256, lv.size_bytes, lv.media_type, lv.filename, lv.uploaded_at
-		FROM documents d
-		LEFT JOIN LATERAL (SELECT * FROM document_versions v WHERE v.document_id = d.id ORDER BY v.number DESC LIMIT 1) lv ON true
+	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, count(*) OVER (), `+latestColumns+`
+		FROM documents d `+latestJoin+`
 		WHERE `+effectiveVisibility+` = ANY($1)
 			AND ($2 = '' OR d.kind = $2)
 			AND ($3 = 0 OR extract(year FROM d.doc_date) = $3)
@@ -88,23 +86,68 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]model.Docume
 	var docs []model.Document
 	total := 0
 	for rows.Next() {
-		var (
-			vid, size            *int64
-			number               *int
-			sha, media, filename *string
-			uploaded             *time.Time
-		)
-		d, err := scanDocument(rows, &total, &vid, &number, &sha, &size, &media, &filename, &uploaded)
+		d, err := scanListedDocument(rows, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("documents: %w", err)
-		}
-		if vid != nil {
-			d.Latest = &model.DocumentVersion{ID: *vid, DocumentID: d.ID, Number: *number, SHA256: *sha, Size: *size,
-				MediaType: *media, Filename: *filename, UploadedAt: *uploaded}
 		}
 		docs = append(docs, d)
 	}
 	return docs, total, rows.Err()
+}
+
+// latestColumns and latestJoin add each document's latest version to a list.
+const (
+	latestColumns = `lv.id, lv.number, lv.sha256, lv.size_bytes, lv.media_type, lv.filename, lv.uploaded_at`
+	latestJoin    = `LEFT JOIN LATERAL (SELECT * FROM document_versions v WHERE v.document_id = d.id
+		ORDER BY v.number DESC LIMIT 1) lv ON true`
+)
+
+// scanListedDocument reads a document, the extra columns, then its latest
+// version (absent for a document whose upload is pending).
+func scanListedDocument(row pgx.Row, extra ...any) (model.Document, error) {
+	var (
+		vid, size            *int64
+		number               *int
+		sha, media, filename *string
+		uploaded             *time.Time
+	)
+	d, err := scanDocument(row, append(extra, &vid, &number, &sha, &size, &media, &filename, &uploaded)...)
+	if err != nil {
+		return d, err
+	}
+	if vid != nil {
+		d.Latest = &model.DocumentVersion{ID: *vid, DocumentID: d.ID, Number: *number, SHA256: *sha, Size: *size,
+			MediaType: *media, Filename: *filename, UploadedAt: *uploaded}
+	}
+	return d, nil
+}
+
+// AttachedDocuments returns, for each of the targets, the documents of the
+// given visibilities attached to it, latest first: one query for a whole
+// agenda rather than one per item.
+func (s *Store) AttachedDocuments(ctx context.Context, levels []model.Visibility, targetType string, ids []int64) (map[int64][]model.Document, error) {
+	names := make([]string, len(levels))
+	for i, l := range levels {
+		names[i] = string(l)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, l.target_id, `+latestColumns+`
+		FROM document_links l JOIN documents d ON d.id = l.document_id `+latestJoin+`
+		WHERE l.target_type = $1 AND l.target_id = ANY($2) AND `+effectiveVisibility+` = ANY($3)
+		ORDER BY d.doc_date DESC, d.id DESC`, targetType, ids, names)
+	if err != nil {
+		return nil, fmt.Errorf("attached documents: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]model.Document{}
+	for rows.Next() {
+		var target int64
+		d, err := scanListedDocument(rows, &target)
+		if err != nil {
+			return nil, fmt.Errorf("attached documents: %w", err)
+		}
+		out[target] = append(out[target], d)
+	}
+	return out, rows.Err()
 }
 
 // DocumentYears returns the years that have documents, latest first, for the library's filter.
