@@ -443,6 +443,9 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 		case (to == model.MeetingPostponed || to == model.MeetingCancelled) && updated.InvitationsSent:
 			queued, missing, err = s.notifyInvitees(ctx, tx, r, updated, noticeCancel)
 			return err
+		case to == model.MeetingMinutesDraft:
+			queued, err = s.notifyDraft(ctx, tx, r, updated)
+			return err
 		}
 		return nil
 	})
@@ -456,7 +459,7 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 	flash := "Statut de la réunion : " + to.Label() + "."
 	if queued > 0 {
 		s.wakeMail()
-		flash += " " + plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes convoquées."
+		flash += " " + plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes concernées."
 	}
 	if missing > 0 {
 		flash += " " + plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."

@@ -184,3 +184,33 @@ La réunion « %s » prévue le %s %s.
 Le secrétariat du comité de coordination
 `, a.Name, m.Title, view.DateTime(m.StartsAt), what, reason, link)
 }
+
+// notifyDraft tells the people present that the draft minutes await their
+// remarks, and returns how many mails were queued.
+func (s *Server) notifyDraft(ctx context.Context, tx *store.Store, r *http.Request, m model.Meeting) (int, error) {
+	attendees, err := tx.Attendees(ctx, m.ID, day(m))
+	if err != nil {
+		return 0, err
+	}
+	link := s.siteURL(r) + fmt.Sprintf("/meetings/%d#compte-rendu", m.ID)
+	queued := 0
+	for _, a := range attendees {
+		if !a.WasPresent() || a.Email == "" {
+			continue
+		}
+		text := fmt.Sprintf(`Bonjour %s,
+
+Le projet de compte rendu de la réunion « %s » du %s est disponible sur le portail.
+Vous pouvez y faire vos remarques ; votre organisme peut aussi y annexer une position divergente,
+jusqu'à l'approbation du compte rendu :
+%s
+
+Le secrétariat du comité de coordination
+`, a.Name, m.Title, view.Date(m.StartsAt), link)
+		if _, err := tx.QueueMail(ctx, a.Email, "Projet de compte rendu : "+m.Title, text); err != nil {
+			return 0, err
+		}
+		queued++
+	}
+	return queued, nil
+}

@@ -283,6 +283,10 @@ func TestMinutesVisibility(t *testing.T) {
 	if res := move(t, sec, id, model.MeetingMinutesDraft, url.Values{}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("draft: got %d", res.StatusCode)
 	}
+	drafts := calendarMails(t, p, "Projet de compte rendu : ")
+	if len(drafts) != 1 {
+		t.Fatalf("%d mails announce the draft, want 1 (to the one person present)", len(drafts))
+	}
 	sees := func(c *client) bool { return strings.Contains(c.get("/meetings/"+sid).body, secret) }
 	attendee, absent, public := p.as(roleAssociation), p.as(roleUnion), p.client()
 	if !sees(attendee) || sees(absent) || sees(public) {
