@@ -118,6 +118,10 @@ func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	if !a.Open() {
+		s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID), "L'action « "+a.Title+" » est close : son suivi n'a plus à être inscrit à l'ordre du jour.")
+		return nil
+	}
 	it := model.AgendaItem{MeetingID: m.ID, Title: "Suivi de l'action : " + a.Title, Presenter: a.OwnerBodyName, ActionID: a.ID}
 	if len([]rune(it.Title)) > 300 {
 		it.Title = string([]rune(it.Title)[:299]) + "…"
