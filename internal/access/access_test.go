@@ -74,3 +74,49 @@ func TestDocumentVisibility(t *testing.T) {
 		t.Error("members upload contributions only; the public uploads nothing")
 	}
 }
+
+func TestMeetingVisibility(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	public := Viewer{}
+	member := Viewer{AccountID: 1, PersonID: 10, Role: model.RoleMember, BodyID: 3}
+	secretariat := Viewer{AccountID: 3, Role: model.RoleSecretariat}
+	past := model.Meeting{StartsAt: now.AddDate(0, -1, 0), Status: model.MeetingMinutesApproved}
+	future := model.Meeting{StartsAt: now.AddDate(0, 1, 0), Status: model.MeetingAgendaPublished}
+	opened := future
+	opened.PublicDetails = true
+	draft := past
+	draft.Status = model.MeetingMinutesDraft
+	openMinutes := past
+	openMinutes.PublicMinutes = true
+	tests := []struct {
+		name      string
+		got, want bool
+	}{
+		{"the public sees that a past meeting took place", CanSeeMeeting(public, past, now), true},
+		{"the public does not see a meeting to come", CanSeeMeeting(public, future, now), false},
+		{"the public sees a meeting to come once opened", CanSeeMeeting(public, opened, now), true},
+		{"members see every meeting", CanSeeMeeting(member, future, now), true},
+		{"the public sees no details by default", CanSeeMeetingDetails(public, past), false},
+		{"the public never sees names", CanSeeAttendees(public), false},
+		{"the public does not read approved minutes by default", CanSeeMinutes(public, past, false), false},
+		{"the public reads minutes opened to it", CanSeeMinutes(public, openMinutes, false), true},
+		{"the public never reads a draft, even marked public", CanSeeMinutes(public, model.Meeting{Status: model.MeetingMinutesDraft, PublicMinutes: true}, false), false},
+		{"a member reads approved minutes", CanSeeMinutes(member, past, false), true},
+		{"an absent member does not read the draft", CanSeeMinutes(member, draft, false), false},
+		{"an attendee reads the draft", CanSeeMinutes(member, draft, true), true},
+		{"the secretariat reads the draft", CanSeeMinutes(secretariat, draft, false), true},
+		{"an attendee remarks on the draft", CanRemarkOnMinutes(member, draft, true), true},
+		{"nobody remarks on approved minutes", CanRemarkOnMinutes(member, past, true), false},
+		{"a seated body annexes a dissent to the draft", CanAnnexDissent(member, draft, true), true},
+		{"a body not seated that day cannot", CanAnnexDissent(member, draft, false), false},
+		{"an invitee answers before the meeting", CanAnswerInvitation(member, future, true, now), true},
+		{"nobody answers after the meeting", CanAnswerInvitation(member, model.Meeting{StartsAt: now.Add(-time.Hour), Status: model.MeetingAgendaPublished}, true, now), false},
+		{"someone not invited cannot answer", CanAnswerInvitation(member, future, false, now), false},
+		{"only the secretariat manages meetings", CanManageMeetings(member), false},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
