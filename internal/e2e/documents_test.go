@@ -94,7 +94,7 @@ func TestUploadDocumentInBrowser(t *testing.T) {
 
 	// The meeting, reached from the list of meetings, lists the document.
 	visit(t, sec, p.URL+"/meetings")
-	if got := followElement(t, sec, linkByText("[data-testid=meetings]", meetingTitle), "link to "+meetingTitle); got != 200 {
+	if got := followElement(t, sec, linkByText("[data-testid=past-meetings]", meetingTitle), "link to "+meetingTitle); got != 200 {
 		t.Fatalf("GET meeting page: status %d, want 200", got)
 	}
 	if got, want := location(t, sec).Path, "/meetings/"+meeting; got != want {

@@ -75,9 +75,15 @@ func TestPublicVisitor(t *testing.T) {
 		}
 	}
 
+	// Past meetings are public by their date and title.
+	visit(t, ctx, p.URL+"/meetings")
+	if got := textOrNone(t, ctx, "[data-testid=past-meetings]"); !strings.Contains(got, "Première réunion du comité de coordination") {
+		t.Errorf("/meetings for the public: past meetings %q, want the demo's first meeting", got)
+	}
+
 	// The members' area and the back office send the public to sign in,
 	// and back afterwards.
-	for _, path := range []string{"/meetings", "/account", "/admin"} {
+	for _, path := range []string{"/account", "/admin"} {
 		if got := visit(t, ctx, p.URL+path); got != 200 {
 			t.Errorf("GET %s, signed out: status %d after redirects, want 200", path, got)
 		}
@@ -130,14 +136,14 @@ func TestSignInAsEachRole(t *testing.T) {
 				t.Fatalf("GET /meetings: status %d, want 200", got)
 			}
 			href := js[string](t, ctx, `(() => {
-				const a = [...document.querySelectorAll('[data-testid=meetings] a')]
+				const a = [...document.querySelectorAll('[data-testid=past-meetings] a')]
 					.find(a => a.textContent.trim() === `+strconv.Quote(meetingTitle)+`);
 				return a ? a.getAttribute('href') : '';
 			})()`)
 			if href == "" {
 				t.Fatalf("/meetings does not list %q", meetingTitle)
 			}
-			if got := follow(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid=meetings] a[href="`+href+`"]`))); got != 200 {
+			if got := follow(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid=past-meetings] a[href="`+href+`"]`))); got != 200 {
 				t.Fatalf("GET %s: status %d, want 200", href, got)
 			}
 			if got := text(t, ctx, "h1"); got != meetingTitle {
@@ -175,8 +181,8 @@ func TestSignInAsEachRole(t *testing.T) {
 			if got, want := text(t, ctx, "[data-testid=flash]"), "Vous êtes déconnecté."; got != want {
 				t.Errorf("flash after sign-out: got %q, want %q", got, want)
 			}
-			visit(t, ctx, p.URL+"/meetings")
-			wantLoginFor(t, ctx, "/meetings")
+			visit(t, ctx, p.URL+"/account")
+			wantLoginFor(t, ctx, "/account")
 		})
 	}
 }

@@ -42,9 +42,10 @@ func (s MeetingStatus) Label() string {
 }
 
 // meetingTransitions is the whole lifecycle: any move not listed is refused.
-// A postponed meeting comes back as planned once it has a new date.
+// A postponed meeting comes back as planned once it has a new date. A
+// meeting recorded after it took place goes from planned to held directly.
 var meetingTransitions = map[MeetingStatus][]MeetingStatus{
-	MeetingPlanned:         {MeetingAgendaPublished, MeetingPostponed, MeetingCancelled},
+	MeetingPlanned:         {MeetingAgendaPublished, MeetingHeld, MeetingPostponed, MeetingCancelled},
 	MeetingAgendaPublished: {MeetingHeld, MeetingPostponed, MeetingCancelled},
 	MeetingPostponed:       {MeetingPlanned, MeetingCancelled},
 	MeetingHeld:            {MeetingMinutesDraft},

@@ -5,6 +5,7 @@ import "testing"
 func TestMeetingTransitions(t *testing.T) {
 	allowed := map[[2]MeetingStatus]bool{
 		{MeetingPlanned, MeetingAgendaPublished}:      true,
+		{MeetingPlanned, MeetingHeld}:                 true,
 		{MeetingAgendaPublished, MeetingHeld}:         true,
 		{MeetingHeld, MeetingMinutesDraft}:            true,
 		{MeetingMinutesDraft, MeetingMinutesApproved}: true,

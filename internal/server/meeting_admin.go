@@ -264,6 +264,10 @@ func (s *Server) statusFields(r *http.Request, m model.Meeting, to model.Meeting
 // statusPrecondition says why the meeting cannot move to status to yet, or "".
 func (s *Server) statusPrecondition(m model.Meeting, to model.MeetingStatus) string {
 	switch to {
+	case model.MeetingAgendaPublished:
+		if !m.StartsAt.After(s.now()) {
+			return "La réunion a déjà commencé : les membres ne peuvent plus être convoqués. Déclarez-la tenue pour enregistrer les présences."
+		}
 	case model.MeetingHeld:
 		if m.StartsAt.After(s.now()) {
 			return "La réunion n'a pas encore commencé : elle ne peut être déclarée tenue avant sa date."
@@ -281,7 +285,7 @@ func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
 	case model.MeetingAgendaPublished:
 		return fmt.Sprintf("L'ordre du jour sera visible des membres et chaque personne siégeant dans la mandature en vigueur le %s recevra une convocation par courriel avec une invitation pour son agenda.", view.Date(m.StartsAt))
 	case model.MeetingHeld:
-		return "La réunion sera déclarée tenue : vous pourrez enregistrer les présences, le relevé de décisions et le compte rendu."
+		return "La réunion sera déclarée tenue : vous pourrez enregistrer les présences, le relevé de décisions et le compte rendu. Si les membres n'ont pas été convoqués par le portail, la liste de présence reprend les personnes qui siégeaient ce jour-là."
 	case model.MeetingMinutesDraft:
 		return "Le projet de compte rendu sera communiqué aux participants, qui pourront faire des remarques et annexer une position divergente."
 	case model.MeetingMinutesApproved:
@@ -432,6 +436,11 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		switch {
+		case to == model.MeetingHeld:
+			// A meeting recorded afterwards has no invitation list yet: the
+			// people seated that day are the ones whose presence is recorded.
+			_, err := tx.InviteSeated(ctx, m.ID, day(updated))
+			return err
 		case to == model.MeetingAgendaPublished:
 			if _, err := tx.InviteSeated(ctx, m.ID, day(updated)); err != nil {
 				return err

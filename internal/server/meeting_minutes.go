@@ -235,12 +235,12 @@ func (s *Server) addRemark(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanRemarkOnMinutes(v, m, attended) {
 		return model.ErrForbidden
 	}
-	fields := []view.Field{{Name: "text", Label: "Votre remarque", Required: true}}
+	fields := []view.Field{view.RemarkField}
 	f, err := readForm(r, fields)
 	if err != nil {
 		return err
 	}
-	text := newChecker(f, fields).text("text", 5000)
+	text := newChecker(f, fields).text(view.RemarkField.Name, 5000)
 	if !f.Valid() {
 		p, err := s.meetingPage(r, m)
 		if err != nil {
@@ -322,12 +322,12 @@ func (s *Server) setDissent(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanAnnexDissent(v, m, bodySeated) {
 		return model.ErrForbidden
 	}
-	fields := []view.Field{{Name: "text", Label: "Position de votre organisme", Required: true}}
+	fields := []view.Field{view.DissentField}
 	f, err := readForm(r, fields)
 	if err != nil {
 		return err
 	}
-	text := newChecker(f, fields).text("text", 10000)
+	text := newChecker(f, fields).text(view.DissentField.Name, 10000)
 	if !f.Valid() {
 		p, err := s.meetingPage(r, m)
 		if err != nil {

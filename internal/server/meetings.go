@@ -202,7 +202,7 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 		}
 		for _, d := range p.Dissents {
 			if d.BodyID == v.BodyID && p.CanDissent {
-				p.DissentForm.Values["text"] = d.Text
+				p.DissentForm.Values[view.DissentField.Name] = d.Text
 			}
 		}
 	}
@@ -242,7 +242,7 @@ func (s *Server) fillAgenda(r *http.Request, p *view.MeetingPage) error {
 func (s *Server) fillManagement(r *http.Request, p *view.MeetingPage) error {
 	ctx := r.Context()
 	m := p.Meeting
-	for _, to := range []model.MeetingStatus{model.MeetingAgendaPublished, model.MeetingHeld, model.MeetingMinutesDraft,
+	for _, to := range []model.MeetingStatus{model.MeetingAgendaPublished, model.MeetingHeld, model.MeetingMinutesDraft, model.MeetingMinutesApproved,
 		model.MeetingPlanned, model.MeetingPostponed, model.MeetingCancelled} {
 		if m.Status.CanBecome(to) {
 			p.Transitions = append(p.Transitions, to)

@@ -203,12 +203,15 @@ func TestMeetingInvitationsFollowTheLifecycle(t *testing.T) {
 	}
 }
 
-// heldMeeting creates a meeting that took place yesterday, with its
-// invitations sent and its attendance recorded (presentPeople present).
+// heldMeeting records a meeting that took place yesterday, with its
+// attendance (presentPeople present); nobody can be convened to it.
 func heldMeeting(t *testing.T, p *portal, sec *client, presentPeople ...int64) int64 {
 	t.Helper()
 	id := newMeetingAt(t, sec, "Réunion tenue hier", p.srv.now().AddDate(0, 0, -1))
-	for _, to := range []model.MeetingStatus{model.MeetingAgendaPublished, model.MeetingHeld} {
+	if res := move(t, sec, id, model.MeetingAgendaPublished, url.Values{}); res.StatusCode != http.StatusSeeOther || meetingStatus(t, p, id) != model.MeetingPlanned {
+		t.Fatalf("convening a past meeting: got %d, status %s; want it refused", res.StatusCode, meetingStatus(t, p, id))
+	}
+	for _, to := range []model.MeetingStatus{model.MeetingHeld} {
 		if res := move(t, sec, id, to, url.Values{}); res.StatusCode != http.StatusSeeOther || meetingStatus(t, p, id) != to {
 			t.Fatalf("move to %s: got %d, status %s", to, res.StatusCode, meetingStatus(t, p, id))
 		}
@@ -296,13 +299,13 @@ func TestMinutesVisibility(t *testing.T) {
 		t.Fatalf("printable draft for the public: got %d", got)
 	}
 	// Only attendees send remarks.
-	if got := absent.postForm("/meetings/"+sid+"/remarks", url.Values{"text": {"Remarque"}}).StatusCode; got != http.StatusForbidden {
+	if got := absent.postForm("/meetings/"+sid+"/remarks", url.Values{"remark": {"Remarque"}}).StatusCode; got != http.StatusForbidden {
 		t.Fatalf("remark from an absent member: got %d, want 403", got)
 	}
-	if got := attendee.postForm("/meetings/"+sid+"/remarks", url.Values{"text": {""}}).StatusCode; got != http.StatusUnprocessableEntity {
+	if got := attendee.postForm("/meetings/"+sid+"/remarks", url.Values{"remark": {""}}).StatusCode; got != http.StatusUnprocessableEntity {
 		t.Fatalf("empty remark: got %d, want 422", got)
 	}
-	if got := attendee.postForm("/meetings/"+sid+"/remarks", url.Values{"text": {"Merci de préciser le point 2."}}).StatusCode; got != http.StatusSeeOther {
+	if got := attendee.postForm("/meetings/"+sid+"/remarks", url.Values{"remark": {"Merci de préciser le point 2."}}).StatusCode; got != http.StatusSeeOther {
 		t.Fatalf("remark: got %d", got)
 	}
 	if !strings.Contains(sec.get("/meetings/"+sid).body, "Merci de préciser le point 2.") {

@@ -2903,7 +2903,7 @@ func minutesSection(p MeetingPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = FormField(p.RemarkForm, Field{Name: "text", Label: "Votre remarque", Kind: "textarea", Required: true, Hint: "5 000 caractères au plus. Le secrétariat y répond ou l'intègre au compte rendu."}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = FormField(p.RemarkForm, RemarkField).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2938,7 +2938,7 @@ func minutesSection(p MeetingPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = FormField(p.DissentForm, Field{Name: "text", Label: "Position de votre organisme", Kind: "textarea", Required: true, Rows: 8, Hint: "10 000 caractères au plus."}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = FormField(p.DissentForm, DissentField).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2951,6 +2951,15 @@ func minutesSection(p MeetingPage) templ.Component {
 		return nil
 	})
 }
+
+// RemarkField and DissentField are the member's text fields on the meeting
+// page; distinct names keep their ids apart when both forms are shown.
+var (
+	RemarkField = Field{Name: "remark", Label: "Votre remarque", Kind: "textarea", Required: true,
+		Hint: "5 000 caractères au plus. Le secrétariat y répond ou l'intègre au compte rendu."}
+	DissentField = Field{Name: "position", Label: "Position de votre organisme", Kind: "textarea", Required: true, Rows: 8,
+		Hint: "10 000 caractères au plus."}
+)
 
 func dissentList(ds []model.Dissent) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
@@ -2981,7 +2990,7 @@ func dissentList(ds []model.Dissent) templ.Component {
 			var templ_7745c5c3_Var136 string
 			templ_7745c5c3_Var136, templ_7745c5c3_Err = templ.JoinStringErrs(d.BodyName)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 706, Col: 32}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 715, Col: 32}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var136))
 			if templ_7745c5c3_Err != nil {
@@ -3037,7 +3046,7 @@ func remarkList(p MeetingPage) templ.Component {
 			var templ_7745c5c3_Var138 string
 			templ_7745c5c3_Var138, templ_7745c5c3_Err = templ.JoinStringErrs(remarkAuthor(rm))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 721, Col: 39}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 730, Col: 39}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var138))
 			if templ_7745c5c3_Err != nil {
@@ -3050,7 +3059,7 @@ func remarkList(p MeetingPage) templ.Component {
 			var templ_7745c5c3_Var139 string
 			templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(DateTime(rm.CreatedAt))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 721, Col: 70}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 730, Col: 70}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var139))
 			if templ_7745c5c3_Err != nil {
@@ -3063,7 +3072,7 @@ func remarkList(p MeetingPage) templ.Component {
 			var templ_7745c5c3_Var140 string
 			templ_7745c5c3_Var140, templ_7745c5c3_Err = templ.JoinStringErrs(rm.State.Label())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 721, Col: 103}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 730, Col: 103}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var140))
 			if templ_7745c5c3_Err != nil {
@@ -3089,7 +3098,7 @@ func remarkList(p MeetingPage) templ.Component {
 				var templ_7745c5c3_Var141 string
 				templ_7745c5c3_Var141, templ_7745c5c3_Err = templ.JoinStringErrs(rm.Answer)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 726, Col: 79}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 735, Col: 79}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var141))
 				if templ_7745c5c3_Err != nil {
@@ -3108,7 +3117,7 @@ func remarkList(p MeetingPage) templ.Component {
 				var templ_7745c5c3_Var142 string
 				templ_7745c5c3_Var142, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/meetings/" + itoa(int(p.Meeting.ID)) + "/remarks/" + itoa(int(rm.ID)))).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 729, Col: 121}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 738, Col: 121}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var142)
 				if templ_7745c5c3_Err != nil {
@@ -3121,7 +3130,7 @@ func remarkList(p MeetingPage) templ.Component {
 				var templ_7745c5c3_Var143 string
 				templ_7745c5c3_Var143, templ_7745c5c3_Err = templruntime.NewAttributeExpression("reponse-remarque-" + itoa(int(rm.ID))).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 731, Col: 59}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 740, Col: 59}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var143)
 				if templ_7745c5c3_Err != nil {
@@ -3134,7 +3143,7 @@ func remarkList(p MeetingPage) templ.Component {
 				var templ_7745c5c3_Var144 string
 				templ_7745c5c3_Var144, templ_7745c5c3_Err = templruntime.NewAttributeExpression("reponse-remarque-" + itoa(int(rm.ID))).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 732, Col: 61}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 741, Col: 61}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var144)
 				if templ_7745c5c3_Err != nil {
@@ -3210,7 +3219,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 						var templ_7745c5c3_Var146 string
 						templ_7745c5c3_Var146, templ_7745c5c3_Err = templ.JoinStringErrs(d.AgendaItemTitle)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 763, Col: 53}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 772, Col: 53}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var146))
 						if templ_7745c5c3_Err != nil {
@@ -3228,7 +3237,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 					var templ_7745c5c3_Var147 string
 					templ_7745c5c3_Var147, templ_7745c5c3_Err = templ.JoinStringErrs(d.Text)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 765, Col: 17}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 774, Col: 17}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var147))
 					if templ_7745c5c3_Err != nil {
@@ -3251,7 +3260,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 							var templ_7745c5c3_Var148 string
 							templ_7745c5c3_Var148, templ_7745c5c3_Err = templ.JoinStringErrs(actionLine(a))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 770, Col: 25}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 779, Col: 25}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var148))
 							if templ_7745c5c3_Err != nil {
@@ -3269,7 +3278,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 								var templ_7745c5c3_Var149 string
 								templ_7745c5c3_Var149, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/actions/" + itoa(int(a.ID)) + "/close")).ResolveURL(ctx)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 772, Col: 95}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 781, Col: 95}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var149)
 								if templ_7745c5c3_Err != nil {
@@ -3282,7 +3291,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 								var templ_7745c5c3_Var150 string
 								templ_7745c5c3_Var150, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Clore l'action « " + a.Title + " »").Resolve(ctx)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 773, Col: 109}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 782, Col: 109}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var150)
 								if templ_7745c5c3_Err != nil {
@@ -3311,7 +3320,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 						var templ_7745c5c3_Var151 string
 						templ_7745c5c3_Var151, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/meetings/" + itoa(int(p.Meeting.ID)) + "/decisions/" + itoa(int(d.ID)) + "/delete")).ResolveURL(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 781, Col: 133}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 790, Col: 133}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var151)
 						if templ_7745c5c3_Err != nil {
@@ -3324,7 +3333,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 						var templ_7745c5c3_Var152 string
 						templ_7745c5c3_Var152, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Supprimer la décision « " + d.Text + " »").Resolve(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 781, Col: 194}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 790, Col: 194}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var152)
 						if templ_7745c5c3_Err != nil {
@@ -3357,7 +3366,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 				var templ_7745c5c3_Var153 string
 				templ_7745c5c3_Var153, templ_7745c5c3_Err = templruntime.NewAttributeExpression(meetingURL(p.Meeting.ID, "/decisions")).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 788, Col: 70}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 797, Col: 70}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var153)
 				if templ_7745c5c3_Err != nil {
