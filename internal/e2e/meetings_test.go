@@ -454,7 +454,7 @@ func confirmTransition(t *testing.T, sec context.Context, path, status string) s
 func publishAgenda(t *testing.T, sec context.Context, p *portal, path string) {
 	t.Helper()
 	transition(t, sec, p, path, "agenda_published", "Publier l'ordre du jour et convoquer")
-	if got := textOrNone(t, sec, "main"); !strings.Contains(got, "recevra une convocation par courriel") {
+	if got := textOrNone(t, sec, "main"); !strings.Contains(got, "recevront une convocation par courriel") {
 		t.Errorf("publication page does not announce the convocations:\n%.600s", got)
 	}
 	flash := confirmTransition(t, sec, path, "Ordre du jour publié")

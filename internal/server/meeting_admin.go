@@ -283,7 +283,7 @@ func (s *Server) statusPrecondition(m model.Meeting, to model.MeetingStatus) str
 func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
 	switch to {
 	case model.MeetingAgendaPublished:
-		return fmt.Sprintf("L'ordre du jour sera visible des membres et chaque personne siégeant dans la mandature en vigueur le %s recevra une convocation par courriel avec une invitation pour son agenda.", view.Date(m.StartsAt))
+		return fmt.Sprintf("L'ordre du jour sera visible des membres et les %d personnes qui siègent au comité le %s recevront une convocation par courriel avec une invitation pour leur agenda.", invitees, view.Date(m.StartsAt))
 	case model.MeetingHeld:
 		return "La réunion sera déclarée tenue : vous pourrez enregistrer les présences, le relevé de décisions et le compte rendu. Si les membres n'ont pas été convoqués par le portail, la liste de présence reprend les personnes qui siégeaient ce jour-là."
 	case model.MeetingMinutesDraft:
@@ -308,7 +308,14 @@ func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
 
 func (s *Server) statusPage(r *http.Request, m model.Meeting, to model.MeetingStatus, fields []view.Field, f *view.Form) (view.EditPage, error) {
 	invitees := 0
-	if m.InvitationsSent {
+	switch {
+	case to == model.MeetingAgendaPublished:
+		n, err := s.store.SeatedPeople(r.Context(), day(m))
+		if err != nil {
+			return view.EditPage{}, err
+		}
+		invitees = n
+	case m.InvitationsSent:
 		as, err := s.store.Attendees(r.Context(), m.ID, day(m))
 		if err != nil {
 			return view.EditPage{}, err

@@ -129,6 +129,7 @@ func TestMeetingInvitationsFollowTheLifecycle(t *testing.T) {
 		t.Fatalf("planned → held must be refused: got %d, status %s", res.StatusCode, meetingStatus(t, p, id))
 	}
 
+	confirm := sec.get("/meetings/" + strconv.FormatInt(id, 10) + "/status?to=agenda_published").body
 	res = move(t, sec, id, model.MeetingAgendaPublished, url.Values{})
 	if res.StatusCode != http.StatusSeeOther || meetingStatus(t, p, id) != model.MeetingAgendaPublished {
 		t.Fatalf("publish: got %d, status %s", res.StatusCode, meetingStatus(t, p, id))
@@ -140,6 +141,9 @@ func TestMeetingInvitationsFollowTheLifecycle(t *testing.T) {
 	seats, err := p.store.SeatsOn(context.Background(), mandate.ID, p.srv.now().AddDate(0, 0, 10))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := "les " + strconv.Itoa(len(seats)) + " personnes qui siègent"; !strings.Contains(confirm, want) {
+		t.Errorf("the confirmation page does not say how many people will be convened (%q)", want)
 	}
 	invitations := calendarMails(t, p, "Convocation : Réunion plénière d'automne")
 	if len(invitations) != len(seats) {

@@ -10,10 +10,12 @@ import (
 	"comite/internal/model"
 )
 
-// mandateInForce is the id of the mandate in force on the day given as $2:
-// the latest one started, as MandateOn.
-const mandateInForce = `(SELECT id FROM mandates WHERE starts_on <= $2::date AND (ends_on IS NULL OR ends_on >= $2::date)
+// mandateInForce is the id of the mandate in force on the day given as the
+// query parameter day ("$2"): the latest one started, as MandateOn.
+func mandateInForce(day string) string {
+	return `(SELECT id FROM mandates WHERE starts_on <= ` + day + `::date AND (ends_on IS NULL OR ends_on >= ` + day + `::date)
 	ORDER BY starts_on DESC LIMIT 1)`
+}
 
 // Attendees returns the people invited to the meeting with their answer,
 // their presence and the seat each held on day (the meeting's date) under
@@ -26,7 +28,7 @@ func (s *Store) Attendees(ctx context.Context, meetingID int64, day time.Time) (
 		FROM meeting_attendance ma JOIN people p ON p.id = ma.person_id
 		LEFT JOIN LATERAL (
 			SELECT s.body_id, s.role FROM seats s
-			WHERE s.person_id = p.id AND s.mandate_id = `+mandateInForce+`
+			WHERE s.person_id = p.id AND s.mandate_id = `+mandateInForce("$2")+`
 				AND s.starts_on <= $2::date AND (s.ends_on IS NULL OR s.ends_on >= $2::date)
 			ORDER BY s.role = 'suppleant', s.id LIMIT 1) st ON true
 		LEFT JOIN bodies b ON b.id = coalesce(st.body_id, p.body_id)
@@ -56,13 +58,26 @@ func (s *Store) Attendees(ctx context.Context, meetingID int64, day time.Time) (
 func (s *Store) InviteSeated(ctx context.Context, meetingID int64, day time.Time) (int, error) {
 	tag, err := s.db.Exec(ctx, `INSERT INTO meeting_attendance (meeting_id, person_id)
 		SELECT DISTINCT $1::bigint, s.person_id FROM seats s
-		WHERE s.mandate_id = `+mandateInForce+` AND s.person_id IS NOT NULL
+		WHERE s.mandate_id = `+mandateInForce("$2")+` AND s.person_id IS NOT NULL
 			AND s.starts_on <= $2::date AND (s.ends_on IS NULL OR s.ends_on >= $2::date)
 		ON CONFLICT DO NOTHING`, meetingID, day.Format(time.DateOnly))
 	if err != nil {
 		return 0, fmt.Errorf("invite seated people to meeting %d: %w", meetingID, err)
 	}
 	return int(tag.RowsAffected()), nil
+}
+
+// SeatedPeople counts the people seated on day in the mandate in force:
+// those a convocation for that day goes to.
+func (s *Store) SeatedPeople(ctx context.Context, day time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(DISTINCT s.person_id) FROM seats s
+		WHERE s.mandate_id = `+mandateInForce("$1")+` AND s.person_id IS NOT NULL
+			AND s.starts_on <= $1::date AND (s.ends_on IS NULL OR s.ends_on >= $1::date)`, day.Format(time.DateOnly)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("people seated on %s: %w", day.Format(time.DateOnly), err)
+	}
+	return n, nil
 }
 
 // SetAnswer records a person's answer to an invitation; model.ErrNotFound
