@@ -164,3 +164,20 @@ func CanEditDocument(v Viewer, d model.Document) bool {
 // CanAttachDocuments reports whether v may attach documents to meetings and
 // other objects, or detach them.
 func CanAttachDocuments(v Viewer) bool { return v.IsSecretariat() }
+
+// CanManagePlans reports whether v may create and edit plans, axes,
+// measures, indicators, recommendations and links, validate updates and
+// open reporting campaigns.
+func CanManagePlans(v Viewer) bool { return v.IsSecretariat() }
+
+// CanSubmitUpdate reports whether v may submit an implementation update of
+// m for validation: a member of a body that pilots it.
+func CanSubmitUpdate(v Viewer, m model.Measure) bool {
+	return v.SignedIn() && !v.IsSecretariat() && m.PilotedBy(v.BodyID)
+}
+
+// CanSeeUpdate reports whether v may see update u of measure m: everyone
+// once published; before, its pilots and the secretariat.
+func CanSeeUpdate(v Viewer, u model.MeasureUpdate, m model.Measure) bool {
+	return u.State == model.UpdatePublished || v.IsSecretariat() || (v.SignedIn() && m.PilotedBy(v.BodyID))
+}
