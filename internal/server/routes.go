@@ -43,7 +43,9 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/meetings/{id}", s.handle(s.meeting))
 			r.Get("/meetings/{id}.ics", s.handle(s.meetingICS))
 			r.Get("/meetings/{id}/minutes", s.handle(s.printableMinutes))
+			// The plan: pages anyone may read.
 			r.Get("/plans", s.handle(s.plans))
+			// (plan export and report: add public routes here)
 			r.Get("/documents", s.handle(s.documents))
 			r.Get("/documents/{id}", s.handle(s.document))
 			r.Get("/documents/{id}/download", s.handle(s.download))
@@ -70,6 +72,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/meetings/{id}/answer", s.handle(s.answerInvitation))
 			r.Post("/meetings/{id}/remarks", s.handle(s.addRemark))
 			r.Post("/meetings/{id}/dissent", s.handle(s.setDissent))
+
+			// The plan: pilots report on their measures, decided per measure.
 
 			// Documents: who may upload, edit or attach is decided per object.
 			r.Get("/documents/new", s.handle(s.newDocument))
@@ -127,6 +131,11 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/meetings/{id}/decisions/{decision}/delete", s.handle(s.deleteDecision))
 			r.Post("/meetings/{id}/decisions/{decision}/delete", s.handle(s.deleteDecision))
 			r.Post("/actions/{id}/close", s.handle(s.closeAction))
+
+			// The plan: validation of updates and campaigns.
+
+			// The plan's back office: plans, axes, measures, indicators,
+			// recommendations and links (plan_admin.go).
 
 			r.Get("/admin/bodies", s.handle(s.adminBodies))
 			r.Get("/admin/bodies/new", s.handle(s.newBody))

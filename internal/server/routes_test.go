@@ -84,6 +84,13 @@ type fixtures struct {
 	planned, spareMeeting, item, spareItem int64
 	held, decision, action, remark         int64
 	calendarMail                           int64
+	// plan is the followed plan with an axis and a measure piloted by the
+	// pilot role's body (with an indicator, a pending update, a linked
+	// recommendation and a link to otherMeasure of otherPlan); campaign is
+	// one of its reporting campaigns.
+	plan, axis, measure, indicator, update  int64
+	otherPlan, otherMeasure, recommendation int64
+	campaign                                int64
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -128,9 +135,12 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 		t.Fatal(err)
 	}
 	meetings := meetingFixtures(t, p, account.ID, body.ID)
+	plans := planFixtures(t, p)
 	return fixtures{meeting: past[0].ID, planned: meetings.planned, spareMeeting: meetings.spareMeeting, item: meetings.item,
 		spareItem: meetings.spareItem, held: meetings.held, decision: meetings.decision, action: meetings.action, remark: meetings.remark,
-		calendarMail: meetings.calendarMail, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
+		calendarMail: meetings.calendarMail,
+		plan:         plans.plan, axis: plans.axis, measure: plans.measure, indicator: plans.indicator, update: plans.update,
+		otherPlan: plans.otherPlan, otherMeasure: plans.otherMeasure, recommendation: plans.recommendation, campaign: plans.campaign, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
 		spareSeat: spare, account: account.ID,
 		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
 		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
@@ -159,6 +169,47 @@ func meetingFixtures(t *testing.T, p *portal, accountID, bodyID int64) fixtures 
 	f.action = must(p.store.AddAction(ctx, model.Action{DecisionID: f.decision, Title: "Diffuser le règlement", OwnerBodyID: bodyID}))
 	f.remark = must(p.store.AddRemark(ctx, f.held, accountID, bodyID, "Une remarque."))
 	f.calendarMail = must(p.store.QueueCalendarMail(ctx, "titulaire.ccem@test.example", "Convocation", "Texte", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+	return f
+}
+
+func planFixtures(t *testing.T, p *portal) fixtures {
+	t.Helper()
+	ctx := context.Background()
+	var f fixtures
+	must := func(id int64, err error) int64 {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	pilot, err := p.store.AccountByEmail(ctx, p.emails[rolePilot])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.plan = must(p.store.CreatePlan(ctx, model.Plan{Slug: "plan-test", Title: "Plan national de test", Followed: true, Period: "2024-2027"}))
+	f.axis = must(p.store.CreateAxis(ctx, model.Axis{PlanID: f.plan, Number: 1, Title: "Prévenir"}))
+	f.measure = must(p.store.CreateMeasure(ctx, model.Measure{PlanID: f.plan, AxisID: f.axis, Number: "1", Title: "Former les professionnels",
+		Status: model.MeasureInProgress, Progress: 20}))
+	if err := p.store.SetMeasureBodies(ctx, f.measure, []int64{pilot.BodyID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.indicator = must(p.store.CreateIndicator(ctx, model.Indicator{MeasureID: f.measure, Label: "Professionnels formés", Target: "5 000"}))
+	f.update = must(p.store.AddMeasureUpdate(ctx, model.MeasureUpdate{MeasureID: f.measure, AuthorID: pilot.ID, BodyID: pilot.BodyID,
+		State: model.UpdatePending, Status: model.MeasureInProgress, Progress: 40, Text: "Premières sessions tenues.", HappenedOn: p.srv.now()}))
+	f.otherPlan = must(p.store.CreatePlan(ctx, model.Plan{Slug: "autre-plan", Title: "Autre plan national", Period: "2023-2027"}))
+	f.otherMeasure = must(p.store.CreateMeasure(ctx, model.Measure{PlanID: f.otherPlan, Number: "3", Title: "Mesure d'un autre plan",
+		Status: model.MeasureNotStarted}))
+	if err := p.store.LinkMeasures(ctx, f.measure, f.otherMeasure); err != nil {
+		t.Fatal(err)
+	}
+	f.recommendation = must(p.store.CreateRecommendation(ctx, model.Recommendation{Source: "GRETA", Round: 3, Paragraph: "12",
+		Text: "Le GRETA exhorte les autorités à former les professionnels.", Strength: model.StrengthUrges}))
+	if err := p.store.LinkRecommendation(ctx, f.recommendation, f.measure); err != nil {
+		t.Fatal(err)
+	}
+	f.campaign = must(p.store.CreateCampaign(ctx, model.Campaign{PlanID: f.plan, Title: "Bilan à mi-parcours",
+		OpensOn: p.srv.now().AddDate(0, 0, -7), DueOn: p.srv.now().AddDate(0, 1, 0)}))
 	return f
 }
 
