@@ -145,6 +145,9 @@ func Committee(ctx context.Context, st *store.Store) error {
 				return fmt.Errorf("demo meeting %q: %w", m.Slug, err)
 			}
 		}
+		if err := ensurePlans(ctx, tx, ids); err != nil {
+			return err
+		}
 		return nil
 	})
 }

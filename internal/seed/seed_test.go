@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -18,7 +19,9 @@ func counts(t *testing.T, st *store.Store) map[string]int {
 	t.Helper()
 	got := map[string]int{}
 	for _, table := range []string{"bodies", "mandates", "seats", "meetings", "accounts", "audit_log",
-		"agenda_items", "meeting_attendance", "minutes_versions", "decisions", "actions"} {
+		"agenda_items", "meeting_attendance", "minutes_versions", "decisions", "actions",
+		"plans", "axes", "measures", "measure_bodies", "indicators", "measure_updates", "recommendations",
+		"recommendation_measures", "measure_links"} {
 		var n int
 		if err := st.Pool().QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -43,7 +46,7 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 		t.Fatalf("first run: got %d demo accounts, want 5 (one per demo role)", len(created))
 	}
 	first := counts(t, st)
-	if first["bodies"] < 30 || first["mandates"] != 1 || first["meetings"] != 2 {
+	if first["bodies"] < 30 || first["mandates"] != 1 || first["meetings"] != 2 || first["plans"] == 0 {
 		t.Fatalf("first run: unexpected counts %v", first)
 	}
 
@@ -125,5 +128,154 @@ func TestDemoMeetings(t *testing.T) {
 	member, err := st.AccountByEmail(ctx, "association@demo.comite.example")
 	if err != nil || member.PersonID == 0 {
 		t.Fatalf("the association's demo account stands for no person: %+v, %v", member, err)
+	}
+}
+
+// The demo plan gives every plan page something to show: the followed plan
+// with its six axes, measures on each, one the demo pilot (DGT) reports on,
+// published updates, an indicator; other plans linked to it for the matrix;
+// and GRETA recommendations, one at least that no measure answers.
+func TestDemoPlan(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	if err := seed.Committee(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := st.PlanBySlug(ctx, seed.FollowedPlanSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plan.Followed || plan.Period != "2024-2027" || plan.Owner != "MIPROF" || plan.PresentedOn == nil ||
+		plan.PresentedOn.Format(time.DateOnly) != "2023-12-11" {
+		t.Fatalf("followed plan: %+v", plan)
+	}
+	axes, err := st.Axes(ctx, plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(axes) != 6 {
+		t.Fatalf("followed plan: %d axes, want 6", len(axes))
+	}
+	for _, a := range axes {
+		if !a.Illustrative {
+			t.Errorf("axis %d %q: the official titles are unknown, want it marked illustrative", a.Number, a.Title)
+		}
+	}
+	measures, err := st.Measures(ctx, store.MeasureFilter{PlanID: plan.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(measures) < 12 {
+		t.Fatalf("followed plan: %d measures, want at least 12", len(measures))
+	}
+	perAxis := map[int64]int{}
+	for _, m := range measures {
+		perAxis[m.AxisID]++
+		if !m.Illustrative {
+			t.Errorf("measure %q: the official list is unknown, want it marked illustrative", m.Title)
+		}
+	}
+	for _, a := range axes {
+		if n := perAxis[a.ID]; n < 2 || n > 4 {
+			t.Errorf("axis %d: %d measures, want 2 to 4", a.Number, n)
+		}
+	}
+	dgt, err := st.BodyBySlug(ctx, "dgt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	piloted, err := st.Measures(ctx, store.MeasureFilter{PlanID: plan.ID, PilotBodyID: dgt.ID})
+	if err != nil || len(piloted) == 0 {
+		t.Fatalf("measures piloted by the DGT: %v, %v; want at least one for the demo pilot", piloted, err)
+	}
+
+	var published, withIndicator int
+	for _, m := range measures {
+		us, err := st.MeasureUpdates(ctx, m.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			if u.State != model.UpdatePublished || u.AuthorID != 0 || !u.Illustrative {
+				t.Errorf("update of %q: %+v, want published, illustrative, with no author", m.Title, u)
+			}
+		}
+		if len(us) > 0 {
+			published++
+			if latest := us[0]; m.Status != latest.Status || m.Progress != latest.Progress {
+				t.Errorf("measure %q is %s at %d %%, want its latest update's %s at %d %%", m.Title, m.Status, m.Progress,
+					latest.Status, latest.Progress)
+			}
+		}
+		is, err := st.Indicators(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withIndicator += min(len(is), 1)
+	}
+	if published < 5 || withIndicator == 0 {
+		t.Errorf("%d measures with published updates (want 5 or more), %d with an indicator (want one)", published, withIndicator)
+	}
+
+	cells, err := st.Matrix(ctx, plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	others := map[int64]bool{}
+	for _, c := range cells {
+		others[c.PlanID] = true
+	}
+	if len(others) < 8 {
+		t.Errorf("the matrix links the followed plan to %d other plans, want all 8", len(others))
+	}
+
+	all, err := st.Recommendations(ctx, store.RecommendationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rounds := map[int]int{}
+	for _, r := range all {
+		rounds[r.Round]++
+		if r.Paragraph != "" || !r.Illustrative || r.SourceURL == "" {
+			t.Errorf("recommendation %q: paragraph %q, illustrative %v, source %q", r.Theme, r.Paragraph, r.Illustrative, r.SourceURL)
+		}
+	}
+	if rounds[2] < 2 || rounds[3] < 5 {
+		t.Errorf("recommendations by round: %v, want every topic of rounds 2 and 3", rounds)
+	}
+	uncovered, err := st.Recommendations(ctx, store.RecommendationFilter{Uncovered: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uncovered) == 0 || len(uncovered) == len(all) {
+		t.Errorf("%d of %d recommendations uncovered, want some but not all", len(uncovered), len(all))
+	}
+}
+
+// The secretariat may delete the demo's followed plan: the next start keeps
+// the deletion and does not fail on the other plans it kept.
+func TestDemoPlansKeepDeletions(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	if err := seed.Committee(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM plans WHERE slug = $1`, seed.FollowedPlanSlug); err != nil {
+		t.Fatal(err)
+	}
+	before := counts(t, st)
+	if err := seed.Committee(ctx, st); err != nil {
+		t.Fatalf("second run after a deleted plan: %v", err)
+	}
+	if _, err := st.PlanBySlug(ctx, seed.FollowedPlanSlug); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("the deleted followed plan: got %v, want it left deleted", err)
+	}
+	after := counts(t, st)
+	for table, n := range before {
+		if after[table] != n {
+			t.Errorf("%s: %d rows after the second run, want %d", table, after[table], n)
+		}
 	}
 }
