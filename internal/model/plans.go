@@ -227,3 +227,12 @@ type Campaign struct {
 	OpensOn time.Time
 	DueOn   time.Time
 }
+
+// MeasureDiscussion is a meeting where a measure was on the agenda or the
+// subject of an action.
+type MeasureDiscussion struct {
+	MeetingID    int64
+	MeetingTitle string
+	StartsAt     time.Time
+	What         string
+}

@@ -352,6 +352,8 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 	switch {
 	case up.tooLarge:
 		up.form.Fail("file", labels["file"], "Le fichier dépasse la taille maximale autorisée ("+view.SizeLabel(s.cfg.MaxUploadBytes)+").")
+	case up.staged == nil && !fileRequired(fields):
+		// An optional file left empty: nothing to check.
 	case up.staged == nil:
 		up.form.Fail("file", labels["file"], "Choisissez un fichier à envoyer.")
 	case up.staged.Size == 0:
@@ -365,6 +367,15 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 		}
 	}
 	return up, nil
+}
+
+func fileRequired(fields []view.Field) bool {
+	for _, f := range fields {
+		if f.Name == "file" {
+			return f.Required
+		}
+	}
+	return false
 }
 
 // Discard removes the staged file, if any.

@@ -21,7 +21,11 @@ func readForm(r *http.Request, fields []view.Field) (*view.Form, error) {
 	}
 	f := view.NewForm()
 	for _, fd := range fields {
-		f.Values[fd.Name] = strings.TrimSpace(r.PostForm.Get(fd.Name))
+		if fd.Kind == "checkboxes" {
+			f.Values[fd.Name] = strings.Join(r.PostForm[fd.Name], ",")
+		} else {
+			f.Values[fd.Name] = strings.TrimSpace(r.PostForm.Get(fd.Name))
+		}
 		f.Labels[fd.Name] = fd.Label
 	}
 	return f, nil
@@ -87,6 +91,28 @@ func (c *checker) id(name string) int64 {
 		return 0
 	}
 	return n
+}
+
+// ids reads the ticked boxes of a checkboxes field, each one of its options.
+func (c *checker) ids(name string) []int64 {
+	var out []int64
+	v := c.f.Value(name)
+	if v == "" {
+		return nil
+	}
+	allowed := map[string]bool{}
+	for _, o := range c.fields[name].Options {
+		allowed[o.Value] = true
+	}
+	for _, part := range strings.Split(v, ",") {
+		n, err := strconv.ParseInt(part, 10, 64)
+		if err != nil || !allowed[part] {
+			c.fail(name, "Faites un choix dans la liste.")
+			return nil
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // choice checks the value is one of the field's options.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,8 +22,31 @@ func agendaItemFields() []view.Field {
 	}
 }
 
-func agendaItemFromForm(f *view.Form) model.AgendaItem {
-	c := newChecker(f, agendaItemFields())
+// measureOptions are the measures of the followed plans, for the boxes that
+// link agenda items and actions to them.
+func (s *Server) measureOptions(ctx context.Context) ([]view.Option, error) {
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var opts []view.Option
+	for _, pl := range plans {
+		if !pl.Followed {
+			continue
+		}
+		ms, err := s.store.Measures(ctx, store.MeasureFilter{PlanID: pl.ID})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			opts = append(opts, view.Option{Value: strconv.FormatInt(m.ID, 10), Label: m.Label()})
+		}
+	}
+	return opts, nil
+}
+
+func agendaItemFromForm(f *view.Form, fields []view.Field) model.AgendaItem {
+	c := newChecker(f, fields)
 	it := model.AgendaItem{Title: c.text("title", 300), Presenter: c.text("presenter", 200)}
 	if v := f.Value("duration"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -75,7 +99,7 @@ func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	it := agendaItemFromForm(f)
+	it := agendaItemFromForm(f, agendaItemFields())
 	if !f.Valid() {
 		p, err := s.meetingPage(r, m)
 		if err != nil {
@@ -151,9 +175,18 @@ func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	back := fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID)
+	options, err := s.measureOptions(ctx)
+	if err != nil {
+		return err
+	}
+	fields := agendaItemFields()
+	if len(options) > 0 {
+		fields = append(fields, view.Field{Name: "measures", Label: "Mesures du plan concernées", Kind: "checkboxes", Options: options,
+			Hint: "Facultatif. Le point apparaîtra sur la page de chaque mesure cochée."})
+	}
 	page := func(f *view.Form) view.EditPage {
 		p := view.EditPage{Base: s.base(r, "Modifier le point « "+it.Title+" »"), Back: back, BackLabel: "Retour à la réunion",
-			Action: fmt.Sprintf("/meetings/%d/agenda/%d/edit", m.ID, it.ID), Submit: "Enregistrer", Form: f, Fields: agendaItemFields()}
+			Action: fmt.Sprintf("/meetings/%d/agenda/%d/edit", m.ID, it.ID), Submit: "Enregistrer", Form: f, Fields: fields}
 		p.Nav = "meetings"
 		return p
 	}
@@ -163,14 +196,24 @@ func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 		if it.DurationMinutes > 0 {
 			f.Values["duration"] = strconv.Itoa(it.DurationMinutes)
 		}
+		linked, err := s.store.MeasuresOfAgenda(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, ref := range linked[it.ID] {
+			ids = append(ids, strconv.FormatInt(ref.ID, 10))
+		}
+		f.Values["measures"] = strings.Join(ids, ",")
 		s.render(w, r, http.StatusOK, view.Edit(page(f)))
 		return nil
 	}
-	f, err := readForm(r, agendaItemFields())
+	f, err := readForm(r, fields)
 	if err != nil {
 		return err
 	}
-	changed := agendaItemFromForm(f)
+	changed := agendaItemFromForm(f, fields)
+	measures := newChecker(f, fields).ids("measures")
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page(f)))
 		return nil
@@ -180,7 +223,10 @@ func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.UpdateAgendaItem(ctx, changed); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, r, "agenda.update", "meeting", m.ID, it, changed)
+		if err := tx.SetAgendaItemMeasures(ctx, it.ID, measures); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "agenda.update", "meeting", m.ID, it, map[string]any{"item": changed, "measures": measures})
 	})
 	if err != nil {
 		return err
@@ -365,6 +411,7 @@ func decisionFields(p view.MeetingPage) []view.Field {
 		{Name: "action_title", Label: "Action", Kind: "text"},
 		{Name: "action_body", Label: "Organisme chargé de l'action", Kind: "select", Options: p.BodyOptions},
 		{Name: "action_due", Label: "Échéance", Kind: "date"},
+		{Name: "action_measures", Label: "Mesures du plan concernées par l'action", Kind: "checkboxes", Options: p.MeasureOptions},
 	}
 }
 
@@ -401,6 +448,7 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 		c.choice("item")
 	}
 	a := model.Action{Title: c.text("action_title", 300), OwnerBodyID: c.id("action_body"), DueOn: c.date("action_due")}
+	measures := c.ids("action_measures")
 	if a.OwnerBodyID != 0 {
 		c.choice("action_body")
 	}
@@ -431,7 +479,10 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 		if a.ID, err = tx.AddAction(ctx, a); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, r, "action.create", "action", a.ID, nil, a)
+		if err := tx.SetActionMeasures(ctx, a.ID, measures); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "action.create", "action", a.ID, nil, map[string]any{"action": a, "measures": measures})
 	})
 	if err != nil {
 		return err

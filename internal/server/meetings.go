@@ -177,6 +177,9 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 		if p.Decisions, err = s.store.Decisions(ctx, m.ID); err != nil {
 			return p, err
 		}
+		if p.ActionMeasures, err = s.store.MeasuresOfActions(ctx, m.ID); err != nil {
+			return p, err
+		}
 	}
 	if p.Names {
 		p.Attendees = attendees
@@ -230,8 +233,12 @@ func (s *Server) fillAgenda(r *http.Request, p *view.MeetingPage) error {
 	if err != nil {
 		return err
 	}
+	measures, err := s.store.MeasuresOfAgenda(ctx, p.Meeting.ID)
+	if err != nil {
+		return err
+	}
 	for i, it := range items {
-		p.Agenda = append(p.Agenda, view.AgendaEntry{Item: it, Documents: docs[it.ID], First: i == 0, Last: i == len(items)-1})
+		p.Agenda = append(p.Agenda, view.AgendaEntry{Item: it, Documents: docs[it.ID], Measures: measures[it.ID], First: i == 0, Last: i == len(items)-1})
 	}
 	return nil
 }
@@ -275,7 +282,8 @@ func (s *Server) fillManagement(r *http.Request, p *view.MeetingPage) error {
 		return err
 	}
 	p.BodyOptions = bodyOptions(bodies, "Choisir l'organisme chargé de l'action")
-	return nil
+	p.MeasureOptions, err = s.measureOptions(ctx)
+	return err
 }
 
 func isNotFound(err error) bool { return err != nil && errors.Is(err, model.ErrNotFound) }

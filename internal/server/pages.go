@@ -47,10 +47,6 @@ func (s *Server) placeholder(nav, title, message string) handlerFunc {
 	}
 }
 
-func (s *Server) plans(w http.ResponseWriter, r *http.Request) error {
-	return s.placeholder("plan", "Plan national", "Le suivi du plan national 2024-2027 n'est pas encore publié sur ce portail.")(w, r)
-}
-
 func (s *Server) news(w http.ResponseWriter, r *http.Request) error {
 	return s.placeholder("news", "Actualités", "Aucune actualité n'a encore été publiée.")(w, r)
 }

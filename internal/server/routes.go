@@ -45,7 +45,14 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/meetings/{id}/minutes", s.handle(s.printableMinutes))
 			// The plan: pages anyone may read.
 			r.Get("/plans", s.handle(s.plans))
+			r.Get("/plans/matrix", s.handle(s.matrix))
+			r.Get("/plans/{id}", s.handle(s.plan))
+			r.Get("/measures/{id}", s.handle(s.measure))
+			r.Get("/recommendations", s.handle(s.recommendations))
 			// (plan export and report: add public routes here)
+			r.Get("/plans/{id}.csv", s.handle(s.planCSV))
+			r.Get("/plans/{id}/report", s.handle(s.planReport))
+			r.Get("/api/v1/measures", s.handle(s.measuresAPI))
 			r.Get("/documents", s.handle(s.documents))
 			r.Get("/documents/{id}", s.handle(s.document))
 			r.Get("/documents/{id}/download", s.handle(s.download))
@@ -74,6 +81,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/meetings/{id}/dissent", s.handle(s.setDissent))
 
 			// The plan: pilots report on their measures, decided per measure.
+			r.Get("/measures/{id}/updates/new", s.handle(s.newMeasureUpdate))
+			r.Post("/measures/{id}/updates/new", s.handle(s.newMeasureUpdate))
 
 			// Documents: who may upload, edit or attach is decided per object.
 			r.Get("/documents/new", s.handle(s.newDocument))
@@ -133,9 +142,43 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/actions/{id}/close", s.handle(s.closeAction))
 
 			// The plan: validation of updates and campaigns.
+			r.Get("/admin/updates", s.handle(s.pendingUpdates))
+			r.Post("/measures/{id}/updates/{update}/review", s.handle(s.reviewUpdate))
+			r.Get("/plans/{id}/campaigns/new", s.handle(s.newCampaign))
+			r.Post("/plans/{id}/campaigns/new", s.handle(s.newCampaign))
+			r.Get("/campaigns/{id}", s.handle(s.campaign))
 
 			// The plan's back office: plans, axes, measures, indicators,
 			// recommendations and links (plan_admin.go).
+			r.Get("/admin/plans", s.handle(s.adminPlans))
+			r.Get("/admin/plans/new", s.handle(s.newPlan))
+			r.Post("/admin/plans/new", s.handle(s.newPlan))
+			r.Get("/admin/plans/{id}", s.handle(s.adminPlan))
+			r.Get("/admin/plans/{id}/edit", s.handle(s.editPlan))
+			r.Post("/admin/plans/{id}/edit", s.handle(s.editPlan))
+			r.Post("/admin/plans/{id}/axes", s.handle(s.addAxis))
+			r.Get("/admin/axes/{id}/edit", s.handle(s.editAxis))
+			r.Post("/admin/axes/{id}/edit", s.handle(s.editAxis))
+			r.Get("/admin/axes/{id}/delete", s.handle(s.deleteAxis))
+			r.Post("/admin/axes/{id}/delete", s.handle(s.deleteAxis))
+			r.Get("/admin/plans/{id}/measures/new", s.handle(s.newMeasure))
+			r.Post("/admin/plans/{id}/measures/new", s.handle(s.newMeasure))
+			r.Get("/admin/measures/{id}/edit", s.handle(s.editMeasure))
+			r.Post("/admin/measures/{id}/edit", s.handle(s.editMeasure))
+			r.Get("/admin/measures/{id}/delete", s.handle(s.deleteMeasure))
+			r.Post("/admin/measures/{id}/delete", s.handle(s.deleteMeasure))
+			r.Post("/admin/measures/{id}/indicators", s.handle(s.addIndicator))
+			r.Get("/admin/measures/{id}/indicators/{indicator}/edit", s.handle(s.editIndicator))
+			r.Post("/admin/measures/{id}/indicators/{indicator}/edit", s.handle(s.editIndicator))
+			r.Get("/admin/measures/{id}/indicators/{indicator}/delete", s.handle(s.deleteIndicator))
+			r.Post("/admin/measures/{id}/indicators/{indicator}/delete", s.handle(s.deleteIndicator))
+			r.Post("/admin/measures/{id}/recommendations", s.handle(s.measureRecommendations))
+			r.Post("/admin/measures/{id}/links", s.handle(s.measureLinksForm))
+			r.Get("/admin/recommendations", s.handle(s.adminRecommendations))
+			r.Get("/admin/recommendations/new", s.handle(s.newRecommendation))
+			r.Post("/admin/recommendations/new", s.handle(s.newRecommendation))
+			r.Get("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
+			r.Post("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
 
 			r.Get("/admin/bodies", s.handle(s.adminBodies))
 			r.Get("/admin/bodies/new", s.handle(s.newBody))

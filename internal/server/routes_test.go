@@ -91,6 +91,10 @@ type fixtures struct {
 	plan, axis, measure, indicator, update  int64
 	otherPlan, otherMeasure, recommendation int64
 	campaign                                int64
+
+	// spareMeasure (of otherPlan) and spareIndicator (of otherMeasure)
+	// are there for the back office's deletions.
+	spareMeasure, spareIndicator int64
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -140,7 +144,7 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 		spareItem: meetings.spareItem, held: meetings.held, decision: meetings.decision, action: meetings.action, remark: meetings.remark,
 		calendarMail: meetings.calendarMail,
 		plan:         plans.plan, axis: plans.axis, measure: plans.measure, indicator: plans.indicator, update: plans.update,
-		otherPlan: plans.otherPlan, otherMeasure: plans.otherMeasure, recommendation: plans.recommendation, campaign: plans.campaign, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
+		otherPlan: plans.otherPlan, otherMeasure: plans.otherMeasure, recommendation: plans.recommendation, campaign: plans.campaign, spareMeasure: plans.spareMeasure, spareIndicator: plans.spareIndicator, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
 		spareSeat: spare, account: account.ID,
 		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
 		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
@@ -210,6 +214,9 @@ func planFixtures(t *testing.T, p *portal) fixtures {
 	}
 	f.campaign = must(p.store.CreateCampaign(ctx, model.Campaign{PlanID: f.plan, Title: "Bilan à mi-parcours",
 		OpensOn: p.srv.now().AddDate(0, 0, -7), DueOn: p.srv.now().AddDate(0, 1, 0)}))
+	f.spareMeasure = must(p.store.CreateMeasure(ctx, model.Measure{PlanID: f.otherPlan, Number: "9", Title: "Mesure à supprimer",
+		Status: model.MeasureNotStarted}))
+	f.spareIndicator = must(p.store.CreateIndicator(ctx, model.Indicator{MeasureID: f.otherMeasure, Label: "Indicateur à supprimer"}))
 	return f
 }
 
@@ -222,17 +229,48 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /metrics":  {path: "/metrics", expect: everyone(http.StatusOK)},
 		"GET /static/*": {path: static.Path("css/app.css"), expect: everyone(http.StatusOK)},
 
-		"GET /":                        {path: "/", expect: everyone(http.StatusOK)},
-		"GET /members":                 {path: "/members", expect: everyone(http.StatusOK)},
-		"GET /members.csv":             {path: "/members.csv", expect: everyone(http.StatusOK)},
-		"GET /members/{id}":            {path: id("/members/", f.body), expect: everyone(http.StatusOK)},
-		"GET /mandates/{id}":           {path: id("/mandates/", f.mandate), expect: everyone(http.StatusOK)},
-		"GET /api/v1/members":          {path: "/api/v1/members", expect: everyone(http.StatusOK)},
-		"GET /api/v1/meetings":         {path: "/api/v1/meetings", expect: everyone(http.StatusOK)},
-		"GET /plans":                   {path: "/plans", expect: everyone(http.StatusOK)},
-		"GET /documents":               {path: "/documents", expect: everyone(http.StatusOK)},
-		"GET /documents/{id}":          {path: id("/documents/", f.document), expect: signedIn(http.StatusOK)},
-		"GET /documents/{id}/download": {path: id("/documents/", f.document) + "/download", expect: signedIn(http.StatusOK)},
+		"GET /":                {path: "/", expect: everyone(http.StatusOK)},
+		"GET /members":         {path: "/members", expect: everyone(http.StatusOK)},
+		"GET /members.csv":     {path: "/members.csv", expect: everyone(http.StatusOK)},
+		"GET /members/{id}":    {path: id("/members/", f.body), expect: everyone(http.StatusOK)},
+		"GET /mandates/{id}":   {path: id("/mandates/", f.mandate), expect: everyone(http.StatusOK)},
+		"GET /api/v1/members":  {path: "/api/v1/members", expect: everyone(http.StatusOK)},
+		"GET /api/v1/meetings": {path: "/api/v1/meetings", expect: everyone(http.StatusOK)},
+		"GET /plans":           {path: "/plans", expect: everyone(http.StatusOK)},
+		"GET /plans/matrix":    {path: "/plans/matrix", expect: everyone(http.StatusOK)},
+		"GET /plans/{id}":      {path: id("/plans/", f.plan), expect: everyone(http.StatusOK)},
+		"GET /measures/{id}":   {path: id("/measures/", f.measure), expect: everyone(http.StatusOK)},
+		"GET /recommendations": {path: "/recommendations", expect: everyone(http.StatusOK)},
+
+		"GET /plans/{id}.csv":    {path: id("/plans/", f.plan) + ".csv", expect: everyone(http.StatusOK)},
+		"GET /plans/{id}/report": {path: id("/plans/", f.plan) + "/report", expect: everyone(http.StatusOK)},
+		"GET /api/v1/measures":   {path: "/api/v1/measures", expect: everyone(http.StatusOK)},
+
+		"GET /measures/{id}/updates/new": {path: id("/measures/", f.measure) + "/updates/new", expect: func(r role) int {
+			switch r {
+			case rolePublic:
+				return http.StatusSeeOther
+			case rolePilot, roleSecretariat: // the pilot role's body pilots the fixture measure
+				return http.StatusOK
+			}
+			return http.StatusForbidden
+		}},
+		"POST /measures/{id}/updates/new": {path: id("/measures/", f.measure) + "/updates/new", form: url.Values{}, expect: func(r role) int {
+			switch r {
+			case rolePilot, roleSecretariat:
+				return http.StatusBadRequest // not a multipart form
+			}
+			return http.StatusForbidden
+		}},
+		"GET /admin/updates": {path: "/admin/updates", expect: secretariatOnly},
+		"POST /measures/{id}/updates/{update}/review": {path: id("/measures/", f.measure) + id("/updates/", f.update) + "/review",
+			form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /plans/{id}/campaigns/new":             {path: id("/plans/", f.plan) + "/campaigns/new", expect: secretariatOnly},
+		"POST /plans/{id}/campaigns/new":            {path: id("/plans/", f.plan) + "/campaigns/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /campaigns/{id}":                       {path: id("/campaigns/", f.campaign), expect: secretariatOnly},
+		"GET /documents":                            {path: "/documents", expect: everyone(http.StatusOK)},
+		"GET /documents/{id}":                       {path: id("/documents/", f.document), expect: signedIn(http.StatusOK)},
+		"GET /documents/{id}/download":              {path: id("/documents/", f.document) + "/download", expect: signedIn(http.StatusOK)},
 		"GET /documents/{id}/versions/{n}/download": {path: id("/documents/", f.document) + "/versions/1/download", expect: signedIn(http.StatusOK)},
 		"GET /documents/new":                        {path: "/documents/new", expect: signedIn(http.StatusOK)},
 		"POST /documents/new":                       {path: "/documents/new", form: url.Values{}, expect: formSignedIn(http.StatusBadRequest)},
@@ -311,6 +349,36 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /admin/audit":          {path: "/admin/audit", expect: secretariatOnly},
 		"GET /admin/outbox":         {path: "/admin/outbox", expect: secretariatOnly},
 		"POST /admin/accounts/{id}": {path: id("/admin/accounts/", f.account), form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+
+		"GET /admin/plans":                                        {path: "/admin/plans", expect: secretariatOnly},
+		"GET /admin/plans/new":                                    {path: "/admin/plans/new", expect: secretariatOnly},
+		"POST /admin/plans/new":                                   {path: "/admin/plans/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/plans/{id}":                                   {path: id("/admin/plans/", f.plan), expect: secretariatOnly},
+		"GET /admin/plans/{id}/edit":                              {path: id("/admin/plans/", f.plan) + "/edit", expect: secretariatOnly},
+		"POST /admin/plans/{id}/edit":                             {path: id("/admin/plans/", f.plan) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"POST /admin/plans/{id}/axes":                             {path: id("/admin/plans/", f.plan) + "/axes", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/axes/{id}/edit":                               {path: id("/admin/axes/", f.axis) + "/edit", expect: secretariatOnly},
+		"POST /admin/axes/{id}/edit":                              {path: id("/admin/axes/", f.axis) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/axes/{id}/delete":                             {path: id("/admin/axes/", f.axis) + "/delete", expect: secretariatOnly},
+		"POST /admin/axes/{id}/delete":                            {path: id("/admin/axes/", f.axis) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)}, // refused: the axis has f.measure
+		"GET /admin/plans/{id}/measures/new":                      {path: id("/admin/plans/", f.plan) + "/measures/new", expect: secretariatOnly},
+		"POST /admin/plans/{id}/measures/new":                     {path: id("/admin/plans/", f.plan) + "/measures/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/measures/{id}/edit":                           {path: id("/admin/measures/", f.measure) + "/edit", expect: secretariatOnly},
+		"POST /admin/measures/{id}/edit":                          {path: id("/admin/measures/", f.measure) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/measures/{id}/delete":                         {path: id("/admin/measures/", f.spareMeasure) + "/delete", expect: secretariatOnly},
+		"POST /admin/measures/{id}/delete":                        {path: id("/admin/measures/", f.spareMeasure) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /admin/measures/{id}/indicators":                    {path: id("/admin/measures/", f.measure) + "/indicators", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/measures/{id}/indicators/{indicator}/edit":    {path: id("/admin/measures/", f.measure) + id("/indicators/", f.indicator) + "/edit", expect: secretariatOnly},
+		"POST /admin/measures/{id}/indicators/{indicator}/edit":   {path: id("/admin/measures/", f.measure) + id("/indicators/", f.indicator) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/measures/{id}/indicators/{indicator}/delete":  {path: id("/admin/measures/", f.otherMeasure) + id("/indicators/", f.spareIndicator) + "/delete", expect: secretariatOnly},
+		"POST /admin/measures/{id}/indicators/{indicator}/delete": {path: id("/admin/measures/", f.otherMeasure) + id("/indicators/", f.spareIndicator) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /admin/measures/{id}/recommendations":               {path: id("/admin/measures/", f.measure) + "/recommendations", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"POST /admin/measures/{id}/links":                         {path: id("/admin/measures/", f.measure) + "/links", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /admin/recommendations":                              {path: "/admin/recommendations", expect: secretariatOnly},
+		"GET /admin/recommendations/new":                          {path: "/admin/recommendations/new", expect: secretariatOnly},
+		"POST /admin/recommendations/new":                         {path: "/admin/recommendations/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/recommendations/{id}/edit":                    {path: id("/admin/recommendations/", f.recommendation) + "/edit", expect: secretariatOnly},
+		"POST /admin/recommendations/{id}/edit":                   {path: id("/admin/recommendations/", f.recommendation) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
 
 		"GET /admin/bodies":              {path: "/admin/bodies", expect: secretariatOnly},
 		"GET /admin/bodies/new":          {path: "/admin/bodies/new", expect: secretariatOnly},

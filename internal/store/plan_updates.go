@@ -387,3 +387,46 @@ func (s *Store) CampaignAnswers(ctx context.Context, c model.Campaign) ([]Campai
 	}
 	return out, nil
 }
+
+// UpdateRecommendation saves the editable fields of r; its links to
+// measures are kept.
+func (s *Store) UpdateRecommendation(ctx context.Context, r model.Recommendation) error {
+	tag, err := s.db.Exec(ctx, `UPDATE recommendations SET source = $2, round = $3, paragraph = $4, theme = $5, text = $6,
+		strength = $7, source_url = $8, illustrative = $9 WHERE id = $1`, r.ID, r.Source, r.Round, r.Paragraph, r.Theme, r.Text,
+		r.Strength, r.SourceURL, r.Illustrative)
+	if err != nil {
+		return fmt.Errorf("update recommendation %d: %w", r.ID, mapErr(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("update recommendation %d: %w", r.ID, model.ErrNotFound)
+	}
+	return nil
+}
+
+// PublishEvidence opens to the public the documents attached to an update
+// that is being published: the timeline they back is public.
+func (s *Store) PublishEvidence(ctx context.Context, updateID int64) error {
+	if _, err := s.db.Exec(ctx, `UPDATE documents d SET visibility = 'public', updated_at = now()
+		FROM document_links l WHERE l.document_id = d.id AND l.target_type = 'measure_update' AND l.target_id = $1
+			AND d.visibility = 'members'`, updateID); err != nil {
+		return fmt.Errorf("publish evidence of update %d: %w", updateID, err)
+	}
+	return nil
+}
+
+// PilotAccounts returns the active accounts of the bodies that pilot at
+// least one measure of the plan: the people a reporting campaign asks.
+func (s *Store) PilotAccounts(ctx context.Context, planID int64) ([]model.Account, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+accountColumns+` FROM accounts a LEFT JOIN bodies b ON b.id = a.body_id
+		WHERE a.active AND a.body_id IN (SELECT mb.body_id FROM measure_bodies mb JOIN measures m ON m.id = mb.measure_id
+			WHERE m.plan_id = $1 AND mb.role = 'pilot')
+		ORDER BY a.email`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("pilot accounts of plan %d: %w", planID, err)
+	}
+	as, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Account, error) { return scanAccount(r) })
+	if err != nil {
+		return nil, fmt.Errorf("pilot accounts of plan %d: %w", planID, err)
+	}
+	return as, nil
+}

@@ -1,5 +1,10 @@
 package view
 
+import (
+	"slices"
+	"strings"
+)
+
 // Form carries what a user typed and what is wrong with it, so that a form
 // rendered again keeps the input and shows every error.
 type Form struct {
@@ -52,3 +57,9 @@ func FieldID(name string) string { return "champ-" + name }
 func errorID(name string) string { return "erreur-" + name }
 
 func hintID(name string) string { return "aide-" + name }
+
+// Has reports whether value is among the comma-separated values of a
+// checkboxes field.
+func (f *Form) Has(name, value string) bool {
+	return slices.Contains(strings.Split(f.Value(name), ","), value)
+}

@@ -1,0 +1,332 @@
+package server
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"comite/internal/access"
+	"comite/internal/export"
+	"comite/internal/model"
+	"comite/internal/store"
+	"comite/web/view"
+)
+
+// planCSVHeader is the header line of /plans/{id}.csv.
+var planCSVHeader = []string{"Axe", "Numéro", "Mesure", "Pilotes", "Partenaires", "Statut", "Avancement (%)",
+	"Date de la dernière mise à jour publiée", "Dernière mise à jour publiée", "Recommandations", "Donnée illustrative"}
+
+// planCSV serves a plan's measures as a CSV file for spreadsheets: one row
+// per measure, with its latest published update and the recommendations
+// it answers. Published data only, whoever asks.
+func (s *Server) planCSV(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pl, err := s.planFor(r)
+	if err != nil {
+		return err
+	}
+	ms, err := s.store.Measures(ctx, store.MeasureFilter{PlanID: pl.ID})
+	if err != nil {
+		return err
+	}
+	latest, err := s.latestUpdates(r, ms)
+	if err != nil {
+		return err
+	}
+	recs, err := s.recommendationsByMeasure(r)
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, 0, len(ms))
+	for _, m := range ms {
+		axis := ""
+		if m.AxisID != 0 {
+			axis = "Axe " + strconv.Itoa(m.AxisNumber) + " – " + m.AxisTitle
+		}
+		var on, text string
+		if u, ok := latest[m.ID]; ok {
+			on, text = export.Date(u.HappenedOn), u.Text
+		}
+		var refs []string
+		for _, rec := range recs[m.ID] {
+			refs = append(refs, recommendationRef(rec))
+		}
+		rows = append(rows, []string{axis, m.Number, m.Title, bodyList(m.Pilots), bodyList(m.Partners), m.Status.Label(),
+			strconv.Itoa(m.Progress), on, text, strings.Join(refs, " | "), yesNo(m.Illustrative)})
+	}
+	var buf bytes.Buffer
+	if err := export.WriteCSV(&buf, planCSVHeader, rows); err != nil {
+		return err
+	}
+	exportHeaders(w, "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
+		map[string]string{"filename": "mesures-" + pl.Slug + "-" + export.Date(s.now().In(view.Paris)) + ".csv"}))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, _ = buf.WriteTo(w)
+	return nil
+}
+
+// recommendationRef names a recommendation in a list: its source, round
+// and paragraph, or its theme while the paragraph is not known.
+func recommendationRef(r model.Recommendation) string {
+	ref := r.Source + " cycle " + strconv.Itoa(r.Round)
+	switch {
+	case r.Paragraph != "":
+		ref += " § " + r.Paragraph
+	case r.Theme != "":
+		ref += " – " + r.Theme
+	}
+	return ref
+}
+
+func bodyList(bs []model.BodyRef) string {
+	names := make([]string, len(bs))
+	for i, b := range bs {
+		names[i] = b.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// yesNo is a flag as a French spreadsheet reader expects it; the
+// illustrative flag must survive the export, where no "exemple" tag does.
+func yesNo(on bool) string {
+	if on {
+		return "oui"
+	}
+	return "non"
+}
+
+// latestUpdates returns each measure's latest published update, for the
+// measures that have one. Pending and returned updates are not the plan's
+// record yet, whoever asks.
+func (s *Server) latestUpdates(r *http.Request, ms []model.Measure) (map[int64]model.MeasureUpdate, error) {
+	out := map[int64]model.MeasureUpdate{}
+	for _, m := range ms {
+		us, err := s.store.MeasureUpdates(r.Context(), m.ID, false)
+		if err != nil {
+			return nil, err
+		}
+		if len(us) > 0 {
+			out[m.ID] = us[0]
+		}
+	}
+	return out, nil
+}
+
+// recommendationsByMeasure returns, for each measure, the recommendations
+// it answers.
+func (s *Server) recommendationsByMeasure(r *http.Request) (map[int64][]model.Recommendation, error) {
+	all, err := s.store.Recommendations(r.Context(), store.RecommendationFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]model.Recommendation{}
+	for _, rec := range all {
+		for _, m := range rec.Measures {
+			out[m.ID] = append(out[m.ID], rec)
+		}
+	}
+	return out, nil
+}
+
+// apiMeasure is a measure in the open-data JSON: its public fields only.
+type apiMeasure struct {
+	ID           int64          `json:"id"`
+	Plan         apiPlanRef     `json:"plan"`
+	Axis         *apiAxis       `json:"axis"`
+	Number       string         `json:"number"`
+	Title        string         `json:"title"`
+	Status       string         `json:"status"`
+	StatusLabel  string         `json:"status_label"`
+	Progress     int            `json:"progress"`
+	Pilots       []apiBody      `json:"pilots"`
+	Partners     []apiBody      `json:"partners"`
+	Indicators   []apiIndicator `json:"indicators"`
+	Illustrative bool           `json:"illustrative"`
+	URL          string         `json:"url"`
+}
+
+type apiPlanRef struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+}
+
+type apiAxis struct {
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+}
+
+type apiBody struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type apiIndicator struct {
+	Label   string `json:"label"`
+	Target  string `json:"target"`
+	Current string `json:"current"`
+}
+
+// badPlanMessage answers a malformed ?plan= on the measures API.
+const badPlanMessage = "Plan invalide : indiquez l'identifiant numérique d'un plan, par exemple ?plan=1."
+
+// measuresAPI lists the measures of every plan (or of ?plan=ID) as JSON,
+// the followed plan first, open to every origin: public, read-only data.
+func (s *Server) measuresAPI(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var f store.MeasureFilter
+	if q := r.URL.Query().Get("plan"); q != "" {
+		id, err := strconv.ParseInt(q, 10, 64)
+		if err != nil || id < 1 {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			w.WriteHeader(http.StatusBadRequest)
+			return json.NewEncoder(w).Encode(map[string]string{"error": badPlanMessage})
+		}
+		f.PlanID = id
+	}
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	rank := map[int64]int{}
+	titles := map[int64]string{}
+	for i, p := range plans {
+		rank[p.ID], titles[p.ID] = i, p.Title
+	}
+	ms, err := s.store.Measures(ctx, f)
+	if err != nil {
+		return err
+	}
+	// The store sorts by axis and number; measures of a plan stay together,
+	// in the order of the plans list.
+	slices.SortStableFunc(ms, func(a, b model.Measure) int { return cmp.Compare(rank[a.PlanID], rank[b.PlanID]) })
+	out := struct {
+		Measures []apiMeasure `json:"measures"`
+	}{Measures: make([]apiMeasure, 0, len(ms))}
+	for _, m := range ms {
+		a := apiMeasure{ID: m.ID, Plan: apiPlanRef{ID: m.PlanID, Title: titles[m.PlanID]}, Number: m.Number, Title: m.Title,
+			Status: string(m.Status), StatusLabel: m.Status.Label(), Progress: m.Progress, Pilots: apiBodies(m.Pilots),
+			Partners: apiBodies(m.Partners), Indicators: []apiIndicator{}, Illustrative: m.Illustrative,
+			URL: s.siteURL(r) + "/measures/" + strconv.FormatInt(m.ID, 10)}
+		if m.AxisID != 0 {
+			a.Axis = &apiAxis{Number: m.AxisNumber, Title: m.AxisTitle}
+		}
+		is, err := s.store.Indicators(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		for _, i := range is {
+			a.Indicators = append(a.Indicators, apiIndicator{Label: i.Label, Target: i.Target, Current: i.Current})
+		}
+		out.Measures = append(out.Measures, a)
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(out); err != nil {
+		return err
+	}
+	exportHeaders(w, "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, _ = buf.WriteTo(w)
+	return nil
+}
+
+func apiBodies(bs []model.BodyRef) []apiBody {
+	out := make([]apiBody, len(bs))
+	for i, b := range bs {
+		out[i] = apiBody{ID: b.ID, Name: b.Name}
+	}
+	return out
+}
+
+// planReport is the plan's implementation report (?axis=ID for one axis):
+// per axis, each measure with its status, progress, pilots, latest
+// published update and that update's evidence; then GRETA's
+// recommendations and the measures of the plan that answer them.
+func (s *Server) planReport(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	pl, err := s.planFor(r)
+	if err != nil {
+		return err
+	}
+	axes, err := s.store.Axes(ctx, pl.ID)
+	if err != nil {
+		return err
+	}
+	p := view.PlanReportPage{Base: s.base(r, "Bilan de mise en œuvre – "+pl.Name()), Plan: pl, Today: s.now().In(view.Paris),
+		Counts: map[model.MeasureStatus]int{}}
+	p.Nav = "plan"
+	f := store.MeasureFilter{PlanID: pl.ID}
+	if q := r.URL.Query().Get("axis"); q != "" {
+		// A report said to be about one axis must be about it: an axis
+		// that is not the plan's is not found, not silently widened.
+		id, err := strconv.ParseInt(q, 10, 64)
+		i := slices.IndexFunc(axes, func(a model.Axis) bool { return a.ID == id })
+		if err != nil || i < 0 {
+			return errNotFound
+		}
+		p.Axis, f.AxisID = &axes[i], id
+		axes = axes[i : i+1]
+		p.Title += ", axe " + strconv.Itoa(p.Axis.Number)
+	}
+	ms, err := s.store.Measures(ctx, f)
+	if err != nil {
+		return err
+	}
+	latest, err := s.latestUpdates(r, ms)
+	if err != nil {
+		return err
+	}
+	var updateIDs []int64
+	for _, u := range latest {
+		updateIDs = append(updateIDs, u.ID)
+	}
+	evidence, err := s.store.AttachedDocuments(ctx, access.VisibleLevels(v), "measure_update", updateIDs)
+	if err != nil {
+		return err
+	}
+	for _, a := range axes {
+		p.Sections = append(p.Sections, view.ReportSection{Axis: a})
+	}
+	inReport := map[int64]bool{}
+	for _, m := range ms {
+		inReport[m.ID] = true
+		p.Counts[m.Status]++
+		rm := view.ReportMeasure{Measure: m}
+		if u, ok := latest[m.ID]; ok {
+			rm.Latest, rm.Evidence = &u, evidence[u.ID]
+		}
+		i := slices.IndexFunc(p.Sections, func(sec view.ReportSection) bool { return sec.Axis.ID == m.AxisID })
+		if i < 0 {
+			p.Sections = append(p.Sections, view.ReportSection{})
+			i = len(p.Sections) - 1
+		}
+		p.Sections[i].Measures = append(p.Sections[i].Measures, rm)
+	}
+	p.Total = len(ms)
+	recs, err := s.store.Recommendations(ctx, store.RecommendationFilter{})
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		rr := view.ReportRecommendation{Recommendation: rec}
+		inAxis := false
+		for _, m := range rec.Measures {
+			if m.PlanID == pl.ID {
+				rr.Measures = append(rr.Measures, m)
+				inAxis = inAxis || inReport[m.ID]
+			}
+		}
+		if p.Axis == nil || inAxis {
+			p.Recommendations = append(p.Recommendations, rr)
+		}
+	}
+	s.render(w, r, http.StatusOK, view.PlanReport(p))
+	return nil
+}
