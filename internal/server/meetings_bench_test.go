@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"comite/internal/seed"
+	"comite/internal/store"
 )
 
 // BenchmarkMeetingPages measures the meeting pages on the demo committee
@@ -21,17 +24,47 @@ func BenchmarkMeetingPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pages := []struct {
-		name string
-		who  role
-		path string
-	}{
+	id := strconv.FormatInt(first.ID, 10)
+	benchPages(b, p, []benchPage{
 		{"list-public", rolePublic, "/meetings"},
-		{"meeting-public", rolePublic, "/meetings/" + strconv.FormatInt(first.ID, 10)},
-		{"meeting-member", roleAssociation, "/meetings/" + strconv.FormatInt(first.ID, 10)},
-		{"meeting-secretariat", roleSecretariat, "/meetings/" + strconv.FormatInt(first.ID, 10)},
+		{"meeting-public", rolePublic, "/meetings/" + id},
+		{"meeting-member", roleAssociation, "/meetings/" + id},
+		{"meeting-secretariat", roleSecretariat, "/meetings/" + id},
 		{"feed-member", roleAssociation, "/meetings.ics"},
+	})
+}
+
+// BenchmarkPlanPages measures the plan's pages on the demo plan (18
+// measures in 6 axes, 8 other plans, 7 recommendations). Run:
+// go test -run ^$ -bench PlanPages -benchtime 2000x ./internal/server/
+func BenchmarkPlanPages(b *testing.B) {
+	p := newPortal(b, nil)
+	ctx := context.Background()
+	plan, err := p.store.PlanBySlug(ctx, seed.FollowedPlanSlug)
+	if err != nil {
+		b.Fatal(err)
 	}
+	ms, err := p.store.Measures(ctx, store.MeasureFilter{PlanID: plan.ID})
+	if err != nil || len(ms) == 0 {
+		b.Fatalf("demo measures: %d, %v", len(ms), err)
+	}
+	benchPages(b, p, []benchPage{
+		{"plan-public", rolePublic, "/plans/" + strconv.FormatInt(plan.ID, 10)},
+		{"measure-public", rolePublic, "/measures/" + strconv.FormatInt(ms[0].ID, 10)},
+		{"recommendations-public", rolePublic, "/recommendations"},
+		{"matrix-public", rolePublic, "/plans/matrix"},
+	})
+}
+
+type benchPage struct {
+	name string
+	who  role
+	path string
+}
+
+// benchPages gets each page with 64 concurrent clients and reports the
+// 99th percentile of the response time.
+func benchPages(b *testing.B, p *portal, pages []benchPage) {
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) {
 			c := p.as(pg.who)
