@@ -38,7 +38,7 @@ func TestPublicVisitor(t *testing.T) {
 		{path: "/accessibility", status: 200, title: "Déclaration d'accessibilité"},
 		{path: "/privacy", status: 200, title: "Données personnelles"},
 		{path: "/legal", status: 200, title: "Mentions légales"},
-		{path: "/plans", status: 200, title: "Plan national"},
+		{path: "/plans", status: 200, title: "Plans nationaux"},
 		{path: "/documents", status: 200, title: "Documents"},
 		{path: "/news", status: 200, title: "Actualités"},
 		{path: "/login", status: 200, title: "Se connecter"},
