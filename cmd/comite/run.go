@@ -201,17 +201,16 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	defer db.close()
 	st := store.New(db.pool)
-	if dev {
-		if err := loadDemo(ctx, st, cfg.DataDir, stdout); err != nil {
-			return err
-		}
-	}
-
 	files, err := openFiles(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer files.Close()
+	if dev {
+		if err := loadDemo(ctx, st, files, cfg.DataDir, stdout); err != nil {
+			return err
+		}
+	}
 	runner, err := jobs.New(db.pool, st, files, log)
 	if err != nil {
 		return err
@@ -301,14 +300,22 @@ func openFiles(ctx context.Context, cfg config.Config) (*blob.Store, error) {
 
 // loadDemo loads the demo committee on the first start, and prints the demo
 // accounts, whose passwords are generated once and kept in the data folder.
-func loadDemo(ctx context.Context, st *store.Store, dataDir string, stdout io.Writer) error {
+func loadDemo(ctx context.Context, st *store.Store, files *blob.Store, dataDir string, stdout io.Writer) error {
 	if err := seed.Committee(ctx, st); err != nil {
+		return err
+	}
+	// The demo article's attachment is a file: it needs the file store.
+	if err := seed.News(ctx, st, files); err != nil {
 		return err
 	}
 	file := filepath.Join(dataDir, "demo-accounts.txt")
 	_, statErr := os.Stat(file)
 	created, err := seed.Accounts(ctx, st, errors.Is(statErr, os.ErrNotExist))
 	if err != nil {
+		return err
+	}
+	// Comments need their authors' accounts.
+	if err := seed.Comments(ctx, st, time.Now()); err != nil {
 		return err
 	}
 	if len(created) > 0 {
@@ -407,8 +414,19 @@ func cmdSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err := seed.Committee(ctx, st); err != nil {
 		return err
 	}
+	files, err := openFiles(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer files.Close()
+	if err := seed.News(ctx, st, files); err != nil {
+		return err
+	}
 	created, err := seed.Accounts(ctx, st, false)
 	if err != nil {
+		return err
+	}
+	if err := seed.Comments(ctx, st, time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "Comité de démonstration chargé.")

@@ -181,3 +181,83 @@ func CanSubmitUpdate(v Viewer, m model.Measure) bool {
 func CanSeeUpdate(v Viewer, u model.MeasureUpdate, m model.Measure) bool {
 	return u.State == model.UpdatePublished || v.IsSecretariat() || (v.SignedIn() && m.PilotedBy(v.BodyID))
 }
+
+// CanReadComments reports whether v may read the comments on the plan's
+// measures: members, and the public when the secretariat opened them.
+func CanReadComments(v Viewer, p model.Plan) bool {
+	return Allows(v, ReadMemberArea) || p.CommentsPublic
+}
+
+// CanSeeComment reports whether v may see comment c in its thread: a
+// published comment to whoever reads comments; one waiting in (or refused
+// by) pre-moderation only to its author and the secretariat.
+func CanSeeComment(v Viewer, p model.Plan, c model.Comment) bool {
+	if !CanReadComments(v, p) {
+		return false
+	}
+	return c.State == model.CommentPublished || v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
+}
+
+// CanSeeCommentText reports whether v may read the text of a comment v can
+// see: nobody once withdrawn; once hidden, only its author and the
+// secretariat.
+func CanSeeCommentText(v Viewer, c model.Comment) bool {
+	switch {
+	case c.Withdrawn():
+		return false
+	case c.Hidden():
+		return v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
+	}
+	return true
+}
+
+// speaksForBody reports whether v is a member speaking for a body, the
+// only kind of account that takes part in a consultation.
+func speaksForBody(v Viewer) bool { return v.SignedIn() && !v.IsSecretariat() && v.BodyID != 0 }
+
+// CanComment reports whether v may open a thread on measure m of plan p
+// while the consultation is open: a member of a body whose category the
+// plan allows.
+func CanComment(v Viewer, p model.Plan, open bool) bool {
+	return open && speaksForBody(v) && p.AllowsCategory(v.Category)
+}
+
+// CanReply reports whether v may reply in a thread of measure m: those
+// who may comment, and the measure's pilots whatever their category, who
+// owe an answer.
+func CanReply(v Viewer, p model.Plan, m model.Measure, open bool) bool {
+	return CanComment(v, p, open) || (open && speaksForBody(v) && m.PilotedBy(v.BodyID))
+}
+
+// CanAnswerOfficially reports whether v may mark a reply as the official
+// answer of v's body: a member of a body that pilots the measure.
+func CanAnswerOfficially(v Viewer, m model.Measure) bool {
+	return speaksForBody(v) && m.PilotedBy(v.BodyID)
+}
+
+// CanEditComment reports whether v may change the text of c at now: its
+// author, within the edit window, while the consultation is open.
+func CanEditComment(v Viewer, c model.Comment, open bool, now time.Time) bool {
+	return open && v.SignedIn() && c.AuthorID == v.AccountID && c.Editable(now)
+}
+
+// CanWithdrawComment reports whether v may withdraw c: its author, at any
+// time, consultation open or not.
+func CanWithdrawComment(v Viewer, c model.Comment) bool {
+	return v.SignedIn() && c.AuthorID == v.AccountID && !c.Withdrawn()
+}
+
+// CanFlagComment reports whether v may report c to the moderation: any
+// member but its author, while it is shown.
+func CanFlagComment(v Viewer, c model.Comment) bool {
+	return v.SignedIn() && !v.IsSecretariat() && c.AuthorID != v.AccountID &&
+		c.State == model.CommentPublished && !c.Withdrawn() && !c.Hidden()
+}
+
+// CanModerate reports whether v may hide, restore, approve or refuse
+// comments and open or close consultations.
+func CanModerate(v Viewer) bool { return v.IsSecretariat() }
+
+// CanFollowMeasure reports whether v may follow a measure's comments by
+// e-mail: anyone signed in who may read them.
+func CanFollowMeasure(v Viewer, p model.Plan) bool { return v.SignedIn() && CanReadComments(v, p) }

@@ -120,3 +120,56 @@ func TestMeetingVisibility(t *testing.T) {
 		}
 	}
 }
+
+func TestCommentRules(t *testing.T) {
+	association := Viewer{AccountID: 1, Role: model.RoleMember, BodyID: 3, Category: model.CategoryAssociation}
+	union := Viewer{AccountID: 2, Role: model.RoleMember, BodyID: 5, Category: model.CategoryUnion}
+	pilot := Viewer{AccountID: 3, Role: model.RolePilot, BodyID: 4, Category: model.CategoryInstitution}
+	secretariat := Viewer{AccountID: 4, Role: model.RoleSecretariat}
+	public := Viewer{}
+	associationsOnly := model.Plan{CommentCategories: []model.Category{model.CategoryAssociation}}
+	m := model.Measure{Pilots: []model.BodyRef{{ID: 4}}}
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	published := model.Comment{AuthorID: 1, State: model.CommentPublished, CreatedAt: now.Add(-10 * time.Minute)}
+	pending := published
+	pending.State = model.CommentPending
+	hidden := published
+	hidden.HiddenAt, hidden.HiddenReason = &now, "motif"
+	old := published
+	old.CreatedAt = now.Add(-31 * time.Minute)
+
+	tests := []struct {
+		name      string
+		got, want bool
+	}{
+		{"an allowed category comments", CanComment(association, associationsOnly, true), true},
+		{"a category not allowed does not comment", CanComment(union, associationsOnly, true), false},
+		{"nobody comments in a closed thread", CanComment(association, associationsOnly, false), false},
+		{"the secretariat moderates and does not comment", CanComment(secretariat, model.Plan{CommentCategories: model.Categories}, true), false},
+		{"the public does not comment", CanComment(public, model.Plan{CommentCategories: model.Categories}, true), false},
+		{"a pilot replies whatever its category", CanReply(pilot, associationsOnly, m, true), true},
+		{"a pilot does not reply in a closed thread", CanReply(pilot, associationsOnly, m, false), false},
+		{"a pilot answers officially", CanAnswerOfficially(pilot, m), true},
+		{"another member does not answer officially", CanAnswerOfficially(association, m), false},
+		{"the public reads no members-only comments", CanSeeComment(public, associationsOnly, published), false},
+		{"the public reads a public consultation", CanSeeComment(public, model.Plan{CommentsPublic: true}, published), true},
+		{"a pending comment is hidden from other members", CanSeeComment(union, associationsOnly, pending), false},
+		{"its author sees a pending comment", CanSeeComment(association, associationsOnly, pending), true},
+		{"the secretariat sees a pending comment", CanSeeComment(secretariat, associationsOnly, pending), true},
+		{"a hidden text is hidden from members", CanSeeCommentText(union, hidden), false},
+		{"its author reads a hidden text", CanSeeCommentText(association, hidden), true},
+		{"the author edits within 30 minutes", CanEditComment(association, published, true, now), true},
+		{"the author does not edit after 30 minutes", CanEditComment(association, old, true, now), false},
+		{"another member does not edit", CanEditComment(union, published, true, now), false},
+		{"the author does not edit in a closed thread", CanEditComment(association, published, false, now), false},
+		{"a member flags another's comment", CanFlagComment(union, published), true},
+		{"an author does not flag their own comment", CanFlagComment(association, published), false},
+		{"a hidden comment is not flagged again", CanFlagComment(union, hidden), false},
+		{"only its author withdraws a comment", CanWithdrawComment(union, published), false},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}

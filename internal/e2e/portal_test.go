@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,6 +55,9 @@ type portal struct {
 	creds map[string]seed.Credential
 	// names holds the display name of each demo account, by the same key.
 	names map[string]string
+	// ahead is how far the server's clock runs ahead of the real time, in
+	// nanoseconds: a test moves it to reach a scheduled time.
+	ahead *atomic.Int64
 }
 
 func newPortal(t *testing.T) *portal {
@@ -74,6 +78,8 @@ func newPortal(t *testing.T) *portal {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := server.New(cfg, log, st)
+	ahead := new(atomic.Int64)
+	srv.SetClock(func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) })
 	dir := t.TempDir()
 	files, err := blob.Open(ctx, "file://"+filepath.Join(dir, "files"), filepath.Join(dir, "tmp"))
 	if err != nil {
@@ -98,7 +104,7 @@ func newPortal(t *testing.T) *portal {
 		files.Close()
 	})
 
-	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}}
+	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}, ahead: ahead}
 	for _, c := range creds {
 		key, _, _ := strings.Cut(c.Email, "@")
 		a, err := st.AccountByEmail(ctx, c.Email)

@@ -54,6 +54,19 @@ type Plan struct {
 	Description  string
 	SourceURL    string
 	Illustrative bool
+
+	// Consultation settings: the body categories whose members may
+	// comment on the measures, whether the public reads the comments, and
+	// whether each comment waits for the secretariat's approval.
+	CommentCategories []Category
+	CommentsPublic    bool
+	Premoderation     bool
+}
+
+// AllowsCategory reports whether members of bodies of category c may
+// comment on the plan's measures.
+func (p Plan) AllowsCategory(c Category) bool {
+	return c != "" && slices.Contains(p.CommentCategories, c)
 }
 
 // Name is the plan's short title, or its title.

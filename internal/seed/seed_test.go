@@ -3,6 +3,7 @@ package seed_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,5 +278,58 @@ func TestDemoPlansKeepDeletions(t *testing.T) {
 		if after[table] != n {
 			t.Errorf("%s: %d rows after the second run, want %d", table, after[table], n)
 		}
+	}
+}
+
+// The demo consultation: a thread on the DGT's measure with the pilot's
+// official answer and a union's reply, and a comment still waiting for an
+// answer; every comment marked as an example; loading twice adds nothing.
+func TestDemoComments(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	if err := seed.Committee(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Accounts(ctx, st, false); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := seed.Comments(ctx, st, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := st.PlanBySlug(ctx, seed.FollowedPlanSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measures, err := st.Measures(ctx, store.MeasureFilter{PlanID: plan.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total, official int
+	for _, m := range measures {
+		threads, err := st.Threads(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range threads {
+			for _, each := range append([]model.Comment{c}, c.Replies...) {
+				total++
+				if each.Official {
+					official++
+				}
+				if !each.Illustrative || !strings.Contains(each.Text, "exemple") {
+					t.Errorf("comment %d is not marked as an example: %q", each.ID, each.Text)
+				}
+			}
+		}
+	}
+	if total != 4 || official != 1 {
+		t.Errorf("%d comments with %d official answers, want 4 and 1", total, official)
+	}
+	awaiting, err := st.MeasuresAwaitingAnswer(ctx)
+	if err != nil || len(awaiting) != 1 {
+		t.Errorf("measures awaiting an answer: %+v, %v", awaiting, err)
 	}
 }

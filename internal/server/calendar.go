@@ -72,7 +72,10 @@ func (s *Server) accountPage(r *http.Request, title string, a model.Account, f *
 	p := view.AccountPage{Base: s.base(r, title), Account: a, Form: f}
 	p.Nav = "account"
 	var err error
-	p.HasCalendar, err = s.store.HasCalendarToken(r.Context(), a.ID)
+	if p.HasCalendar, err = s.store.HasCalendarToken(r.Context(), a.ID); err != nil {
+		return p, err
+	}
+	p.NewsByMail, err = s.store.NewsByMail(r.Context(), a.ID)
 	return p, err
 }
 

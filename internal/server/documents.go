@@ -435,7 +435,7 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 		p := view.EditPage{Base: s.base(r, title), Back: "/documents", BackLabel: "Tous les documents", Action: "/documents/new",
 			Submit: "Déposer le document", Form: f, Fields: fields, Multipart: true}
 		if target.kind != "" {
-			p.Back, p.BackLabel = target.back, "Retour à la réunion"
+			p.Back, p.BackLabel = target.back, target.backLabel
 			p.Action += "?" + r.URL.RawQuery
 			p.Intro = "Le document sera joint " + target.label + "."
 		}
@@ -449,6 +449,9 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 		f.Values["date"] = s.now().In(view.Paris).Format(time.DateOnly)
 		f.Values["language"] = "fr"
 		f.Values["visibility"] = string(model.VisibilityMembers)
+		if target.visibility != "" {
+			f.Values["visibility"] = string(target.visibility)
+		}
 		if !v.IsSecretariat() {
 			f.Values["kind"] = string(model.KindContribution)
 		}
@@ -505,23 +508,39 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 
 // attachment is where a new document is attached as it is uploaded.
 type attachment struct {
-	kind  string // "meeting", "agenda_item" or "" for none
-	id    int64
-	label string // "à la réunion « … »"
-	back  string // the page to return to
+	kind      string // "meeting", "agenda_item", "news" or "" for none
+	id        int64
+	label     string // "à la réunion « … »"
+	back      string // the page to return to
+	backLabel string
+	// visibility is the one the form proposes: an article's attachment
+	// is proposed to the article's readers.
+	visibility model.Visibility
 }
 
-// attachTarget reads the ?meeting= or ?agenda_item= of the upload form:
-// the secretariat attaches a document as it uploads it.
+// attachTarget reads the ?meeting=, ?agenda_item= or ?news= of the upload
+// form: the secretariat attaches a document as it uploads it.
 func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 	q := r.URL.Query()
-	if q.Get("meeting") == "" && q.Get("agenda_item") == "" {
+	if q.Get("meeting") == "" && q.Get("agenda_item") == "" && q.Get("news") == "" {
 		return attachment{}, nil
 	}
 	if !access.CanAttachDocuments(viewerOf(r.Context())) {
 		return attachment{}, model.ErrForbidden
 	}
 	ctx := r.Context()
+	if raw := q.Get("news"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return attachment{}, model.ErrNotFound
+		}
+		a, err := s.store.NewsArticle(ctx, id)
+		if err != nil {
+			return attachment{}, err
+		}
+		return attachment{kind: "news", id: a.ID, label: "à l'actualité « " + a.Title + " »",
+			back: "/news/" + a.Slug + "#pieces-jointes", backLabel: "Retour à l'actualité", visibility: a.Visibility}, nil
+	}
 	if raw := q.Get("agenda_item"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
@@ -532,7 +551,7 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 			return attachment{}, err
 		}
 		return attachment{kind: "agenda_item", id: it.ID, label: "au point « " + it.Title + " » de l'ordre du jour",
-			back: fmt.Sprintf("/meetings/%d#ordre-du-jour", it.MeetingID)}, nil
+			back: fmt.Sprintf("/meetings/%d#ordre-du-jour", it.MeetingID), backLabel: "Retour à la réunion"}, nil
 	}
 	id, err := strconv.ParseInt(q.Get("meeting"), 10, 64)
 	if err != nil {
@@ -542,7 +561,8 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 	if err != nil {
 		return attachment{}, err
 	}
-	return attachment{kind: "meeting", id: m.ID, label: "à la réunion « " + m.Title + " »", back: fmt.Sprintf("/meetings/%d#documents", m.ID)}, nil
+	return attachment{kind: "meeting", id: m.ID, label: "à la réunion « " + m.Title + " »", back: fmt.Sprintf("/meetings/%d#documents", m.ID),
+		backLabel: "Retour à la réunion"}, nil
 }
 
 func (s *Server) newVersion(w http.ResponseWriter, r *http.Request) error {

@@ -164,6 +164,9 @@ func (s *Server) body(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if err := s.bodyComments(ctx, &p); err != nil {
+		return err
+	}
 	p.Today = s.now()
 	s.render(w, r, http.StatusOK, view.BodyDetail(p))
 	return nil

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"comite/internal/access"
 	"comite/internal/model"
 )
@@ -86,13 +88,26 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", requestIDOf(r.Context())),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", loggedPath(r)),
 			slog.Int("status", rec.code()),
 			slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("ip", s.clientIP(r)),
 		)
 	})
+}
+
+// loggedPath is the request's path for the log, with secret link tokens
+// (password reset, invitation, unsubscribe) left out: whoever reads logs
+// must not be able to use them. chi has matched the route by now, so its
+// pattern names the token's place.
+func loggedPath(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		if pattern := rc.RoutePattern(); strings.Contains(pattern, "{token}") {
+			return pattern
+		}
+	}
+	return r.URL.Path
 }
 
 // recoverPanics turns a panic into the 500 page and a log line with the stack.

@@ -34,21 +34,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	case !errors.Is(err, model.ErrNotFound):
 		return err
 	}
+	if p.News, err = s.latestNews(ctx, v); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, view.Home(p))
 	return nil
-}
-
-func (s *Server) placeholder(nav, title, message string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		b := s.base(r, title)
-		b.Nav = nav
-		s.render(w, r, http.StatusOK, view.Placeholder(view.StaticPage{Base: b}, message))
-		return nil
-	}
-}
-
-func (s *Server) news(w http.ResponseWriter, r *http.Request) error {
-	return s.placeholder("news", "Actualités", "Aucune actualité n'a encore été publiée.")(w, r)
 }
 
 func (s *Server) accessibility(w http.ResponseWriter, r *http.Request) error {

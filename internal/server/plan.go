@@ -84,6 +84,11 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) error {
 		p.Measures = all
 	}
 	p.Total = len(all)
+	if access.CanReadComments(viewerOf(ctx), pl) {
+		if p.CommentCounts, err = s.store.CommentCounts(ctx, pl.ID); err != nil {
+			return err
+		}
+	}
 	if p.Manage {
 		if p.Campaigns, err = s.store.Campaigns(ctx, pl.ID); err != nil {
 			return err
@@ -152,6 +157,9 @@ func (s *Server) measurePage(r *http.Request, m model.Measure) (view.MeasurePage
 			return p, err
 		}
 		p.ShowDiscussions = true
+	}
+	if p.Comments, err = s.commentsSection(ctx, p.Plan, m, nil, 0); err != nil {
+		return p, err
 	}
 	return p, nil
 }

@@ -57,7 +57,10 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/documents/{id}", s.handle(s.document))
 			r.Get("/documents/{id}/download", s.handle(s.download))
 			r.Get("/documents/{id}/versions/{n}/download", s.handle(s.download))
-			r.Get("/news", s.handle(s.news))
+			// News: drafts, scheduled and members' articles are decided per article.
+			r.Get("/news", s.handle(s.newsList))
+			r.Get("/news.atom", s.handle(s.newsFeed))
+			r.Get("/news/{slug}", s.handle(s.newsArticle))
 			r.Get("/accessibility", s.handle(s.accessibility))
 			r.Get("/privacy", s.handle(s.privacy))
 			r.Get("/legal", s.handle(s.legal))
@@ -66,6 +69,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/logout", s.handle(s.logout))
 			r.Get("/password-reset", s.handle(s.passwordReset))
 			r.Post("/password-reset", s.handle(s.passwordReset))
+			r.Get("/unsubscribe/{token}", s.handle(s.unsubscribe))
+			r.Post("/unsubscribe/{token}", s.handle(s.unsubscribe))
 			r.Get("/password-reset/{token}", s.handle(s.setPasswordByLink("reset")))
 			r.Post("/password-reset/{token}", s.handle(s.setPasswordByLink("reset")))
 			r.Get("/invitation/{token}", s.handle(s.setPasswordByLink("invite")))
@@ -81,6 +86,17 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/meetings/{id}/dissent", s.handle(s.setDissent))
 
 			// The plan: pilots report on their measures, decided per measure.
+			r.Post("/measures/{id}/comments", s.handle(s.postComment))
+			r.Post("/measures/{id}/follow", s.handle(s.followMeasure))
+			r.Get("/comments/{id}/edit", s.handle(s.editComment))
+			r.Post("/comments/{id}/edit", s.handle(s.editComment))
+			r.Get("/comments/{id}/withdraw", s.handle(s.withdrawComment))
+			r.Post("/comments/{id}/withdraw", s.handle(s.withdrawComment))
+			r.Get("/comments/{id}/history", s.handle(s.commentHistory))
+			r.Post("/comments/{id}/official", s.handle(s.markOfficial))
+			r.Get("/comments/{id}/flag", s.handle(s.flagComment))
+			r.Post("/comments/{id}/flag", s.handle(s.flagComment))
+
 			r.Get("/measures/{id}/updates/new", s.handle(s.newMeasureUpdate))
 			r.Post("/measures/{id}/updates/new", s.handle(s.newMeasureUpdate))
 
@@ -102,6 +118,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/account/password", s.handle(s.changePassword))
 			r.Post("/account/calendar", s.handle(s.createCalendarToken))
 			r.Post("/account/calendar/revoke", s.handle(s.revokeCalendarToken))
+			r.Post("/account/news", s.handle(s.setNewsByMail))
 		})
 
 		// Back office.
@@ -142,6 +159,15 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/actions/{id}/close", s.handle(s.closeAction))
 
 			// The plan: validation of updates and campaigns.
+			r.Get("/admin/moderation", s.handle(s.moderation))
+			r.Post("/admin/comments/{id}/moderate", s.handle(s.moderateComment))
+			r.Get("/admin/plans/{id}/consultation", s.handle(s.consultationAdmin))
+			r.Post("/admin/plans/{id}/consultation", s.handle(s.consultationAdmin))
+			r.Post("/admin/plans/{id}/consultation/windows", s.handle(s.addWindow))
+			r.Post("/admin/windows/{id}/close", s.handle(s.closeWindow))
+			r.Get("/admin/windows/{id}/delete", s.handle(s.deleteWindow))
+			r.Post("/admin/windows/{id}/delete", s.handle(s.deleteWindow))
+
 			r.Get("/admin/updates", s.handle(s.pendingUpdates))
 			r.Post("/measures/{id}/updates/{update}/review", s.handle(s.reviewUpdate))
 			r.Get("/plans/{id}/campaigns/new", s.handle(s.newCampaign))
@@ -179,6 +205,17 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/recommendations/new", s.handle(s.newRecommendation))
 			r.Get("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
 			r.Post("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
+
+			// News, written under their own paths (news_admin.go).
+			r.Get("/news/new", s.handle(s.newNews))
+			r.Post("/news/new", s.handle(s.newNews))
+			r.Get("/news/{slug}/edit", s.handle(s.editNews))
+			r.Post("/news/{slug}/edit", s.handle(s.editNews))
+			r.Get("/news/{slug}/delete", s.handle(s.deleteNews))
+			r.Post("/news/{slug}/delete", s.handle(s.deleteNews))
+			r.Post("/news/{slug}/links", s.handle(s.addNewsLink))
+			r.Post("/news/{slug}/links/{n}/delete", s.handle(s.removeNewsLink))
+			r.Post("/news/{slug}/attachments", s.handle(s.attachNews))
 
 			r.Get("/admin/bodies", s.handle(s.adminBodies))
 			r.Get("/admin/bodies/new", s.handle(s.newBody))

@@ -53,6 +53,34 @@ func formSignedIn(status int) expectation {
 	}
 }
 
+// author: a page for a comment's author (the association role) and, with
+// secretariat's status, for the secretariat; the public goes to the login
+// page, other members are refused.
+func author(status, secretariat int) expectation {
+	return func(r role) int {
+		switch r {
+		case rolePublic:
+			return http.StatusSeeOther
+		case roleAssociation:
+			return status
+		case roleSecretariat:
+			return secretariat
+		}
+		return http.StatusForbidden
+	}
+}
+
+// authorForm: a form only a comment's author (the association role) may
+// send.
+func authorForm(status, others int) expectation {
+	return func(r role) int {
+		if r == roleAssociation {
+			return status
+		}
+		return others
+	}
+}
+
 // adminForm: a back-office form; only the secretariat gets status, the
 // public and other accounts are refused.
 func adminForm(status int) expectation {
@@ -95,6 +123,19 @@ type fixtures struct {
 	// spareMeasure (of otherPlan) and spareIndicator (of otherMeasure)
 	// are there for the back office's deletions.
 	spareMeasure, spareIndicator int64
+
+	// comment (by the association role) and its reply (by the pilot,
+	// an official answer) are on the fixture measure; spareComment is
+	// there to be withdrawn. window and spareWindow are consultation
+	// windows to come on otherMeasure; followToken unsubscribes the
+	// association from the fixture measure.
+	comment, reply, spareComment int64
+	window, spareWindow          int64
+	followToken                  string
+
+	// news is a public article with a link, draft an unpublished one,
+	// spareNews one for the deletion (news_test.go).
+	news, draft, spareNews string
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -139,13 +180,17 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 		t.Fatal(err)
 	}
 	meetings := meetingFixtures(t, p, account.ID, body.ID)
+	news := newsFixtures(t, p, past[0].ID)
 	plans := planFixtures(t, p)
+	comments := commentFixtures(t, p, plans)
 	return fixtures{meeting: past[0].ID, planned: meetings.planned, spareMeeting: meetings.spareMeeting, item: meetings.item,
 		spareItem: meetings.spareItem, held: meetings.held, decision: meetings.decision, action: meetings.action, remark: meetings.remark,
 		calendarMail: meetings.calendarMail,
 		plan:         plans.plan, axis: plans.axis, measure: plans.measure, indicator: plans.indicator, update: plans.update,
-		otherPlan: plans.otherPlan, otherMeasure: plans.otherMeasure, recommendation: plans.recommendation, campaign: plans.campaign, spareMeasure: plans.spareMeasure, spareIndicator: plans.spareIndicator, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
-		spareSeat: spare, account: account.ID,
+		otherPlan: plans.otherPlan, otherMeasure: plans.otherMeasure, recommendation: plans.recommendation, campaign: plans.campaign, spareMeasure: plans.spareMeasure, spareIndicator: plans.spareIndicator,
+		comment: comments.comment, reply: comments.reply, spareComment: comments.spareComment, window: comments.window,
+		spareWindow: comments.spareWindow, followToken: comments.followToken, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
+		spareSeat: spare, account: account.ID, news: news.news, draft: news.draft, spareNews: news.spareNews,
 		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
 		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
 	}
@@ -220,6 +265,45 @@ func planFixtures(t *testing.T, p *portal) fixtures {
 	return f
 }
 
+func commentFixtures(t *testing.T, p *portal, plans fixtures) fixtures {
+	t.Helper()
+	ctx := context.Background()
+	var f fixtures
+	must := func(id int64, err error) int64 {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	account := func(r role) model.Account {
+		t.Helper()
+		a, err := p.store.AccountByEmail(ctx, p.emails[r])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	assoc, pilot := account(roleAssociation), account(rolePilot)
+	comment := func(author model.Account, parent int64, official bool, text string) int64 {
+		return must(p.store.CreateComment(ctx, model.Comment{MeasureID: plans.measure, ParentID: parent, AuthorID: author.ID,
+			BodyID: author.BodyID, Category: author.BodyCategory, Text: text, HTML: "<p>" + text + "</p>", Official: official,
+			State: model.CommentPublished}))
+	}
+	f.comment = comment(assoc, 0, false, "Un commentaire de l'association.")
+	f.reply = comment(pilot, f.comment, true, "La réponse officielle du pilote.")
+	f.spareComment = comment(assoc, 0, false, "Un commentaire à retirer.")
+	soon := p.srv.now().AddDate(0, 1, 0)
+	win := model.ConsultationWindow{MeasureID: plans.otherMeasure, OpensAt: soon, ClosesAt: soon.AddDate(0, 1, 0)}
+	f.window = must(p.store.AddConsultationWindow(ctx, win, 0))
+	f.spareWindow = must(p.store.AddConsultationWindow(ctx, win, 0))
+	f.followToken = "jeton-de-test-" + strconv.FormatInt(assoc.ID, 10)
+	if err := p.store.Follow(ctx, assoc.ID, plans.measure, f.followToken); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func id(prefix string, n int64) string { return prefix + strconv.FormatInt(n, 10) }
 
 func routeMatrix(f fixtures) map[string]routeCase {
@@ -263,6 +347,53 @@ func routeMatrix(f fixtures) map[string]routeCase {
 			return http.StatusForbidden
 		}},
 		"GET /admin/updates": {path: "/admin/updates", expect: secretariatOnly},
+
+		"GET /unsubscribe/{token}":  {path: "/unsubscribe/" + f.followToken, expect: everyone(http.StatusOK)},
+		"POST /unsubscribe/{token}": {path: "/unsubscribe/inconnu", form: url.Values{}, expect: everyone(http.StatusNotFound)},
+		"POST /measures/{id}/comments": {path: id("/measures/", f.measure) + "/comments", form: url.Values{}, expect: func(r role) int {
+			switch r {
+			case rolePublic, roleSecretariat: // the secretariat moderates and does not take part
+				return http.StatusForbidden
+			}
+			return http.StatusUnprocessableEntity // every category may comment by default; the text is missing
+		}},
+		"POST /measures/{id}/follow": {path: id("/measures/", f.measure) + "/follow", form: url.Values{}, expect: formSignedIn(http.StatusSeeOther)},
+		"GET /comments/{id}/edit":    {path: id("/comments/", f.comment) + "/edit", expect: author(http.StatusOK, http.StatusForbidden)},
+		"POST /comments/{id}/edit": {path: id("/comments/", f.comment) + "/edit", form: url.Values{},
+			expect: authorForm(http.StatusBadRequest, http.StatusForbidden)}, // no version
+		"GET /comments/{id}/withdraw":  {path: id("/comments/", f.comment) + "/withdraw", expect: author(http.StatusOK, http.StatusForbidden)},
+		"POST /comments/{id}/withdraw": {path: id("/comments/", f.spareComment) + "/withdraw", form: url.Values{}, expect: authorForm(http.StatusSeeOther, http.StatusForbidden)},
+		"GET /comments/{id}/history":   {path: id("/comments/", f.comment) + "/history", expect: author(http.StatusOK, http.StatusOK)},
+		"POST /comments/{id}/official": {path: id("/comments/", f.reply) + "/official", form: url.Values{}, expect: func(r role) int {
+			if r == rolePilot {
+				return http.StatusSeeOther
+			}
+			return http.StatusForbidden
+		}},
+		"GET /comments/{id}/flag": {path: id("/comments/", f.comment) + "/flag", expect: func(r role) int {
+			switch r {
+			case rolePublic:
+				return http.StatusSeeOther
+			case roleAssociation, roleSecretariat: // its author; the moderator
+				return http.StatusForbidden
+			}
+			return http.StatusOK
+		}},
+		"POST /comments/{id}/flag": {path: id("/comments/", f.comment) + "/flag", form: url.Values{}, expect: func(r role) int {
+			switch r {
+			case rolePublic, roleAssociation, roleSecretariat:
+				return http.StatusForbidden
+			}
+			return http.StatusUnprocessableEntity // no reason
+		}},
+		"GET /admin/moderation":                       {path: "/admin/moderation", expect: secretariatOnly},
+		"POST /admin/comments/{id}/moderate":          {path: id("/admin/comments/", f.comment) + "/moderate", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /admin/plans/{id}/consultation":          {path: id("/admin/plans/", f.plan) + "/consultation", expect: secretariatOnly},
+		"POST /admin/plans/{id}/consultation":         {path: id("/admin/plans/", f.otherPlan) + "/consultation", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /admin/plans/{id}/consultation/windows": {path: id("/admin/plans/", f.plan) + "/consultation/windows", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"POST /admin/windows/{id}/close":              {path: id("/admin/windows/", f.window) + "/close", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"GET /admin/windows/{id}/delete":              {path: id("/admin/windows/", f.spareWindow) + "/delete", expect: secretariatOnly},
+		"POST /admin/windows/{id}/delete":             {path: id("/admin/windows/", f.spareWindow) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
 		"POST /measures/{id}/updates/{update}/review": {path: id("/measures/", f.measure) + id("/updates/", f.update) + "/review",
 			form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
 		"GET /plans/{id}/campaigns/new":             {path: id("/plans/", f.plan) + "/campaigns/new", expect: secretariatOnly},
@@ -281,6 +412,18 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /documents/{id}/delete":                {path: id("/documents/", f.spareDocument) + "/delete", expect: secretariatOnly},
 		"POST /documents/{id}/delete":               {path: id("/documents/", f.spareDocument) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
 		"GET /news":                                 {path: "/news", expect: everyone(http.StatusOK)},
+		"GET /news.atom":                            {path: "/news.atom", expect: everyone(http.StatusOK)},
+		"GET /news/{slug}":                          {path: "/news/" + f.news, expect: everyone(http.StatusOK)},
+		"GET /news/new":                             {path: "/news/new", expect: secretariatOnly},
+		"POST /news/new":                            {path: "/news/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /news/{slug}/edit":                     {path: "/news/" + f.draft + "/edit", expect: secretariatOnly},
+		"POST /news/{slug}/edit":                    {path: "/news/" + f.draft + "/edit", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /news/{slug}/delete":                   {path: "/news/" + f.spareNews + "/delete", expect: secretariatOnly},
+		"POST /news/{slug}/delete":                  {path: "/news/" + f.spareNews + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /news/{slug}/links":                   {path: "/news/" + f.news + "/links", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /news/{slug}/links/{n}/delete":        {path: "/news/" + f.news + "/links/1/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /news/{slug}/attachments":             {path: "/news/" + f.news + "/attachments", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /account/news":                        {path: "/account/news", form: url.Values{}, expect: formSignedIn(http.StatusSeeOther)},
 		"GET /accessibility":                        {path: "/accessibility", expect: everyone(http.StatusOK)},
 		"GET /privacy":                              {path: "/privacy", expect: everyone(http.StatusOK)},
 		"GET /legal":                                {path: "/legal", expect: everyone(http.StatusOK)},

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -168,5 +170,23 @@ func TestSignedInPagesAreNotCached(t *testing.T) {
 	}
 	if res := p.client().get("/static/css/app.css"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unhashed asset URL: got %d, want 404", res.StatusCode)
+	}
+}
+
+// Link tokens are secrets: the request log names the route, never the
+// token itself.
+func TestRequestLogLeavesOutLinkTokens(t *testing.T) {
+	p := newPortal(t, nil)
+	var logged bytes.Buffer
+	p.srv.log = slog.New(slog.NewTextHandler(&logged, nil))
+	for _, path := range []string{"/password-reset/secret-reset-token", "/invitation/secret-invite-token", "/unsubscribe/secret-unsubscribe-token"} {
+		p.client().get(path)
+	}
+	p.client().get("/members/1")
+	if strings.Contains(logged.String(), "secret-") {
+		t.Errorf("a token reached the log:\n%s", logged.String())
+	}
+	if !strings.Contains(logged.String(), "path=/unsubscribe/{token}") || !strings.Contains(logged.String(), "path=/members/1") {
+		t.Errorf("the log lost the route or an ordinary path:\n%s", logged.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -77,9 +78,18 @@ func (s *Server) SetMailWake(wake func()) { s.mailWake = wake }
 // balancer stops sending new requests.
 func (s *Server) Drain() { s.draining.Store(true) }
 
+// SetClock replaces the server's clock, for tests of time-based rules
+// (scheduled articles, embargoes). Call it before serving: the clock is
+// read without a lock.
+func (s *Server) SetClock(now func() time.Time) { s.now = now }
+
 // Maintain deletes expired sessions, old login attempts and stored files
-// that no document references, once an hour until ctx ends.
+// that no document references, once an hour until ctx ends; and every
+// minute it mails the articles that became visible.
 func (s *Server) Maintain(ctx context.Context) {
+	var news sync.WaitGroup
+	news.Go(func() { s.mailNewsLoop(ctx) })
+	defer news.Wait()
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

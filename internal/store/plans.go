@@ -10,12 +10,17 @@ import (
 	"comite/internal/model"
 )
 
-const planColumns = `id, slug, title, short_title, followed, period, owner, presented_on, description, source_url, illustrative`
+const planColumns = `id, slug, title, short_title, followed, period, owner, presented_on, description, source_url, illustrative,
+	comment_categories, comments_public, premoderation`
 
 func scanPlan(row pgx.Row) (model.Plan, error) {
 	var p model.Plan
+	var categories []string
 	err := row.Scan(&p.ID, &p.Slug, &p.Title, &p.ShortTitle, &p.Followed, &p.Period, &p.Owner, &p.PresentedOn,
-		&p.Description, &p.SourceURL, &p.Illustrative)
+		&p.Description, &p.SourceURL, &p.Illustrative, &categories, &p.CommentsPublic, &p.Premoderation)
+	for _, c := range categories {
+		p.CommentCategories = append(p.CommentCategories, model.Category(c))
+	}
 	return p, err
 }
 

@@ -1,0 +1,631 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"comite/internal/access"
+	"comite/internal/markdown"
+	"comite/internal/model"
+	"comite/internal/store"
+	"comite/web/view"
+)
+
+// consultationOf says whether measure m takes comments now.
+func (s *Server) consultationOf(ctx context.Context, m model.Measure) (model.Consultation, error) {
+	own, axis, err := s.store.ConsultationWindows(ctx, m.ID, m.AxisID)
+	if err != nil {
+		return model.Consultation{}, err
+	}
+	return model.ConsultationAt(own, axis, s.now()), nil
+}
+
+// commentsSection gathers the threads of measure m that the viewer may
+// see and what the viewer may do in them. form and replyTo carry a
+// refused post back into its form.
+func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Measure, form *view.Form, replyTo int64) (view.CommentsSection, error) {
+	v := viewerOf(ctx)
+	sec := view.CommentsSection{MeasureID: m.ID, PlanID: pl.ID, SignedIn: v.SignedIn(), Moderate: access.CanModerate(v),
+		Form: form, ReplyTo: replyTo, AllowedCategories: pl.CommentCategories, Premoderation: pl.Premoderation}
+	if !access.CanReadComments(v, pl) {
+		sec.SignInToRead = !v.SignedIn()
+		return sec, nil
+	}
+	sec.Readable = true
+	var err error
+	if sec.Consultation, err = s.consultationOf(ctx, m); err != nil {
+		return sec, err
+	}
+	open := sec.Consultation.Open
+	sec.CanComment = access.CanComment(v, pl, open)
+	sec.CanReply = access.CanReply(v, pl, m, open)
+	if access.CanAnswerOfficially(v, m) {
+		sec.OfficialBody = v.BodyName
+	}
+	threads, err := s.store.Threads(ctx, m.ID)
+	if err != nil {
+		return sec, err
+	}
+	now := s.now()
+	sec.Actions = map[int64]view.CommentActions{}
+	actions := func(c model.Comment) view.CommentActions {
+		return view.CommentActions{
+			ShowText: access.CanSeeCommentText(v, c),
+			Edit:     access.CanEditComment(v, c, open, now),
+			Withdraw: access.CanWithdrawComment(v, c),
+			Flag:     access.CanFlagComment(v, c),
+			MarkOfficial: c.ParentID != 0 && c.AuthorID == v.AccountID && access.CanAnswerOfficially(v, m) &&
+				c.State == model.CommentPublished && !c.Withdrawn() && !c.Hidden(),
+			History: c.Version > 1 && (v.IsSecretariat() || c.AuthorID == v.AccountID),
+		}
+	}
+	for _, t := range threads {
+		if !access.CanSeeComment(v, pl, t) {
+			continue
+		}
+		replies := t.Replies
+		t.Replies = nil
+		for _, rep := range replies {
+			if access.CanSeeComment(v, pl, rep) {
+				t.Replies = append(t.Replies, rep)
+				sec.Actions[rep.ID] = actions(rep)
+			}
+		}
+		sec.Threads = append(sec.Threads, t)
+		sec.Actions[t.ID] = actions(t)
+	}
+	if access.CanFollowMeasure(v, pl) {
+		sec.CanFollow = true
+		if sec.Following, err = s.store.Follows(ctx, v.AccountID, m.ID); err != nil {
+			return sec, err
+		}
+	}
+	return sec, nil
+}
+
+// commentText reads a comment's text as the author typed it, with the
+// browser's CRLF line ends made LF so that the count matches the
+// counter's, and checks it.
+func commentText(f *view.Form, raw string) string {
+	text := strings.TrimSpace(strings.ReplaceAll(raw, "\r\n", "\n"))
+	f.Values["text"] = text
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0:
+		f.Fail("text", "Texte", "Saisissez le texte de votre commentaire.")
+	case n > model.CommentMaxLength:
+		f.Fail("text", "Texte", fmt.Sprintf("Le texte compte %d caractères ; la limite est de %d. Raccourcissez-le.", n, model.CommentMaxLength))
+	}
+	return text
+}
+
+// measureAndPlan loads the measure named in the path and its plan.
+func (s *Server) measureAndPlan(r *http.Request) (model.Measure, model.Plan, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return model.Measure{}, model.Plan{}, err
+	}
+	m, err := s.store.Measure(r.Context(), id)
+	if err != nil {
+		return m, model.Plan{}, err
+	}
+	pl, err := s.store.Plan(r.Context(), m.PlanID)
+	return m, pl, err
+}
+
+// postComment publishes a comment or a reply on a measure (or queues it
+// for the secretariat when the plan is pre-moderated), makes its author
+// follow the measure and tells the followers.
+func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	m, pl, err := s.measureAndPlan(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	var parent model.Comment
+	if raw := r.PostForm.Get("parent"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return errBadRequest
+		}
+		if parent, err = s.store.Comment(ctx, id); err != nil {
+			return err
+		}
+		if parent.MeasureID != m.ID || parent.ParentID != 0 || !access.CanSeeComment(v, pl, parent) {
+			return model.ErrNotFound
+		}
+	}
+	cons, err := s.consultationOf(ctx, m)
+	if err != nil {
+		return err
+	}
+	// Who may take part does not depend on the window: a refusal here
+	// is for a crafted request, since the page shows them no form.
+	if parent.ID == 0 && !access.CanComment(v, pl, true) || parent.ID != 0 && !access.CanReply(v, pl, m, true) {
+		return model.ErrForbidden
+	}
+	official := r.PostForm.Get("official") == "1"
+	if official && (parent.ID == 0 || !access.CanAnswerOfficially(v, m)) {
+		return model.ErrForbidden
+	}
+	form := view.NewForm()
+	if official {
+		form.Values["official"] = "1"
+	}
+	text := commentText(form, r.PostForm.Get("text"))
+	status := http.StatusUnprocessableEntity
+	switch {
+	case !cons.Open:
+		form.Fail("text", "Texte", "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier.")
+		status = http.StatusConflict
+	case parent.ID != 0 && (parent.State != model.CommentPublished || parent.Withdrawn() || parent.Hidden()):
+		form.Fail("text", "Texte", "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous.")
+		status = http.StatusConflict
+	case form.Valid():
+		n, err := s.store.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
+		if err != nil {
+			return err
+		}
+		if n >= model.CommentBurst {
+			form.Fail("text", "Texte", fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
+				n, int(model.CommentBurstWindow.Minutes())))
+			status = http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
+		}
+	}
+	if !form.Valid() {
+		p, err := s.measurePage(r, m)
+		if err != nil {
+			return err
+		}
+		if p.Comments, err = s.commentsSection(ctx, pl, m, form, parent.ID); err != nil {
+			return err
+		}
+		if !cons.Open || parent.ID != 0 && !p.Comments.CanReply {
+			p.Comments.Unposted = text
+		}
+		p.Base.Title = "Erreur – " + p.Base.Title
+		s.render(w, r, status, view.MeasureDetail(p))
+		return nil
+	}
+
+	c := model.Comment{MeasureID: m.ID, ParentID: parent.ID, AuthorID: v.AccountID, BodyID: v.BodyID, Category: v.Category,
+		Text: text, HTML: markdown.Limited(text), Official: official, State: model.CommentPublished}
+	if pl.Premoderation {
+		c.State = model.CommentPending
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if c.ID, err = tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, r, "comment.create", "comment", c.ID, nil, map[string]any{"measure": m.ID,
+			"parent": parent.ID, "text": text, "official": official, "state": c.State}); err != nil {
+			return err
+		}
+		token, _ := newToken()
+		if err := tx.Follow(ctx, v.AccountID, m.ID, token); err != nil {
+			return err
+		}
+		if c.State != model.CommentPublished {
+			return nil
+		}
+		c.AuthorName, c.BodyName = v.Name, v.BodyName
+		return s.notifyFollowers(ctx, tx, r, m, c)
+	})
+	if err != nil {
+		return err
+	}
+	s.wakeMail()
+	flash := "Votre commentaire est publié."
+	if c.State == model.CommentPending {
+		flash = "Votre commentaire est transmis au secrétariat ; il sera publié après validation."
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID), flash)
+	return nil
+}
+
+// notifyFollowers queues, in the transaction that publishes c, a mail to
+// each follower of the measure but its author. The mail links to the
+// comment and gives no text: comments may name people, mails travel far.
+func (s *Server) notifyFollowers(ctx context.Context, tx *store.Store, r *http.Request, m model.Measure, c model.Comment) error {
+	followers, err := tx.Followers(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	site := s.siteURL(r)
+	who := c.AuthorName
+	if c.BodyName != "" {
+		who += " (" + c.BodyName + ")"
+	}
+	what, subject := "a publié un commentaire", "Nouveau commentaire : "+m.Label()
+	if c.ParentID != 0 {
+		what, subject = "a répondu à un commentaire", "Nouvelle réponse : "+m.Label()
+	}
+	if c.Official {
+		what, subject = "a publié la réponse officielle de son organisme", "Réponse officielle : "+m.Label()
+	}
+	for _, f := range followers {
+		if f.AccountID == c.AuthorID {
+			continue
+		}
+		text := fmt.Sprintf(`Bonjour %s,
+
+%s %s sur la mesure « %s » :
+%s/measures/%d#commentaire-%d
+
+Vous recevez ce courriel parce que vous suivez cette mesure ou y avez contribué.
+Pour ne plus recevoir de courriel à son sujet, sans avoir à vous connecter :
+%s/unsubscribe/%s
+
+Le secrétariat du comité de coordination
+`, f.Name, who, what, m.Label(), site, m.ID, c.ID, site, f.Token)
+		if _, err := tx.QueueMail(ctx, f.Email, subject, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commentFor loads the comment named in the path with its measure and
+// plan, and checks that the viewer may see it.
+func (s *Server) commentFor(r *http.Request) (model.Comment, model.Measure, model.Plan, error) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		return model.Comment{}, model.Measure{}, model.Plan{}, err
+	}
+	c, err := s.store.Comment(ctx, id)
+	if err != nil {
+		return c, model.Measure{}, model.Plan{}, err
+	}
+	m, err := s.store.Measure(ctx, c.MeasureID)
+	if err != nil {
+		return c, m, model.Plan{}, err
+	}
+	pl, err := s.store.Plan(ctx, m.PlanID)
+	if err != nil {
+		return c, m, pl, err
+	}
+	if !access.CanSeeComment(viewerOf(ctx), pl, c) {
+		return c, m, pl, model.ErrNotFound
+	}
+	return c, m, pl, nil
+}
+
+func commentLink(c model.Comment) string {
+	return fmt.Sprintf("/measures/%d#commentaire-%d", c.MeasureID, c.ID)
+}
+
+// editComment lets the author change the text within the edit window;
+// each text is kept as a version and readers see "modifié".
+func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	c, m, _, err := s.commentFor(r)
+	if err != nil {
+		return err
+	}
+	if c.AuthorID != v.AccountID {
+		return model.ErrForbidden
+	}
+	cons, err := s.consultationOf(ctx, m)
+	if err != nil {
+		return err
+	}
+	if !access.CanEditComment(v, c, cons.Open, s.now()) {
+		msg := "Le délai de 30 minutes pour modifier ce commentaire est dépassé. Vous pouvez encore le retirer."
+		if !cons.Open {
+			msg = "La consultation sur cette mesure est close : le commentaire ne peut plus être modifié."
+		}
+		s.redirectWithFlash(w, r, commentLink(c), msg)
+		return nil
+	}
+	p := view.CommentEditPage{Base: s.base(r, "Modifier votre commentaire"), Comment: c, Measure: m, Form: view.NewForm(),
+		EditUntil: c.CreatedAt.Add(model.CommentEditWindow)}
+	p.Nav = "plan"
+	p.Form.Values["text"] = c.Text
+	p.Form.Values["version"] = strconv.Itoa(c.Version)
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, view.CommentEdit(p))
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(r.PostForm.Get("version"))
+	if err != nil {
+		return errBadRequest
+	}
+	text := commentText(p.Form, r.PostForm.Get("text"))
+	if !p.Form.Valid() {
+		p.Form.Values["version"] = strconv.Itoa(version)
+		p.Base.Title = "Erreur – " + p.Base.Title
+		s.render(w, r, http.StatusUnprocessableEntity, view.CommentEdit(p))
+		return nil
+	}
+	if text == c.Text {
+		s.redirectWithFlash(w, r, commentLink(c), "Le texte n'a pas changé ; rien n'est enregistré.")
+		return nil
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.EditComment(ctx, c.ID, version, text, markdown.Limited(text), s.now()); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "comment.edit", "comment", c.ID, map[string]any{"text": c.Text, "version": c.Version},
+			map[string]any{"text": text, "version": version + 1})
+	})
+	if errors.Is(err, model.ErrConflict) {
+		// The current version goes into the form: saving again is a
+		// choice made after reading the notice.
+		p.Conflict = true
+		p.Base.Title = "Erreur – " + p.Base.Title
+		s.render(w, r, http.StatusConflict, view.CommentEdit(p))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, commentLink(c), "Votre commentaire est modifié.")
+	return nil
+}
+
+// withdrawComment lets the author take a comment back; the thread keeps a
+// mention so that replies keep their context.
+func (s *Server) withdrawComment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	c, m, _, err := s.commentFor(r)
+	if err != nil {
+		return err
+	}
+	if !access.CanWithdrawComment(v, c) {
+		if c.Withdrawn() && c.AuthorID == v.AccountID {
+			s.redirectWithFlash(w, r, commentLink(c), "Ce commentaire est déjà retiré.")
+			return nil
+		}
+		return model.ErrForbidden
+	}
+	if r.Method == http.MethodGet {
+		p := view.ConfirmPage{Base: s.base(r, "Retirer votre commentaire"),
+			Message: "Votre commentaire du " + view.DateTime(c.CreatedAt) + " sur la mesure « " + m.Label() +
+				" » ne sera plus lisible. La mention « Commentaire retiré par son auteur » restera dans le fil pour que les réponses gardent leur contexte. Cette action est définitive.",
+			Action: fmt.Sprintf("/comments/%d/withdraw", c.ID), Submit: "Retirer le commentaire", Cancel: commentLink(c)}
+		p.Nav = "plan"
+		s.render(w, r, http.StatusOK, view.Confirm(p))
+		return nil
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.WithdrawComment(ctx, c.ID, s.now()); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "comment.withdraw", "comment", c.ID, map[string]any{"text": c.Text}, nil)
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, commentLink(c), "Votre commentaire est retiré.")
+	return nil
+}
+
+// markOfficial lets a pilot present its own reply as its body's official
+// answer, or stop doing so.
+func (s *Server) markOfficial(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	c, m, _, err := s.commentFor(r)
+	if err != nil {
+		return err
+	}
+	if c.ParentID == 0 || c.AuthorID != v.AccountID || !access.CanAnswerOfficially(v, m) || c.Withdrawn() || c.Hidden() ||
+		c.State != model.CommentPublished {
+		return model.ErrForbidden
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	official := r.PostForm.Get("official") == "1"
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.SetCommentOfficial(ctx, c.ID, official); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "comment.official", "comment", c.ID, map[string]any{"official": c.Official}, map[string]any{"official": official})
+	})
+	if err != nil {
+		return err
+	}
+	flash := "Votre réponse est présentée comme la réponse officielle de " + v.BodyName + "."
+	if !official {
+		flash = "Votre réponse n'est plus présentée comme réponse officielle."
+	}
+	s.redirectWithFlash(w, r, commentLink(c), flash)
+	return nil
+}
+
+// flagComment lets a member report a comment to the moderation.
+func (s *Server) flagComment(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	c, m, _, err := s.commentFor(r)
+	if err != nil {
+		return err
+	}
+	if !access.CanFlagComment(v, c) {
+		return model.ErrForbidden
+	}
+	p := view.FlagPage{Base: s.base(r, "Signaler un commentaire"), Comment: c, Measure: m, Form: view.NewForm()}
+	p.Nav = "plan"
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, view.Flag(p))
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	p.Form.Values["reason"] = reason
+	switch {
+	case reason == "":
+		p.Form.Fail("reason", "Motif du signalement", "Indiquez pourquoi ce commentaire doit être examiné.")
+	case utf8.RuneCountInString(reason) > 1000:
+		p.Form.Fail("reason", "Motif du signalement", "Le motif ne peut dépasser 1 000 caractères.")
+	}
+	if !p.Form.Valid() {
+		p.Base.Title = "Erreur – " + p.Base.Title
+		s.render(w, r, http.StatusUnprocessableEntity, view.Flag(p))
+		return nil
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		id, err := tx.FlagComment(ctx, c.ID, v.AccountID, reason)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "comment.flag", "comment", c.ID, nil, map[string]any{"flag": id, "reason": reason})
+	})
+	if errors.Is(err, model.ErrConflict) {
+		s.redirectWithFlash(w, r, commentLink(c), "Vous avez déjà signalé ce commentaire ; le secrétariat l'examinera.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, commentLink(c), "Merci. Votre signalement est transmis au secrétariat.")
+	return nil
+}
+
+// commentHistory shows every text of a comment, to its author and the
+// secretariat.
+func (s *Server) commentHistory(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	c, m, _, err := s.commentFor(r)
+	if err != nil {
+		return err
+	}
+	if !v.IsSecretariat() && c.AuthorID != v.AccountID {
+		return model.ErrForbidden
+	}
+	p := view.CommentHistoryPage{Base: s.base(r, "Versions du commentaire"), Comment: c, Measure: m}
+	p.Nav = "plan"
+	if p.Versions, err = s.store.CommentVersions(ctx, c.ID); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, view.CommentHistory(p))
+	return nil
+}
+
+// followMeasure starts or stops the viewer's mails about a measure.
+func (s *Server) followMeasure(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	m, pl, err := s.measureAndPlan(r)
+	if err != nil {
+		return err
+	}
+	if !access.CanFollowMeasure(v, pl) {
+		return model.ErrForbidden
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	follow := r.PostForm.Get("follow") == "1"
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		action := "measure.unfollow"
+		if follow {
+			action = "measure.follow"
+			token, _ := newToken()
+			if err := tx.Follow(ctx, v.AccountID, m.ID, token); err != nil {
+				return err
+			}
+		} else if err := tx.Unfollow(ctx, v.AccountID, m.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, action, "measure", m.ID, nil, nil)
+	})
+	if err != nil {
+		return err
+	}
+	flash := "Vous suivez cette mesure : un courriel vous signalera chaque nouveau commentaire."
+	if !follow {
+		flash = "Vous ne suivez plus cette mesure."
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/measures/%d#titre-commentaires", m.ID), flash)
+	return nil
+}
+
+// unsubscribe stops the mails about a measure from the link they carry,
+// without signing in. The page asks first: mail scanners open links.
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	accountID, measureID, err := s.store.FollowByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	m, err := s.store.Measure(ctx, measureID)
+	if err != nil {
+		return err
+	}
+	p := view.UnsubscribePage{Base: s.base(r, "Ne plus suivre une mesure"), Measure: m, Token: token}
+	if r.Method == http.MethodPost {
+		err = s.store.InTx(ctx, func(tx *store.Store) error {
+			if err := tx.Unfollow(ctx, accountID, measureID); err != nil {
+				return err
+			}
+			// The link stands for the account it was sent to.
+			return tx.Record(ctx, store.Audit{AccountID: accountID, IP: s.clientIP(r), Action: "measure.unfollow",
+				ObjectType: "measure", ObjectID: measureID, Detail: map[string]any{"by": "unsubscribe link"}})
+		})
+		if err != nil {
+			return err
+		}
+		p.Done = true
+	}
+	s.render(w, r, http.StatusOK, view.Unsubscribe(p))
+	return nil
+}
+
+// bodyComments lists on a body's page the comments it posted that the
+// viewer may read: withdrawn ones never, hidden ones to the secretariat.
+func (s *Server) bodyComments(ctx context.Context, p *view.BodyPage) error {
+	v := viewerOf(ctx)
+	all, err := s.store.CommentsOfBody(ctx, p.Body.ID, 50)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, c := range all {
+		ids = append(ids, c.MeasureID)
+	}
+	measures, err := s.store.Measures(ctx, store.MeasureFilter{IDs: ids})
+	if err != nil {
+		return err
+	}
+	p.CommentMeasures = map[int64]model.Measure{}
+	plans := map[int64]model.Plan{}
+	for _, m := range measures {
+		p.CommentMeasures[m.ID] = m
+		if _, ok := plans[m.PlanID]; !ok {
+			if plans[m.PlanID], err = s.store.Plan(ctx, m.PlanID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range all {
+		pl := plans[p.CommentMeasures[c.MeasureID].PlanID]
+		if access.CanSeeComment(v, pl, c) && !c.Withdrawn() && (!c.Hidden() || v.IsSecretariat()) {
+			p.Comments = append(p.Comments, c)
+		}
+	}
+	// The public sees the section only when it has something to read,
+	// so that an empty one does not tell members-only comments exist.
+	p.ShowComments = v.SignedIn() || len(p.Comments) > 0
+	return nil
+}

@@ -1,0 +1,339 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"comite/internal/model"
+)
+
+const commentColumns = `c.id, c.measure_id, coalesce(c.parent_id, 0), c.author_id, a.display_name, coalesce(c.body_id, 0),
+	coalesce(b.name, ''), c.category, c.text_md, c.text_html, c.official, c.state, c.version, c.edited_at, c.withdrawn_at,
+	c.hidden_at, c.hidden_reason, c.illustrative, c.created_at,
+	(SELECT count(*) FROM comment_flags f WHERE f.comment_id = c.id AND f.resolution = '')`
+
+const commentJoins = ` FROM comments c JOIN accounts a ON a.id = c.author_id LEFT JOIN bodies b ON b.id = c.body_id`
+
+func scanComment(row pgx.Row) (model.Comment, error) {
+	var c model.Comment
+	err := row.Scan(&c.ID, &c.MeasureID, &c.ParentID, &c.AuthorID, &c.AuthorName, &c.BodyID, &c.BodyName, &c.Category,
+		&c.Text, &c.HTML, &c.Official, &c.State, &c.Version, &c.EditedAt, &c.WithdrawnAt, &c.HiddenAt, &c.HiddenReason,
+		&c.Illustrative, &c.CreatedAt, &c.OpenFlags)
+	return c, err
+}
+
+func (s *Store) comments(ctx context.Context, what, where string, args ...any) ([]model.Comment, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+commentColumns+commentJoins+` WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Comment, error) { return scanComment(r) })
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return cs, nil
+}
+
+// Comment returns one comment, without its replies.
+func (s *Store) Comment(ctx context.Context, id int64) (model.Comment, error) {
+	c, err := scanComment(s.db.QueryRow(ctx, `SELECT `+commentColumns+commentJoins+` WHERE c.id = $1`, id))
+	if err != nil {
+		return c, fmt.Errorf("comment %d: %w", id, mapErr(err))
+	}
+	return c, nil
+}
+
+// Threads returns every comment of a measure as threads: top-level
+// comments oldest first, each with its replies, official answers first and
+// then by date. Callers filter what the viewer may see.
+func (s *Store) Threads(ctx context.Context, measureID int64) ([]model.Comment, error) {
+	all, err := s.comments(ctx, fmt.Sprintf("comments of measure %d", measureID),
+		`c.measure_id = $1 ORDER BY c.created_at, c.id`, measureID)
+	if err != nil {
+		return nil, err
+	}
+	return Thread(all), nil
+}
+
+// Thread groups comments (oldest first) into threads.
+func Thread(all []model.Comment) []model.Comment {
+	var threads []model.Comment
+	at := map[int64]int{}
+	for _, c := range all {
+		if c.ParentID == 0 {
+			at[c.ID] = len(threads)
+			threads = append(threads, c)
+		}
+	}
+	for _, c := range all {
+		if i, ok := at[c.ParentID]; ok && c.ParentID != 0 {
+			threads[i].Replies = append(threads[i].Replies, c)
+		}
+	}
+	for i := range threads {
+		slices.SortStableFunc(threads[i].Replies, func(a, b model.Comment) int {
+			switch {
+			case a.Official && !b.Official:
+				return -1
+			case b.Official && !a.Official:
+				return 1
+			}
+			return 0
+		})
+	}
+	return threads
+}
+
+// CreateComment saves a new comment and its first version and returns its
+// id. A reply must answer a top-level comment of the same measure: the
+// parent is locked so that it cannot become a reply meanwhile.
+func (s *Store) CreateComment(ctx context.Context, c model.Comment) (int64, error) {
+	var parent *int64
+	if c.ParentID != 0 {
+		var measureID int64
+		var grandParent *int64
+		err := s.db.QueryRow(ctx, `SELECT measure_id, parent_id FROM comments WHERE id = $1 FOR SHARE`, c.ParentID).Scan(&measureID, &grandParent)
+		if err != nil {
+			return 0, fmt.Errorf("reply to comment %d: %w", c.ParentID, mapErr(err))
+		}
+		if measureID != c.MeasureID || grandParent != nil {
+			return 0, fmt.Errorf("reply to comment %d: %w", c.ParentID, model.ErrNotFound)
+		}
+		parent = &c.ParentID
+	}
+	var body *int64
+	if c.BodyID != 0 {
+		body = &c.BodyID
+	}
+	var id int64
+	err := s.db.QueryRow(ctx, `INSERT INTO comments (measure_id, parent_id, author_id, body_id, category, text_md, text_html,
+		official, state, illustrative, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now())) RETURNING id`,
+		c.MeasureID, parent, c.AuthorID, body, c.Category, c.Text, c.HTML, c.Official, c.State, c.Illustrative,
+		nonZeroTime(c.CreatedAt)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("create comment: %w", mapErr(err))
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO comment_versions (comment_id, version, text_md, created_at)
+		SELECT id, 1, text_md, created_at FROM comments WHERE id = $1`, id); err != nil {
+		return 0, fmt.Errorf("create comment version: %w", err)
+	}
+	return id, nil
+}
+
+func nonZeroTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// RecentCommentCount counts the comments an account posted since a time,
+// withdrawn ones included, for the rate limit.
+func (s *Store) RecentCommentCount(ctx context.Context, accountID int64, since time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM comments WHERE author_id = $1 AND created_at > $2`, accountID, since).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("recent comments of account %d: %w", accountID, err)
+	}
+	return n, nil
+}
+
+// EditComment replaces a comment's text if it is still at version, and
+// keeps the new text as the next version. A stale version writes nothing
+// and answers ErrConflict.
+func (s *Store) EditComment(ctx context.Context, id int64, version int, text, html string, at time.Time) error {
+	tag, err := s.db.Exec(ctx, `UPDATE comments SET text_md = $3, text_html = $4, version = version + 1, edited_at = $5
+		WHERE id = $1 AND version = $2`, id, version, text, html, at)
+	if err != nil {
+		return fmt.Errorf("edit comment %d: %w", id, mapErr(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("edit comment %d: %w", id, model.ErrConflict)
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO comment_versions (comment_id, version, text_md, created_at) VALUES ($1, $2, $3, $4)`,
+		id, version+1, text, at); err != nil {
+		return fmt.Errorf("edit comment %d: %w", id, err)
+	}
+	return nil
+}
+
+// CommentVersions returns every text the comment has had, oldest first.
+func (s *Store) CommentVersions(ctx context.Context, id int64) ([]model.CommentVersion, error) {
+	rows, err := s.db.Query(ctx, `SELECT version, text_md, created_at FROM comment_versions WHERE comment_id = $1 ORDER BY version`, id)
+	if err != nil {
+		return nil, fmt.Errorf("versions of comment %d: %w", id, err)
+	}
+	vs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[model.CommentVersion])
+	if err != nil {
+		return nil, fmt.Errorf("versions of comment %d: %w", id, err)
+	}
+	return vs, nil
+}
+
+// WithdrawComment marks the comment withdrawn by its author. Its text
+// stays in the versions for the audit, never in the thread.
+func (s *Store) WithdrawComment(ctx context.Context, id int64, at time.Time) error {
+	return s.execOne(ctx, fmt.Sprintf("withdraw comment %d", id),
+		`UPDATE comments SET withdrawn_at = $2, official = false WHERE id = $1 AND withdrawn_at IS NULL`, id, at)
+}
+
+// SetCommentOfficial marks a reply as its body's official answer, or not.
+func (s *Store) SetCommentOfficial(ctx context.Context, id int64, official bool) error {
+	return s.execOne(ctx, fmt.Sprintf("official answer %d", id),
+		`UPDATE comments SET official = $2 WHERE id = $1 AND parent_id IS NOT NULL`, id, official)
+}
+
+// HideComment hides a comment behind a public reason.
+func (s *Store) HideComment(ctx context.Context, id int64, reason string, at time.Time) error {
+	return s.execOne(ctx, fmt.Sprintf("hide comment %d", id),
+		`UPDATE comments SET hidden_at = $2, hidden_reason = $3 WHERE id = $1`, id, at, reason)
+}
+
+// RestoreComment shows a hidden comment again.
+func (s *Store) RestoreComment(ctx context.Context, id int64) error {
+	return s.execOne(ctx, fmt.Sprintf("restore comment %d", id),
+		`UPDATE comments SET hidden_at = NULL, hidden_reason = '' WHERE id = $1 AND hidden_at IS NOT NULL`, id)
+}
+
+// SetCommentState moves a pre-moderated comment from pending to published
+// or rejected.
+func (s *Store) SetCommentState(ctx context.Context, id int64, state model.CommentState) error {
+	return s.execOne(ctx, fmt.Sprintf("moderate comment %d", id),
+		`UPDATE comments SET state = $2 WHERE id = $1 AND state = 'pending'`, id, state)
+}
+
+// execOne runs a statement that must change exactly one row; none is
+// ErrNotFound.
+func (s *Store) execOne(ctx context.Context, what, sql string, args ...any) error {
+	tag, err := s.db.Exec(ctx, sql, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, mapErr(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%s: %w", what, model.ErrNotFound)
+	}
+	return nil
+}
+
+// FlagComment records a member's report; a second report of the same
+// comment by the same account is ErrConflict.
+func (s *Store) FlagComment(ctx context.Context, commentID, accountID int64, reason string) (int64, error) {
+	var id int64
+	err := s.db.QueryRow(ctx, `INSERT INTO comment_flags (comment_id, account_id, reason) VALUES ($1, $2, $3) RETURNING id`,
+		commentID, accountID, reason).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("flag comment %d: %w", commentID, mapErr(err))
+	}
+	return id, nil
+}
+
+// ResolveFlags closes the comment's open flags with a resolution
+// ("hidden" or "dismissed") and returns how many were open.
+func (s *Store) ResolveFlags(ctx context.Context, commentID int64, resolution string, by int64, at time.Time) (int, error) {
+	tag, err := s.db.Exec(ctx, `UPDATE comment_flags SET resolution = $2, resolved_by = $3, resolved_at = $4
+		WHERE comment_id = $1 AND resolution = ''`, commentID, resolution, by, at)
+	if err != nil {
+		return 0, fmt.Errorf("resolve flags of comment %d: %w", commentID, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// OpenFlags returns the unresolved flags, oldest first.
+func (s *Store) OpenFlags(ctx context.Context) ([]model.CommentFlag, error) {
+	rows, err := s.db.Query(ctx, `SELECT f.id, f.comment_id, f.account_id, a.display_name, f.reason, f.created_at, f.resolution
+		FROM comment_flags f JOIN accounts a ON a.id = f.account_id WHERE f.resolution = '' ORDER BY f.created_at, f.id`)
+	if err != nil {
+		return nil, fmt.Errorf("open flags: %w", err)
+	}
+	fs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[model.CommentFlag])
+	if err != nil {
+		return nil, fmt.Errorf("open flags: %w", err)
+	}
+	return fs, nil
+}
+
+// CommentsByID returns the comments with the given ids, oldest first.
+func (s *Store) CommentsByID(ctx context.Context, ids []int64) ([]model.Comment, error) {
+	return s.comments(ctx, "comments by id", `c.id = ANY($1) ORDER BY c.created_at, c.id`, ids)
+}
+
+// CommentsInState returns the comments waiting in pre-moderation (or in
+// another state), oldest first.
+func (s *Store) CommentsInState(ctx context.Context, state model.CommentState) ([]model.Comment, error) {
+	return s.comments(ctx, "comments by state", `c.state = $1 AND c.withdrawn_at IS NULL ORDER BY c.created_at, c.id`, state)
+}
+
+// HiddenComments returns the comments the moderation hid, latest first.
+func (s *Store) HiddenComments(ctx context.Context, limit int) ([]model.Comment, error) {
+	return s.comments(ctx, "hidden comments", `c.hidden_at IS NOT NULL ORDER BY c.hidden_at DESC LIMIT $1`, limit)
+}
+
+// CommentsOfBody returns the comments posted for a body, latest first,
+// with the plan settings their visibility depends on.
+func (s *Store) CommentsOfBody(ctx context.Context, bodyID int64, limit int) ([]model.Comment, error) {
+	return s.comments(ctx, fmt.Sprintf("comments of body %d", bodyID),
+		`c.body_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2`, bodyID, limit)
+}
+
+// MeasuresAwaitingAnswer lists the measures with at least one visible
+// top-level comment whose thread has no official answer, the longest
+// waiting first.
+func (s *Store) MeasuresAwaitingAnswer(ctx context.Context) ([]model.MeasureAwaitingAnswer, error) {
+	rows, err := s.db.Query(ctx, `SELECT m.id, CASE WHEN m.number = '' THEN m.title ELSE m.number || '. ' || m.title END,
+			count(*), min(c.created_at)
+		FROM comments c JOIN measures m ON m.id = c.measure_id
+		WHERE c.parent_id IS NULL AND c.state = 'published' AND c.withdrawn_at IS NULL AND c.hidden_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.official
+				AND r.state = 'published' AND r.withdrawn_at IS NULL AND r.hidden_at IS NULL)
+		GROUP BY m.id ORDER BY min(c.created_at), m.id`)
+	if err != nil {
+		return nil, fmt.Errorf("measures awaiting an answer: %w", err)
+	}
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByPos[model.MeasureAwaitingAnswer])
+	if err != nil {
+		return nil, fmt.Errorf("measures awaiting an answer: %w", err)
+	}
+	return ms, nil
+}
+
+// CommentCounts returns, per measure of the plan, how many published
+// comments members can read, for the plan page.
+func (s *Store) CommentCounts(ctx context.Context, planID int64) (map[int64]int, error) {
+	rows, err := s.db.Query(ctx, `SELECT c.measure_id, count(*) FROM comments c JOIN measures m ON m.id = c.measure_id
+		WHERE m.plan_id = $1 AND c.state = 'published' AND c.withdrawn_at IS NULL AND c.hidden_at IS NULL
+		GROUP BY c.measure_id`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("comment counts of plan %d: %w", planID, err)
+	}
+	counts := map[int64]int{}
+	var id int64
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { counts[id] = n; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("comment counts of plan %d: %w", planID, err)
+	}
+	return counts, nil
+}
+
+// SetPlanConsultation saves who may comment on the plan's measures, who
+// reads the comments, and whether they are pre-moderated.
+func (s *Store) SetPlanConsultation(ctx context.Context, planID int64, categories []model.Category, public, premoderation bool) error {
+	cs := make([]string, 0, len(categories))
+	for _, c := range categories {
+		cs = append(cs, string(c))
+	}
+	return s.execOne(ctx, fmt.Sprintf("consultation of plan %d", planID),
+		`UPDATE plans SET comment_categories = $2, comments_public = $3, premoderation = $4 WHERE id = $1`,
+		planID, cs, public, premoderation)
+}
+
+// SetRejectionReason keeps why the moderation refused a pending comment,
+// for its author.
+func (s *Store) SetRejectionReason(ctx context.Context, id int64, reason string) error {
+	return s.execOne(ctx, fmt.Sprintf("rejection reason of comment %d", id),
+		`UPDATE comments SET hidden_reason = $2 WHERE id = $1 AND state = 'rejected'`, id, reason)
+}
