@@ -325,6 +325,7 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /plans/{id}":      {path: id("/plans/", f.plan), expect: everyone(http.StatusOK)},
 		"GET /measures/{id}":   {path: id("/measures/", f.measure), expect: everyone(http.StatusOK)},
 		"GET /recommendations": {path: "/recommendations", expect: everyone(http.StatusOK)},
+		"GET /search":          {path: "/search?q=traite", expect: everyone(http.StatusOK)},
 
 		"GET /plans/{id}.csv":    {path: id("/plans/", f.plan) + ".csv", expect: everyone(http.StatusOK)},
 		"GET /plans/{id}/report": {path: id("/plans/", f.plan) + "/report", expect: everyone(http.StatusOK)},
