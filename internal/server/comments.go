@@ -189,7 +189,9 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 		if p.Comments, err = s.commentsSection(ctx, pl, m, form, parent.ID); err != nil {
 			return err
 		}
-		if !cons.Open || parent.ID != 0 && !p.Comments.CanReply {
+		// A refusal that no correction can lift (closed consultation,
+		// parent withdrawn or hidden meanwhile) hands the text back.
+		if status == http.StatusConflict {
 			p.Comments.Unposted = text
 		}
 		p.Base.Title = "Erreur – " + p.Base.Title

@@ -168,6 +168,13 @@ func TestCommentThread(t *testing.T) {
 	if !strings.Contains(page, "Commentaire retiré par son auteur.") || strings.Contains(page, "Texte corrigé.") || !strings.Contains(page, "Nous partageons ce constat.") {
 		t.Error("a withdrawn comment: mention missing, text still shown or replies lost")
 	}
+	// A reply written while the parent was being withdrawn is handed back.
+	late := "Réponse écrite pendant le retrait."
+	res = union.postForm(measure+"/comments", url.Values{"parent": {strconv.FormatInt(first.ID, 10)}, "text": {late}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(res.body, "accepte plus de réponse") || !strings.Contains(res.body, late) {
+		t.Errorf("reply to a withdrawn comment: got %d, reason shown %v, text kept %v", res.StatusCode,
+			strings.Contains(res.body, "accepte plus de réponse"), strings.Contains(res.body, late))
+	}
 }
 
 // Who may post: the plan's categories decide, even for a crafted request;
@@ -201,6 +208,9 @@ func TestWhoMayComment(t *testing.T) {
 	page := assoc.get(measure).body
 	if !strings.Contains(page, "La consultation sur cette mesure est close") || strings.Contains(page, `data-testid="comment-form-0"`) {
 		t.Error("a closed thread: no notice, or the form is still offered")
+	}
+	if strings.Contains(page, " .") {
+		t.Error("the closed notice has a space before its full stop")
 	}
 	res := assoc.postForm(measure+"/comments", url.Values{"text": {"Un avis arrivé trop tard."}})
 	if res.StatusCode != http.StatusConflict || !strings.Contains(res.body, "Un avis arrivé trop tard.") {

@@ -155,3 +155,12 @@ func documentsQuery(p DocumentsPage, page int) string {
 // markdownLimited renders a short member text (remark, position) through the
 // sanitiser; the result is safe to print raw.
 func markdownLimited(src string) string { return markdown.Limited(src) }
+
+// closedConsultationSentence ends with its full stop so that the date, when
+// there is one, is not followed by a stray space.
+func closedConsultationSentence(c model.Consultation) string {
+	if c.Window == nil {
+		return "La consultation sur cette mesure est close."
+	}
+	return "La consultation sur cette mesure est close depuis le " + DateTime(c.Window.ClosesAt) + "."
+}
