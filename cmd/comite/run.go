@@ -47,6 +47,7 @@ commands:
   migrate version     print the applied migration version
   migrate force V     mark version V as applied and clean (after a manual repair)
   seed                load the demo committee and create the demo accounts
+  generate            add a large synthetic committee (performance tests; once per database)
   user add            create an account; the password is read from standard input
 
 Run "comite <command> -h" for the flags of a command.`
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdMigrate(ctx, cfg, log, args[1:], stdout)
 	case "seed":
 		return cmdSeed(ctx, cfg, log, args[1:], stdout)
+	case "generate":
+		return cmdGenerate(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			return usageError{"usage: comite user add --email E --name N --role secretariat|pilot|member [--body ID]"}
