@@ -59,6 +59,8 @@ type SearchHit struct {
 	Title string
 	At    *time.Time
 	Year  int
+	// Rank is ts_rank's relevance: titles weigh more than bodies.
+	Rank float32
 	// The highlights as ts_headline returns them, and as safe HTML.
 	TitleHighlight, Excerpt string
 	TitleHTML, ExcerptHTML  string

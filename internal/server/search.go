@@ -45,6 +45,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Searched = true
 		p.Hits, p.Total, p.Kinds, p.YearHits, p.Years = res.Hits, res.Total, res.Kinds, res.Years, res.SearchYears()
+		p.TotalCapped, p.KindsCapped, p.YearsCapped, p.Cap = res.TotalCapped, res.KindsCapped, res.YearsCapped, store.SearchCap
 		p.More = p.Page*searchPageSize < res.Total
 	}
 	s.render(w, r, http.StatusOK, view.Search(p))

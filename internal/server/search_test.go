@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"comite/internal/model"
+	"comite/internal/store"
 )
 
 // resultCount reads the number of results the page announces, 0 when it
@@ -180,5 +181,51 @@ func TestSearch(t *testing.T) {
 	}
 	if page := searchAs(t, public, "aucunmotpareil"); !strings.Contains(page, "Aucun résultat") || !strings.Contains(page, "connexion") {
 		t.Error("the empty state does not suggest anything")
+	}
+}
+
+// Beyond store.SearchCap matches of a part, the counts say "plus de", the
+// years come without counts and paging stops at the cap; what the viewer
+// may not see is not among what is counted.
+func TestSearchCap(t *testing.T) {
+	p := newPortal(t, nil)
+	f := planFixtures(t, p)
+	// The ten newest are hidden by moderation: a member must not count them.
+	visible, hidden := store.SearchCap+20, 10
+	if _, err := p.store.Pool().Exec(context.Background(), `
+		INSERT INTO comments (measure_id, author_id, category, text_md, text_html, created_at, hidden_at, hidden_reason)
+		SELECT $1, (SELECT min(id) FROM accounts), 'association',
+			CASE WHEN i <= $2::int THEN 'Le gyroscope caché.' ELSE 'Le gyroscope visible.' END, '<p>Le gyroscope.</p>',
+			now() - i * interval '1 minute', CASE WHEN i <= $2::int THEN now() END, CASE WHEN i <= $2::int THEN 'motif' ELSE '' END
+		FROM generate_series(1, $2::int + $3::int) i`, f.measure, hidden, visible); err != nil {
+		t.Fatal(err)
+	}
+	member, sec := p.as(roleUnion), p.as(roleSecretariat)
+	cap := strconv.Itoa(store.SearchCap)
+
+	page := searchAs(t, member, "gyroscope")
+	if !strings.Contains(page, `data-testid="result-count">Plus de `+cap+` résultats<`) || !strings.Contains(page, `data-testid="capped-hint"`) {
+		t.Errorf("a search beyond the cap does not say « Plus de %s résultats » with its hint", cap)
+	}
+	if !strings.Contains(page, "(plus de "+cap+")") {
+		t.Error("the kind's count does not say « plus de »")
+	}
+	years := page[strings.Index(page, `data-testid="year-filters"`):]
+	years = years[:strings.Index(years, "</ul>")]
+	if !strings.Contains(years, `data-testid="year-`+strconv.Itoa(time.Now().Year())+`"`) || strings.Contains(years, `class="count"`) {
+		t.Errorf("capped years: want this year's link, without counts:\n%s", years)
+	}
+	if strings.Contains(page, "caché") {
+		t.Error("a member's results show hidden comments")
+	}
+	last := searchAs(t, member, "gyroscope", "page="+strconv.Itoa(store.SearchCap/searchPageSize))
+	if n := strings.Count(last, `data-testid="result"`); n != searchPageSize || strings.Contains(last, `data-testid="next-page"`) {
+		t.Errorf("last page within the cap: %d results, next page offered: %v", n, strings.Contains(last, `data-testid="next-page"`))
+	}
+
+	// Under the cap, counts stay exact.
+	page = searchAs(t, sec, "caché")
+	if n := resultCount(t, page); n != hidden || strings.Contains(page, "Plus de") {
+		t.Errorf("the secretariat searching the hidden comments: %d results, want exactly %d", n, hidden)
 	}
 }
