@@ -378,6 +378,9 @@ type DocumentLink struct {
 	TargetID   int64
 	// TargetLabel is the target's title, for display.
 	TargetLabel string
+	// Kind and Href name the target and lead to it; set for the viewer
+	// once their right to see the target is checked.
+	Kind, Href string
 }
 
 // Language is a language a document may be written in.

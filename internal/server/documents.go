@@ -116,7 +116,7 @@ func (s *Server) documentPage(r *http.Request, d model.Document, title string, v
 	if p.Versions, err = s.store.Versions(ctx, d.ID); err != nil {
 		return p, err
 	}
-	if p.Links, err = s.store.DocumentLinks(ctx, d.ID); err != nil {
+	if p.Links, err = s.visibleLinks(ctx, v, d.ID); err != nil {
 		return p, err
 	}
 	if p.CanAttach {
@@ -730,4 +730,56 @@ func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
 		s.redirectWithFlash(w, r, back, "Le document est rattaché à « "+m.Title+" ».")
 	}
 	return nil
+}
+
+// visibleLinks lists where a document is attached, keeping only the
+// targets the viewer may see: a public document attached to a scheduled
+// article or a meeting still to come must not tell their titles.
+func (s *Server) visibleLinks(ctx context.Context, v access.Viewer, documentID int64) ([]model.DocumentLink, error) {
+	links, err := s.store.DocumentLinks(ctx, documentID)
+	if err != nil {
+		return nil, err
+	}
+	var kept []model.DocumentLink
+	for _, l := range links {
+		ok, err := s.describeLink(ctx, v, &l)
+		if errors.Is(err, model.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			kept = append(kept, l)
+		}
+	}
+	return kept, nil
+}
+
+// describeLink names the link's target and reports whether v may see it.
+func (s *Server) describeLink(ctx context.Context, v access.Viewer, l *model.DocumentLink) (bool, error) {
+	now := s.now()
+	switch l.TargetType {
+	case "meeting":
+		m, err := s.store.Meeting(ctx, l.TargetID)
+		l.Kind, l.Href, l.TargetLabel = "Réunion", "/meetings/"+strconv.FormatInt(m.ID, 10), m.Title
+		return err == nil && access.CanSeeMeeting(v, m, now), err
+	case "agenda_item":
+		it, err := s.store.AgendaItem(ctx, l.TargetID)
+		if err != nil {
+			return false, err
+		}
+		m, err := s.store.Meeting(ctx, it.MeetingID)
+		l.Kind, l.Href, l.TargetLabel = "Point de l'ordre du jour", "/meetings/"+strconv.FormatInt(m.ID, 10)+"#ordre-du-jour", it.Title+" ("+m.Title+")"
+		return err == nil && access.CanSeeMeeting(v, m, now) && access.CanSeeMeetingDetails(v, m), err
+	case "measure":
+		m, err := s.store.Measure(ctx, l.TargetID)
+		l.Kind, l.Href, l.TargetLabel = "Mesure", "/measures/"+strconv.FormatInt(m.ID, 10), m.Label()
+		return err == nil && access.Allows(v, access.ReadPublic), err
+	case "news":
+		a, err := s.store.NewsArticle(ctx, l.TargetID)
+		l.Kind, l.Href, l.TargetLabel = "Actualité", "/news/"+a.Slug, a.Title
+		return err == nil && access.CanSeeNews(v, a, now), err
+	}
+	return false, nil
 }

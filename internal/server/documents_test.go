@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -278,5 +279,41 @@ func TestVersionsAndContributions(t *testing.T) {
 	}
 	if list := other.get("/documents?attached=meeting").body; !strings.Contains(list, "Contribution du CCEM") {
 		t.Error("the library's attached-to filter misses the document")
+	}
+}
+
+// A document's page names where it is attached only to those who may see
+// each place: a public document attached to a scheduled article and to a
+// meeting still to come tells the public neither title.
+func TestDocumentLinksFollowTheirTargets(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := context.Background()
+	doc := p.addDocument(t, "Intervention publique", model.VisibilityPublic, model.KindReport, "i.txt", "intervention")
+	soon := p.srv.now().AddDate(0, 0, 10)
+	meeting, err := p.store.EnsureMeeting(ctx, model.Meeting{Slug: "a-venir", Title: "Réunion confidentielle à venir", StartsAt: soon, Status: model.MeetingPlanned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	article, err := p.store.CreateNews(ctx, model.NewsArticle{Slug: "annonce-programmee", Title: "Annonce programmée", Summary: "Bientôt.",
+		Body: "Bientôt.", BodyHTML: "<p>Bientôt.</p>", Visibility: model.VisibilityPublic, PublishedAt: &soon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []struct {
+		kind string
+		id   int64
+	}{{"meeting", meeting}, {"news", article}} {
+		if err := p.store.LinkDocument(ctx, doc, target.kind, target.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := p.client().get(id("/documents/", doc)).body
+	if strings.Contains(page, "Réunion confidentielle") || strings.Contains(page, "Annonce programmée") {
+		t.Error("the public learns the titles of a meeting to come and of a scheduled article")
+	}
+	page = p.as(roleSecretariat).get(id("/documents/", doc)).body
+	if !strings.Contains(page, `Actualité : <a href="/news/annonce-programmee">Annonce programmée</a>`) ||
+		!strings.Contains(page, `Réunion : <a href="/meetings/`+strconv.FormatInt(meeting, 10)+`">Réunion confidentielle à venir</a>`) {
+		t.Error("the secretariat does not see the article and the meeting the document is attached to, with their links")
 	}
 }

@@ -386,3 +386,13 @@ func TestExpandLinks(t *testing.T) {
 		t.Errorf("feed links are not absolute:\n%s", abs)
 	}
 }
+
+// Feed readers find the feed from any page.
+func TestNewsFeedAdvertised(t *testing.T) {
+	p := newPortal(t, nil)
+	for _, path := range []string{"/", "/news"} {
+		if page := p.client().get(path).body; !strings.Contains(page, `<link rel="alternate" type="application/atom+xml" title="Actualités du comité" href="/news.atom">`) {
+			t.Errorf("%s does not advertise the Atom feed", path)
+		}
+	}
+}
