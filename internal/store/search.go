@@ -319,6 +319,10 @@ func byDate(a, b model.SearchHit) int {
 	return cmp.Compare(b.ID, a.ID)
 }
 
+// excerptHead is how much of a long text is searched first for an
+// excerpt.
+const excerptHead = 3000
+
 // highlight fills the hits' highlighted titles and excerpts, taken from
 // the text each matched in.
 func highlight(ctx context.Context, tx pgx.Tx, tsquery string, hits []model.SearchHit) error {
@@ -329,8 +333,14 @@ func highlight(ctx context.Context, tx pgx.Tx, tsquery string, hits []model.Sear
 	excerpt := fmt.Sprintf("StartSel=%s, StopSel=%s, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"",
 		search.StartMark, search.StopMark)
 	whole := fmt.Sprintf("HighlightAll=true, StartSel=%s, StopSel=%s", search.StartMark, search.StopMark)
+	// ts_headline parses the whole text it is given: the start of a long
+	// text is tried first, and the rest read only when the start does not
+	// hold the words.
 	rows, err := tx.Query(ctx, `SELECT ts_headline('comite_fr', p.title, to_tsquery('comite_fr', $1), $5),
-		ts_headline('comite_fr', CASE p.sub
+		CASE WHEN length(b.body) <= $7 OR strpos(h.head, $8) > 0 THEN h.head
+			ELSE ts_headline('comite_fr', b.body, to_tsquery('comite_fr', $1), $6) END
+		FROM unnest($2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS p(sub, id, title, n)
+		CROSS JOIN LATERAL (SELECT CASE p.sub
 			WHEN 'meeting' THEN (SELECT summary FROM meetings WHERE id = p.id)
 			WHEN 'minutes' THEN (SELECT minutes_text FROM meetings WHERE id = p.id)
 			WHEN 'agenda' THEN (SELECT title || ' ' || presenter FROM agenda_items WHERE id = p.id)
@@ -343,9 +353,9 @@ func highlight(ctx context.Context, tx pgx.Tx, tsquery string, hits []model.Sear
 			WHEN 'recommendation' THEN (SELECT text FROM recommendations WHERE id = p.id)
 			WHEN 'comment' THEN (SELECT text_md FROM comments WHERE id = p.id)
 			WHEN 'news' THEN (SELECT summary || ' ' || body FROM news_articles WHERE id = p.id)
-		END, to_tsquery('comite_fr', $1), $6)
-		FROM unnest($2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS p(sub, id, title, n)
-		ORDER BY p.n`, tsquery, subs, ids, titles, whole, excerpt)
+		END AS body OFFSET 0) b -- OFFSET 0: read each text once, not once per use
+		CROSS JOIN LATERAL (SELECT ts_headline('comite_fr', left(b.body, $7), to_tsquery('comite_fr', $1), $6) AS head OFFSET 0) h
+		ORDER BY p.n`, tsquery, subs, ids, titles, whole, excerpt, excerptHead, search.StartMark)
 	if err != nil {
 		return err
 	}
