@@ -103,9 +103,9 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if to := c.date("to"); to != nil {
 		filter.Until = to.Add(24 * time.Hour)
 	}
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
+	page, err := pageNumber(q)
+	if err != nil {
+		return err
 	}
 	status := http.StatusOK
 	var entries []model.AuditEntry
@@ -131,9 +131,9 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 const outboxPageSize = 20
 
 func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
-	page, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || page < 1 {
-		page = 1
+	page, err := pageNumber(r.URL.Query())
+	if err != nil {
+		return err
 	}
 	mails, more, err := s.store.Mails(r.Context(), outboxPageSize, (page-1)*outboxPageSize)
 	if err != nil {

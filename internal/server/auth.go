@@ -53,7 +53,7 @@ func loginThrottled(f store.LoginFailures) bool {
 // safeNext keeps a post-login destination only when it is a path of this site.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n\t") {
+		!cleanLine(next) {
 		return "/"
 	}
 	return next

@@ -70,9 +70,9 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		p.Attached = ""
 	}
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
+	page, err := pageNumber(q)
+	if err != nil {
+		return err
 	}
 	f.Offset = (page - 1) * documentsPageSize
 	docs, total, err := s.store.Documents(ctx, f)
@@ -227,8 +227,6 @@ func documentFields(v access.Viewer) []view.Field {
 	return append(fields, view.Field{Name: "description", Label: "Description", Kind: "textarea", Hint: "Facultative."})
 }
 
-const datetimeLocal = "2006-01-02T15:04"
-
 func documentForm(d model.Document) *view.Form {
 	f := view.NewForm()
 	f.Values = map[string]string{"title": d.Title, "kind": string(d.Kind), "language": d.Language,
@@ -257,14 +255,7 @@ func documentFromForm(f *view.Form, fields []view.Field) model.Document {
 		return d
 	}
 	d.EmbargoVisibility = model.Visibility(c.choice("embargo_visibility"))
-	if v := f.Value("embargo_until"); v != "" {
-		t, err := time.ParseInLocation(datetimeLocal, v, view.Paris)
-		if err != nil {
-			c.fail("embargo_until", "Saisissez une date et une heure valides, par exemple 2026-03-21T18:00.")
-		} else {
-			d.EmbargoUntil = &t
-		}
-	}
+	d.EmbargoUntil = c.datetime("embargo_until", "2026-03-21T18:00")
 	switch {
 	case d.EmbargoUntil != nil && d.EmbargoVisibility == "":
 		c.fail("embargo_visibility", "Choisissez la visibilité qui s'appliquera après l'embargo.")
@@ -276,6 +267,9 @@ func documentFromForm(f *view.Form, fields []view.Field) model.Document {
 	}
 	return d
 }
+
+// maxUploadParts caps the parts of an upload form: a few text fields and a file.
+const maxUploadParts = 100
 
 // upload is a multipart submission: its text fields and its file, staged.
 type upload struct {
@@ -309,6 +303,9 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 	for _, f := range fields {
 		labels[f.Name] = f.Label
 	}
+	// Text fields are held in memory: their number and total size are capped
+	// like an url-encoded form's, whatever the file's size.
+	parts, textBytes := 0, int64(0)
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -316,15 +313,32 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 		}
 		if err != nil {
 			up.Discard()
-			return nil, err
+			var maxBytes *http.MaxBytesError
+			if errors.As(err, &maxBytes) {
+				return nil, err
+			}
+			return nil, errBadRequest
+		}
+		if parts++; parts > maxUploadParts {
+			part.Close()
+			up.Discard()
+			return nil, errBadRequest
 		}
 		name := part.FormName()
 		if name != "file" {
-			b, err := io.ReadAll(io.LimitReader(part, 64<<10))
+			b, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxFormBytes-textBytes+1))
 			part.Close()
 			if err != nil {
 				up.Discard()
-				return nil, err
+				return nil, errBadRequest
+			}
+			if textBytes += int64(len(b)); textBytes > s.cfg.MaxFormBytes {
+				up.Discard()
+				return nil, &http.MaxBytesError{Limit: s.cfg.MaxFormBytes}
+			}
+			if !cleanLine(name) || !cleanText(string(b)) {
+				up.Discard()
+				return nil, errBadText
 			}
 			up.form.Values[name] = strings.TrimSpace(string(b))
 			continue
@@ -335,12 +349,22 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 			part.Close()
 			continue
 		}
-		up.staged, err = s.files.Stage(r.Context(), part, s.cfg.MaxUploadBytes)
-		if errors.Is(err, blob.ErrTooLarge) {
+		body := &bodyReader{r: part}
+		up.staged, err = s.files.Stage(r.Context(), body, s.cfg.MaxUploadBytes)
+		switch {
+		case errors.Is(err, blob.ErrTooLarge):
 			up.tooLarge = true
 			// Read what is left so that the browser gets our answer instead of a reset connection.
 			_, _ = io.Copy(io.Discard, part)
-		} else if err != nil {
+		case err != nil && body.err != nil:
+			// The request itself broke off or was malformed, not the storage.
+			part.Close()
+			var maxBytes *http.MaxBytesError
+			if errors.As(body.err, &maxBytes) {
+				return nil, body.err
+			}
+			return nil, errBadRequest
+		case err != nil:
 			part.Close()
 			return nil, err
 		}
@@ -369,6 +393,21 @@ func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, erro
 	return up, nil
 }
 
+// bodyReader remembers why reading the request failed, to tell a broken
+// request (400) from a storage failure (500).
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
 func fileRequired(fields []view.Field) bool {
 	for _, f := range fields {
 		if f.Name == "file" {
@@ -386,23 +425,42 @@ func (up *upload) Discard() {
 }
 
 // cleanFilename keeps the base name a browser sent, for the download's
-// Content-Disposition; it never becomes a storage path.
+// Content-Disposition; it never becomes a storage path. Invalid bytes,
+// control characters and bidirectional controls go (a right-to-left
+// override makes "rapport\u202Etxt.pdf" read "rapportfdp.txt"); a long name
+// is cut on a character boundary, keeping its extension.
 func cleanFilename(name string) string {
+	name = strings.ToValidUTF8(name, "")
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if isControl(r) || bidiControl(r) {
 			return -1
 		}
 		return r
 	}, name)
-	if name == "." || name == "/" || !utf8.ValidString(name) {
+	name = strings.TrimSpace(name)
+	if name == "." || name == "/" || name == ".." {
 		return ""
 	}
-	if len(name) > 200 {
-		ext := filepath.Ext(name)
-		name = name[:200-len(ext)] + ext
+	const maxBytes = 200
+	if len(name) <= maxBytes {
+		return name
 	}
-	return name
+	ext := filepath.Ext(name)
+	if len(ext) > 16 {
+		ext = ""
+	}
+	stem := name[:len(name)-len(ext)]
+	cut := maxBytes - len(ext)
+	for cut > 0 && !utf8.RuneStart(stem[cut]) {
+		cut--
+	}
+	return stem[:cut] + ext
+}
+
+// bidiControl is a Unicode bidirectional formatting character.
+func bidiControl(r rune) bool {
+	return r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // storeVersion writes the staged file to storage, then records it in the

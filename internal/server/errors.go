@@ -56,6 +56,9 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errBadRequest):
 		page.Status, page.Title = http.StatusBadRequest, "Demande incorrecte"
 		page.Message = "La demande envoyée n'est pas valide. Revenez à la page précédente et recommencez."
+	case errors.Is(err, errBadText):
+		page.Status, page.Title = http.StatusBadRequest, "Demande incorrecte"
+		page.Message = "La demande contient des caractères non valides (caractère de contrôle ou codage autre que UTF-8). Vérifiez le texte saisi ou l'adresse, puis recommencez."
 	case errors.Is(err, errMethodNotAllowed):
 		page.Status, page.Title = http.StatusMethodNotAllowed, "Action impossible"
 		page.Message = "Cette adresse n'accepte pas ce type de requête."

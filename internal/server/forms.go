@@ -69,12 +69,51 @@ func (c *checker) date(name string) *time.Time {
 		return nil
 	}
 	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
+	switch {
+	case err != nil:
 		c.fail(name, "Saisissez une date valide au format AAAA-MM-JJ, par exemple 2024-03-21.")
+		return nil
+	case !plausibleYear(t):
+		c.fail(name, dateRangeMessage)
 		return nil
 	}
 	return &t
 }
+
+// datetime reads a date and time typed in a datetime-local field, in Paris
+// time; nil when empty.
+func (c *checker) datetime(name, example string) *time.Time {
+	v := c.f.Value(name)
+	if v == "" {
+		if c.fields[name].Required {
+			c.fail(name, "Saisissez une date et une heure.")
+		}
+		return nil
+	}
+	t, err := time.ParseInLocation(datetimeLocal, v, view.Paris)
+	switch {
+	case err != nil:
+		c.fail(name, "Saisissez une date et une heure valides, par exemple "+example+".")
+		return nil
+	case !plausibleYear(t):
+		c.fail(name, dateRangeMessage)
+		return nil
+	}
+	return &t
+}
+
+// datetimeLocal is the format of an <input type="datetime-local">.
+const datetimeLocal = "2006-01-02T15:04"
+
+// Dates outside these years are typing mistakes (9999-12-31), and adding a
+// day or a month to them must stay within what PostgreSQL and Go agree on.
+const (
+	firstYear        = 1900
+	lastYear         = 2199
+	dateRangeMessage = "Saisissez une date comprise entre 1900 et 2199."
+)
+
+func plausibleYear(t time.Time) bool { return t.Year() >= firstYear && t.Year() <= lastYear }
 
 // id reads a numeric id chosen in a select; 0 when empty.
 func (c *checker) id(name string) int64 {

@@ -45,9 +45,9 @@ func (s *Server) meetings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || year < 1900 || year > 3000 {
 		year, p.Year = 0, ""
 	}
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
+	page, err := pageNumber(q)
+	if err != nil {
+		return err
 	}
 	// Upcoming meetings are few: all of them, on the first page only. The
 	// public sees those the secretariat opened.

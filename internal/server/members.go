@@ -18,7 +18,7 @@ func parseDay(v string, now time.Time) (time.Time, bool) {
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
 	}
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
-	return t, err == nil
+	return t, err == nil && plausibleYear(t)
 }
 
 // groupSeats arranges seats by category (in the member list's order), then

@@ -59,9 +59,9 @@ func newsLevels(v access.Viewer) ([]model.Visibility, bool) {
 func (s *Server) newsList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	page, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || page < 1 {
-		page = 1
+	page, err := pageNumber(r.URL.Query())
+	if err != nil {
+		return err
 	}
 	levels, drafts := newsLevels(v)
 	now := s.now()

@@ -83,14 +83,7 @@ func newsFromForm(f *view.Form, fields []view.Field, links []model.NewsLink) mod
 			c.fail("body", "Le texte appelle "+strings.Join(missing, ", ")+", qui n'existe pas : ajoutez ce lien dans la section « Liens » de l'article ou retirez-le du texte.")
 		}
 	}
-	if v := f.Value("published_at"); v != "" {
-		t, err := time.ParseInLocation(datetimeLocal, v, view.Paris)
-		if err != nil {
-			c.fail("published_at", "Saisissez une date et une heure valides, par exemple 2026-03-21T09:00.")
-		} else {
-			a.PublishedAt = &t
-		}
-	}
+	a.PublishedAt = c.datetime("published_at", "2026-03-21T09:00")
 	a.BodyHTML = markdown.Document(a.Body)
 	return a
 }
