@@ -83,6 +83,26 @@ func CanSeeMeetingDetails(v Viewer, m model.Meeting) bool {
 	return Allows(v, ReadMemberArea) || m.PublicDetails
 }
 
+// CanSeeDraftAgendas reports whether v sees agendas before they are
+// published, and the documents uploaded onto them: the secretariat, which
+// prepares them.
+func CanSeeDraftAgendas(v Viewer) bool { return CanManageMeetings(v) }
+
+// CanSeeAgenda reports whether v may see the meeting's agenda and the
+// documents attached to its items: whoever sees the meeting's details,
+// once the agenda is published (model.Meeting.AgendaPublished); until
+// then, those who see draft agendas.
+func CanSeeAgenda(v Viewer, m model.Meeting) bool {
+	return CanSeeMeetingDetails(v, m) && (m.AgendaPublished() || CanSeeDraftAgendas(v))
+}
+
+// CanSeeMeetingDocuments reports whether v may see which documents are
+// attached to the meeting (each then shown if CanSeeDocument allows it):
+// they make up the meeting's file, released with the agenda.
+func CanSeeMeetingDocuments(v Viewer, m model.Meeting) bool {
+	return m.AgendaPublished() || CanSeeDraftAgendas(v)
+}
+
 // CanSeeAttendees reports whether v may see who was invited and who came,
 // by name, and the video link.
 func CanSeeAttendees(v Viewer) bool { return Allows(v, ReadMemberArea) }
@@ -138,15 +158,39 @@ func VisibleLevels(v Viewer) []model.Visibility {
 	return []model.Visibility{model.VisibilityPublic}
 }
 
-// CanSeeDocument reports whether v may see d (its page and its files) at time now.
+// DocumentReader is what the store needs to know of v to apply
+// CanSeeDocument inside its queries (lists, attachments, search): keep the
+// two in step.
+func DocumentReader(v Viewer) model.DocumentReader {
+	r := model.DocumentReader{Levels: VisibleLevels(v), Secretariat: v.IsSecretariat()}
+	if v.SignedIn() {
+		r.BodyID = v.BodyID
+	}
+	return r
+}
+
+// CanSeeDocument reports whether v may see d (its page and its files) at
+// time now: its visibility, widened by an embargo once over, must include
+// v; and a held document (the evidence of an update not yet published, a
+// file uploaded onto a draft agenda) is seen only by the secretariat and
+// the bodies it is shared with (the pilots of the update's measure),
+// whatever its visibility.
 func CanSeeDocument(v Viewer, d model.Document, now time.Time) bool {
-	return slices.Contains(VisibleLevels(v), d.VisibilityAt(now))
+	r := DocumentReader(v)
+	if !slices.Contains(r.Levels, d.VisibilityAt(now)) {
+		return false
+	}
+	if !d.Held() {
+		return true
+	}
+	return r.Secretariat || (d.HeldFor == model.HeldForUpdate && r.BodyID != 0 && slices.Contains(d.SharedWith, r.BodyID))
 }
 
 // DocumentExistenceIsPrivate reports whether a refused viewer must not even
-// learn that d exists (404 rather than 403 or a login redirect).
+// learn that d exists (404 rather than 403 or a login redirect): a
+// secretariat document, or a held one.
 func DocumentExistenceIsPrivate(d model.Document, now time.Time) bool {
-	return d.VisibilityAt(now) == model.VisibilitySecretariat
+	return d.VisibilityAt(now) == model.VisibilitySecretariat || d.Held()
 }
 
 // CanUploadDocument reports whether v may add a document of kind k: the

@@ -75,6 +75,96 @@ func TestDocumentVisibility(t *testing.T) {
 	}
 }
 
+func TestHeldDocumentVisibility(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	past := now.Add(-time.Hour)
+	public := Viewer{}
+	pilot := Viewer{AccountID: 1, Role: model.RolePilot, BodyID: 4}
+	pilotMember := Viewer{AccountID: 2, Role: model.RoleMember, BodyID: 4}
+	other := Viewer{AccountID: 3, Role: model.RoleMember, BodyID: 3}
+	secretariat := Viewer{AccountID: 4, Role: model.RoleSecretariat, BodyID: 1}
+	forged := Viewer{Role: model.RoleMember, BodyID: 4}
+	evidence := model.Document{Visibility: model.VisibilityMembers, HeldFor: model.HeldForUpdate, HeldID: 7, SharedWith: []int64{4, 5}}
+	publicEvidence := evidence
+	publicEvidence.Visibility = model.VisibilityPublic
+	draft := model.Document{Visibility: model.VisibilityMembers, HeldFor: model.HeldForAgenda, HeldID: 9}
+	embargoed := draft
+	embargoed.Visibility, embargoed.EmbargoUntil, embargoed.EmbargoVisibility = model.VisibilitySecretariat, &past, model.VisibilityPublic
+	secret := evidence
+	secret.Visibility = model.VisibilitySecretariat
+	unknown := draft
+	unknown.HeldFor, unknown.SharedWith = "something else", []int64{3}
+	tests := []struct {
+		name string
+		v    Viewer
+		d    model.Document
+		want bool
+	}{
+		{"a pilot sees the evidence of its pending update", pilot, evidence, true},
+		{"so does any member of the piloting body", pilotMember, evidence, true},
+		{"another body's member does not", other, evidence, false},
+		{"nor the public, even when the document is public", public, publicEvidence, false},
+		{"nor a session without an account", forged, evidence, false},
+		{"the secretariat sees held evidence", secretariat, evidence, true},
+		{"sharing never widens the visibility", pilot, secret, false},
+		{"a member does not see a draft agenda's document", pilotMember, draft, false},
+		{"nor the public once an embargo is over", public, embargoed, false},
+		{"the secretariat sees a draft agenda's document", secretariat, draft, true},
+		{"an unknown hold is shared with nobody", other, unknown, false},
+	}
+	for _, tt := range tests {
+		if got := CanSeeDocument(tt.v, tt.d, now); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if !DocumentExistenceIsPrivate(evidence, now) || !DocumentExistenceIsPrivate(draft, now) {
+		t.Error("a held document must answer 404 to those who may not see it, as a secretariat document does")
+	}
+	if r := DocumentReader(forged); r.BodyID != 0 || r.Secretariat {
+		t.Errorf("a viewer without an account reads as %+v", r)
+	}
+	if r := DocumentReader(pilot); r.BodyID != 4 || r.Secretariat || len(r.Levels) != 2 {
+		t.Errorf("a pilot reads as %+v", r)
+	}
+}
+
+func TestAgendaVisibility(t *testing.T) {
+	public := Viewer{}
+	member := Viewer{AccountID: 1, Role: model.RoleMember, BodyID: 3}
+	secretariat := Viewer{AccountID: 2, Role: model.RoleSecretariat}
+	draft := model.Meeting{Status: model.MeetingPlanned, PublicDetails: true}
+	published := model.Meeting{Status: model.MeetingAgendaPublished}
+	openPublished := published
+	openPublished.PublicDetails = true
+	recorded := model.Meeting{Status: model.MeetingHeld}
+	postponed := model.Meeting{Status: model.MeetingPostponed, InvitationsSent: true}
+	replanned := model.Meeting{Status: model.MeetingPlanned, InvitationsSent: true}
+	cancelledDraft := model.Meeting{Status: model.MeetingCancelled}
+	tests := []struct {
+		name      string
+		got, want bool
+	}{
+		{"a member does not see a draft agenda", CanSeeAgenda(member, draft), false},
+		{"nor the public, even with public details", CanSeeAgenda(public, draft), false},
+		{"the secretariat sees its draft", CanSeeAgenda(secretariat, draft), true},
+		{"a member sees a published agenda", CanSeeAgenda(member, published), true},
+		{"the public does not, without public details", CanSeeAgenda(public, published), false},
+		{"the public does, with them", CanSeeAgenda(public, openPublished), true},
+		{"a meeting recorded afterwards shows its agenda", CanSeeAgenda(member, recorded), true},
+		{"a postponed meeting keeps its published agenda", CanSeeAgenda(member, postponed), true},
+		{"so does a meeting planned again", CanSeeAgenda(member, replanned), true},
+		{"a meeting cancelled before publication keeps its draft", CanSeeAgenda(member, cancelledDraft), false},
+		{"a member does not see a draft meeting's documents", CanSeeMeetingDocuments(member, draft), false},
+		{"the secretariat does", CanSeeMeetingDocuments(secretariat, draft), true},
+		{"they go out with the agenda", CanSeeMeetingDocuments(public, published), true},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
 func TestMeetingVisibility(t *testing.T) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	public := Viewer{}

@@ -107,6 +107,15 @@ func (m Meeting) End() time.Time {
 	return m.StartsAt.Add(2 * time.Hour)
 }
 
+// AgendaPublished reports whether the meeting's agenda has been published:
+// from « Publier l'ordre du jour » on (which sends the invitations, so a
+// meeting postponed afterwards keeps its published agenda), or once held
+// for a meeting recorded after it took place. Before, the agenda is a
+// draft for the secretariat. store.agendaPublished is the same rule in SQL.
+func (m Meeting) AgendaPublished() bool {
+	return m.Status == MeetingAgendaPublished || m.Status.Held() || m.InvitationsSent
+}
+
 // AgendaItem is one point of a meeting's agenda.
 type AgendaItem struct {
 	ID              int64

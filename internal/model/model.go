@@ -342,8 +342,46 @@ type Document struct {
 	CreatedBy         int64
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	// HeldFor, when set, holds the document back whatever its visibility
+	// until what it was uploaded for is published: HeldID is the pending
+	// update or the meeting whose draft agenda it waits for.
+	HeldFor HoldKind
+	HeldID  int64
+	// SharedWith are the bodies that may see a held document besides the
+	// secretariat: the pilots of the measure of a held update's evidence.
+	SharedWith []int64
 	// Latest is the newest version, when read with the document.
 	Latest *DocumentVersion
+}
+
+// HoldKind is what a held document waits for.
+type HoldKind string
+
+// Holds of a document.
+const (
+	// HeldForUpdate is the evidence of an implementation update not yet
+	// published (pending or returned): its measure's pilots and the
+	// secretariat see it.
+	HeldForUpdate HoldKind = "update"
+	// HeldForAgenda is a document uploaded onto a draft agenda: the
+	// secretariat sees it until the agenda is published.
+	HeldForAgenda HoldKind = "agenda"
+)
+
+// Held reports whether the document is held back.
+func (d Document) Held() bool { return d.HeldFor != "" }
+
+// DocumentReader is who reads documents, as the store's queries need to
+// know them to apply access.CanSeeDocument in SQL (access.DocumentReader
+// builds it).
+type DocumentReader struct {
+	// Levels are the visibilities the reader may see.
+	Levels []Visibility
+	// Secretariat sees held documents.
+	Secretariat bool
+	// BodyID is the reader's body, with which held documents may be
+	// shared; 0 for none.
+	BodyID int64
 }
 
 // VisibilityAt is who may see the document at time t: once an embargo date

@@ -77,7 +77,7 @@ func TestDemoNews(t *testing.T) {
 	if links[2].TargetType != model.LinkDocument || !strings.Contains(a.Body, "[[lien:3]]") {
 		t.Errorf("link 3: %+v, want the intervention placed in the text", links[2])
 	}
-	attached, err := st.AttachedDocuments(ctx, []model.Visibility{model.VisibilityPublic}, "news", []int64{a.ID})
+	attached, err := st.AttachedDocuments(ctx, model.DocumentReader{Levels: []model.Visibility{model.VisibilityPublic}}, "news", []int64{a.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 	p := view.DocumentsPage{Base: s.base(r, "Documents"), Kind: q.Get("kind"), Year: q.Get("year"), Attached: q.Get("attached"),
 		CanUpload: access.CanUploadDocument(v, model.KindContribution)}
 	p.Nav = "documents"
-	f := store.DocumentFilter{Levels: access.VisibleLevels(v), Limit: documentsPageSize}
+	f := store.DocumentFilter{Reader: access.DocumentReader(v), Limit: documentsPageSize}
 	if k := model.DocumentKind(p.Kind); k.Valid() {
 		f.Kind = k
 	} else {
@@ -111,6 +111,12 @@ func (s *Server) documentPage(r *http.Request, d model.Document, title string, v
 	v := viewerOf(ctx)
 	p := view.DocumentPage{Base: s.base(r, title), Document: d, CanEdit: access.CanEditDocument(v, d),
 		CanAttach: access.CanAttachDocuments(v), Visibility: d.VisibilityAt(s.now())}
+	switch d.HeldFor {
+	case model.HeldForUpdate:
+		p.Hold = "Justificatif d'une mise à jour en attente de validation : seuls les pilotes de la mesure et le secrétariat le consultent jusqu'à sa publication."
+	case model.HeldForAgenda:
+		p.Hold = "Déposé pour un ordre du jour en préparation : seul le secrétariat le consulte jusqu'à la publication de l'ordre du jour."
+	}
 	p.Nav = "documents"
 	var err error
 	if p.Versions, err = s.store.Versions(ctx, d.ID); err != nil {
@@ -496,6 +502,9 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 			p.Back, p.BackLabel = target.back, target.backLabel
 			p.Action += "?" + r.URL.RawQuery
 			p.Intro = "Le document sera joint " + target.label + "."
+			if target.holdFor != 0 {
+				p.Intro += " L'ordre du jour n'étant pas encore publié, seul le secrétariat pourra le consulter jusqu'à sa publication, quelle que soit la visibilité choisie."
+			}
 		}
 		return p
 	}
@@ -530,6 +539,9 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrForbidden
 	}
 	d.CreatedBy = v.AccountID
+	if target.holdFor != 0 {
+		d.HeldFor, d.HeldID = model.HeldForAgenda, target.holdFor
+	}
 	if err := s.files.Commit(ctx, up.staged); err != nil {
 		return err
 	}
@@ -574,6 +586,9 @@ type attachment struct {
 	// visibility is the one the form proposes: an article's attachment
 	// is proposed to the article's readers.
 	visibility model.Visibility
+	// holdFor is the meeting whose draft agenda the document is uploaded
+	// onto: it is held until the agenda is published. 0 for none.
+	holdFor int64
 }
 
 // attachTarget reads the ?meeting=, ?agenda_item= or ?news= of the upload
@@ -608,8 +623,12 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 		if err != nil {
 			return attachment{}, err
 		}
+		m, err := s.store.Meeting(ctx, it.MeetingID)
+		if err != nil {
+			return attachment{}, err
+		}
 		return attachment{kind: "agenda_item", id: it.ID, label: "au point « " + it.Title + " » de l'ordre du jour",
-			back: fmt.Sprintf("/meetings/%d#ordre-du-jour", it.MeetingID), backLabel: "Retour à la réunion"}, nil
+			back: fmt.Sprintf("/meetings/%d#ordre-du-jour", it.MeetingID), backLabel: "Retour à la réunion", holdFor: draftAgenda(m)}, nil
 	}
 	id, err := strconv.ParseInt(q.Get("meeting"), 10, 64)
 	if err != nil {
@@ -620,7 +639,16 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 		return attachment{}, err
 	}
 	return attachment{kind: "meeting", id: m.ID, label: "à la réunion « " + m.Title + " »", back: fmt.Sprintf("/meetings/%d#documents", m.ID),
-		backLabel: "Retour à la réunion"}, nil
+		backLabel: "Retour à la réunion", holdFor: draftAgenda(m)}, nil
+}
+
+// draftAgenda is the meeting a document uploaded for m waits for: m while
+// its agenda is a draft, 0 once it is published.
+func draftAgenda(m model.Meeting) int64 {
+	if m.AgendaPublished() {
+		return 0
+	}
+	return m.ID
 }
 
 func (s *Server) newVersion(w http.ResponseWriter, r *http.Request) error {
@@ -696,7 +724,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanUploadDocument(v, d.Kind) {
 		return model.ErrForbidden
 	}
-	d.ID, d.CreatedBy = old.ID, old.CreatedBy
+	d.ID, d.CreatedBy, d.HeldFor, d.HeldID = old.ID, old.CreatedBy, old.HeldFor, old.HeldID
 	if !v.IsSecretariat() {
 		d.EmbargoUntil, d.EmbargoVisibility = old.EmbargoUntil, old.EmbargoVisibility
 	}
@@ -821,7 +849,7 @@ func (s *Server) describeLink(ctx context.Context, v access.Viewer, l *model.Doc
 	case "meeting":
 		m, err := s.store.Meeting(ctx, l.TargetID)
 		l.Kind, l.Href, l.TargetLabel = "Réunion", "/meetings/"+strconv.FormatInt(m.ID, 10), m.Title
-		return err == nil && access.CanSeeMeeting(v, m, now), err
+		return err == nil && access.CanSeeMeeting(v, m, now) && access.CanSeeMeetingDocuments(v, m), err
 	case "agenda_item":
 		it, err := s.store.AgendaItem(ctx, l.TargetID)
 		if err != nil {
@@ -829,7 +857,7 @@ func (s *Server) describeLink(ctx context.Context, v access.Viewer, l *model.Doc
 		}
 		m, err := s.store.Meeting(ctx, it.MeetingID)
 		l.Kind, l.Href, l.TargetLabel = "Point de l'ordre du jour", "/meetings/"+strconv.FormatInt(m.ID, 10)+"#ordre-du-jour", it.Title+" ("+m.Title+")"
-		return err == nil && access.CanSeeMeeting(v, m, now) && access.CanSeeMeetingDetails(v, m), err
+		return err == nil && access.CanSeeMeeting(v, m, now) && access.CanSeeAgenda(v, m), err
 	case "measure":
 		m, err := s.store.Measure(ctx, l.TargetID)
 		l.Kind, l.Href, l.TargetLabel = "Mesure", "/measures/"+strconv.FormatInt(m.ID, 10), m.Label()

@@ -212,15 +212,20 @@ func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) error {
 	}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+m.Title+" »"),
-			Message: "La réunion et son ordre du jour seront supprimés définitivement. Les documents joints sont conservés dans la bibliothèque.",
+			Message: "La réunion et son ordre du jour seront supprimés définitivement. Les documents joints sont conservés dans la bibliothèque ; ceux qui avaient été déposés pour son ordre du jour y restent réservés au secrétariat.",
 			Action:  back + "/delete", Submit: "Supprimer la réunion", Cancel: back}))
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		if err := tx.DeleteMeeting(ctx, m.ID); err != nil {
+		withdrawn, err := tx.DeleteMeeting(ctx, m.ID)
+		if err != nil {
 			return err
 		}
-		return s.record(ctx, tx, r, "meeting.delete", "meeting", m.ID, m, nil)
+		var after any
+		if len(withdrawn) > 0 {
+			after = map[string]any{"documents_withdrawn": withdrawn}
+		}
+		return s.record(ctx, tx, r, "meeting.delete", "meeting", m.ID, m, after)
 	})
 	if errors.Is(err, model.ErrConflict) {
 		s.redirectWithFlash(w, r, back, "Une réunion déjà annoncée aux membres ne peut être supprimée : annulez-la.")
@@ -283,7 +288,7 @@ func (s *Server) statusPrecondition(m model.Meeting, to model.MeetingStatus) str
 func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
 	switch to {
 	case model.MeetingAgendaPublished:
-		return fmt.Sprintf("L'ordre du jour sera visible des membres et les %d personnes qui siègent au comité le %s recevront une convocation par courriel avec une invitation pour leur agenda.", invitees, view.Date(m.StartsAt))
+		return fmt.Sprintf("L'ordre du jour et les documents déposés pour la réunion seront visibles des membres, et les %d personnes qui siègent au comité le %s recevront une convocation par courriel avec une invitation pour leur agenda.", invitees, view.Date(m.StartsAt))
 	case model.MeetingHeld:
 		return "La réunion sera déclarée tenue : vous pourrez enregistrer les présences, le relevé de décisions et le compte rendu. Si les membres n'ont pas été convoqués par le portail, la liste de présence reprend les personnes qui siégeaient ce jour-là."
 	case model.MeetingMinutesDraft:
@@ -300,6 +305,9 @@ func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
 	case model.MeetingCancelled:
 		if invitees > 0 {
 			return plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
+		}
+		if !m.AgendaPublished() {
+			return "La réunion sera annulée. Son ordre du jour n'ayant pas été publié, les documents déposés pour la réunion resteront réservés au secrétariat."
 		}
 		return "La réunion sera annulée."
 	}
@@ -434,6 +442,28 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 		detail := map[string]any{"from": m.Status, "to": to}
 		if changed.StatusReason != "" {
 			detail["reason"] = changed.StatusReason
+		}
+		// The documents uploaded onto a draft agenda go out with it; a
+		// draft never published stays with the secretariat.
+		moved := current
+		moved.Status = to
+		switch {
+		case moved.AgendaPublished() && !current.AgendaPublished():
+			released, err := tx.ReleaseHeld(ctx, model.HeldForAgenda, m.ID)
+			if err != nil {
+				return err
+			}
+			if len(released) > 0 {
+				detail["documents_released"] = released
+			}
+		case to == model.MeetingCancelled && !current.AgendaPublished():
+			withdrawn, err := tx.WithdrawAgendaDocuments(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			if len(withdrawn) > 0 {
+				detail["documents_withdrawn"] = withdrawn
+			}
 		}
 		if err := s.record(ctx, tx, r, "meeting.status", "meeting", m.ID, map[string]any{"status": m.Status}, detail); err != nil {
 			return err

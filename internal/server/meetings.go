@@ -147,7 +147,8 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 	v := viewerOf(ctx)
 	now := s.now()
 	p := view.MeetingPage{Base: s.base(r, m.Title), Meeting: m, Now: now,
-		Details: access.CanSeeMeetingDetails(v, m), Names: access.CanSeeAttendees(v), Manage: access.CanManageMeetings(v),
+		Details: access.CanSeeMeetingDetails(v, m), ShowAgenda: access.CanSeeAgenda(v, m), ShowDocuments: access.CanSeeMeetingDocuments(v, m),
+		Names: access.CanSeeAttendees(v), Manage: access.CanManageMeetings(v),
 		ItemForm: view.NewForm(), DecisionForm: view.NewForm(), RemarkForm: view.NewForm(), DissentForm: view.NewForm()}
 	p.Nav = "meetings"
 	var err error
@@ -156,19 +157,23 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 			p.AdoptedAt = &adopted
 		}
 	}
-	if p.Documents, _, err = s.store.Documents(ctx, store.DocumentFilter{Levels: access.VisibleLevels(v),
-		TargetType: "meeting", TargetID: m.ID, Limit: 200}); err != nil {
-		return p, err
+	if p.ShowDocuments {
+		if p.Documents, _, err = s.store.Documents(ctx, store.DocumentFilter{Reader: access.DocumentReader(v),
+			TargetType: "meeting", TargetID: m.ID, Limit: 200}); err != nil {
+			return p, err
+		}
 	}
 	attendees, err := s.store.Attendees(ctx, m.ID, day(m))
 	if err != nil {
 		return p, err
 	}
 	attended, bodySeated := presence(v, attendees)
-	if p.Details {
+	if p.ShowAgenda {
 		if err := s.fillAgenda(r, &p); err != nil {
 			return p, err
 		}
+	}
+	if p.Details {
 		mandate, err := s.store.MandateOn(ctx, day(m))
 		if err != nil && !isNotFound(err) {
 			return p, err
@@ -229,7 +234,7 @@ func (s *Server) fillAgenda(r *http.Request, p *view.MeetingPage) error {
 	for i, it := range items {
 		ids[i] = it.ID
 	}
-	docs, err := s.store.AttachedDocuments(ctx, access.VisibleLevels(v), "agenda_item", ids)
+	docs, err := s.store.AttachedDocuments(ctx, access.DocumentReader(v), "agenda_item", ids)
 	if err != nil {
 		return err
 	}

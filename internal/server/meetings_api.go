@@ -57,6 +57,8 @@ func (s *Server) meetingsAPI(w http.ResponseWriter, r *http.Request) error {
 				end := m.EndsAt.Format(time.RFC3339)
 				a.EndsAt = &end
 			}
+		}
+		if access.CanSeeAgenda(public, m) {
 			items, err := s.store.AgendaItems(ctx, m.ID)
 			if err != nil {
 				return err
@@ -67,6 +69,8 @@ func (s *Server) meetingsAPI(w http.ResponseWriter, r *http.Request) error {
 					Title    string `json:"title"`
 				}{it.Position, it.Title})
 			}
+		}
+		if access.CanSeeMeetingDetails(public, m) {
 			decisions, err := s.store.Decisions(ctx, m.ID)
 			if err != nil {
 				return err

@@ -108,8 +108,7 @@ func (s *Server) newsArticlePage(r *http.Request, a model.NewsArticle) (view.New
 	}
 	p.Links = readableLinks(v, links, now)
 	p.BodyHTML = expandLinks(a.BodyHTML, p.Links, "")
-	levels := access.VisibleLevels(v)
-	docs, err := s.store.AttachedDocuments(ctx, levels, "news", []int64{a.ID})
+	docs, err := s.store.AttachedDocuments(ctx, access.DocumentReader(v), "news", []int64{a.ID})
 	if err != nil {
 		return p, err
 	}

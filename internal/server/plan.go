@@ -142,7 +142,7 @@ func (s *Server) measurePage(r *http.Request, m model.Measure) (view.MeasurePage
 			ids = append(ids, u.ID)
 		}
 	}
-	if p.Evidence, err = s.store.AttachedDocuments(ctx, access.VisibleLevels(v), "measure_update", ids); err != nil {
+	if p.Evidence, err = s.store.AttachedDocuments(ctx, access.DocumentReader(v), "measure_update", ids); err != nil {
 		return p, err
 	}
 	if p.Recommendations, err = s.store.Recommendations(ctx, store.RecommendationFilter{MeasureID: m.ID}); err != nil {
@@ -153,7 +153,7 @@ func (s *Server) measurePage(r *http.Request, m model.Measure) (view.MeasurePage
 	}
 	// Meetings to come are for members; so is this list.
 	if access.Allows(v, access.ReadMemberArea) {
-		if p.Discussions, err = s.store.DiscussionsOfMeasure(ctx, m.ID); err != nil {
+		if p.Discussions, err = s.store.DiscussionsOfMeasure(ctx, m.ID, access.CanSeeDraftAgendas(v)); err != nil {
 			return p, err
 		}
 		p.ShowDiscussions = true

@@ -756,10 +756,15 @@ func (s *Server) deleteMeasure(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		if err := tx.DeleteMeasure(ctx, m.ID); err != nil {
+		withdrawn, err := tx.DeleteMeasure(ctx, m.ID)
+		if err != nil {
 			return err
 		}
-		return s.record(ctx, tx, r, "measure.delete", "measure", m.ID, m, nil)
+		var after any
+		if len(withdrawn) > 0 {
+			after = map[string]any{"documents_withdrawn": withdrawn}
+		}
+		return s.record(ctx, tx, r, "measure.delete", "measure", m.ID, m, after)
 	})
 	if err != nil {
 		return err

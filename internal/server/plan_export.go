@@ -287,7 +287,7 @@ func (s *Server) planReport(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range latest {
 		updateIDs = append(updateIDs, u.ID)
 	}
-	evidence, err := s.store.AttachedDocuments(ctx, access.VisibleLevels(v), "measure_update", updateIDs)
+	evidence, err := s.store.AttachedDocuments(ctx, access.DocumentReader(v), "measure_update", updateIDs)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 		if manage {
 			p.Submit, p.Intro = "Publier la mise à jour", "La mise à jour sera publiée aussitôt dans la chronologie de la mesure, avec son justificatif."
 		} else {
-			p.Submit, p.Intro = "Envoyer pour validation", "Votre mise à jour sera publiée dans la chronologie de la mesure après validation par le secrétariat. D'ici là, seuls les pilotes de la mesure et le secrétariat la voient."
+			p.Submit, p.Intro = "Envoyer pour validation", "Votre mise à jour sera publiée dans la chronologie de la mesure après validation par le secrétariat. D'ici là, seuls les pilotes de la mesure et le secrétariat la voient, justificatif compris."
 		}
 		return p
 	}
@@ -145,10 +145,12 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 				title = string([]rune(title)[:299]) + "…"
 			}
 		}
+		// The evidence of a pending update waits with it: its measure's
+		// pilots and the secretariat see it until it is published.
 		d := model.Document{Title: title, Kind: model.KindReport, Language: "fr", Date: u.HappenedOn,
-			Visibility: model.VisibilityMembers, CreatedBy: v.AccountID}
+			Visibility: model.VisibilityMembers, CreatedBy: v.AccountID, HeldFor: model.HeldForUpdate, HeldID: u.ID}
 		if manage {
-			d.Visibility = model.VisibilityPublic
+			d.Visibility, d.HeldFor, d.HeldID = model.VisibilityPublic, "", 0
 		}
 		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
 			return err
@@ -226,13 +228,23 @@ func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		after := map[string]any{"update": u.ID, "state": state, "remark": remark}
 		if state == model.UpdatePublished {
 			if err := tx.PublishEvidence(ctx, u.ID); err != nil {
 				return err
 			}
+			released, err := tx.ReleaseHeld(ctx, model.HeldForUpdate, u.ID)
+			if err != nil {
+				return err
+			}
+			if len(released) > 0 {
+				after["evidence_released"] = released
+			}
+		} else if err := tx.HoldEvidence(ctx, u.ID); err != nil {
+			return err
 		}
 		if err := s.record(ctx, tx, r, "measure.update_review", "measure", m.ID, map[string]any{"update": u.ID, "state": u.State},
-			map[string]any{"update": u.ID, "state": state, "remark": remark}); err != nil {
+			after); err != nil {
 			return err
 		}
 		if reviewed.AuthorID == 0 {

@@ -59,7 +59,7 @@ func TestPilotUpdateIsValidatedBeforePublication(t *testing.T) {
 			pending = u.ID
 		}
 	}
-	docs, err := p.store.AttachedDocuments(context.Background(), access.VisibleLevels(access.Viewer{AccountID: 1, Role: model.RoleSecretariat}), "measure_update", []int64{pending})
+	docs, err := p.store.AttachedDocuments(context.Background(), access.DocumentReader(access.Viewer{AccountID: 1, Role: model.RoleSecretariat}), "measure_update", []int64{pending})
 	if err != nil || len(docs[pending]) != 1 || docs[pending][0].Visibility != model.VisibilityMembers {
 		t.Fatalf("evidence of the pending update: %+v, %v", docs, err)
 	}

@@ -16,7 +16,7 @@ const searchPageSize = 20
 // searchViewer is the viewer as the search query applies the rights.
 func searchViewer(v access.Viewer) store.SearchViewer {
 	return store.SearchViewer{SignedIn: access.Allows(v, access.ReadMemberArea), Secretariat: v.IsSecretariat(),
-		AccountID: v.AccountID, Levels: access.VisibleLevels(v)}
+		AccountID: v.AccountID, Documents: access.DocumentReader(v)}
 }
 
 // search finds, in French, what the viewer may open, with filters by

@@ -11,7 +11,32 @@ import (
 )
 
 const documentColumns = `d.id, d.title, d.kind, d.language, d.doc_date, d.visibility, d.embargo_until,
-	coalesce(d.embargo_visibility, ''), d.description, coalesce(d.created_by, 0), d.created_at, d.updated_at`
+	coalesce(d.embargo_visibility, ''), d.description, coalesce(d.created_by, 0), d.created_at, d.updated_at,
+	coalesce(d.held_for, ''), coalesce(d.held_id, 0), ` + heldSharedWith
+
+// heldSharedWith is model.Document.SharedWith: the bodies that pilot the
+// measure of the update whose evidence d is, while it is held.
+const heldSharedWith = `CASE WHEN d.held_for = 'update' THEN ARRAY(SELECT hb.body_id FROM measure_updates hu
+	JOIN measure_bodies hb ON hb.measure_id = hu.measure_id AND hb.role = 'pilot' WHERE hu.id = d.held_id ORDER BY hb.body_id)
+	ELSE '{}'::bigint[] END`
+
+// heldVisible is the hold part of access.CanSeeDocument in SQL, for the
+// reader given by its placeholders (model.DocumentReader's Secretariat and
+// BodyID): a document not held, or held and seen by the secretariat, or
+// held evidence shared with the reader's body.
+func heldVisible(secretariat, body string) string {
+	return `(d.held_for IS NULL OR ` + secretariat + ` OR (d.held_for = 'update' AND ` + body + ` <> 0 AND EXISTS (
+		SELECT 1 FROM measure_updates hu JOIN measure_bodies hb ON hb.measure_id = hu.measure_id AND hb.role = 'pilot'
+		WHERE hu.id = d.held_id AND hb.body_id = ` + body + `)))`
+}
+
+func levelNames(levels []model.Visibility) []string {
+	names := make([]string, len(levels))
+	for i, l := range levels {
+		names[i] = string(l)
+	}
+	return names
+}
 
 const versionColumns = `v.id, v.document_id, v.number, v.sha256, v.size_bytes, v.media_type, v.filename,
 	coalesce(v.uploaded_by, 0), coalesce(u.display_name, ''), v.uploaded_at, v.extraction_status, v.extraction_error`
@@ -23,7 +48,7 @@ const effectiveVisibility = `(CASE WHEN d.embargo_until IS NOT NULL AND d.embarg
 func scanDocument(row pgx.Row, extra ...any) (model.Document, error) {
 	var d model.Document
 	dest := append([]any{&d.ID, &d.Title, &d.Kind, &d.Language, &d.Date, &d.Visibility, &d.EmbargoUntil,
-		&d.EmbargoVisibility, &d.Description, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt}, extra...)
+		&d.EmbargoVisibility, &d.Description, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt, &d.HeldFor, &d.HeldID, &d.SharedWith}, extra...)
 	err := row.Scan(dest...)
 	return d, err
 }
@@ -51,10 +76,10 @@ func (s *Store) Document(ctx context.Context, id int64) (model.Document, error) 
 	return d, nil
 }
 
-// DocumentFilter selects documents for the library. Levels is the set of
-// visibilities the viewer may see, from the access policy.
+// DocumentFilter selects documents for the library. Reader is who reads
+// them, from the access policy, which the query applies.
 type DocumentFilter struct {
-	Levels     []model.Visibility
+	Reader     model.DocumentReader
 	Kind       model.DocumentKind
 	Year       int
 	TargetType string
@@ -66,19 +91,15 @@ type DocumentFilter struct {
 // Documents returns a page of the documents the filter allows, newest first,
 // with their latest version, and how many match in all.
 func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]model.Document, int, error) {
-	levels := make([]string, len(f.Levels))
-	for i, l := range f.Levels {
-		levels[i] = string(l)
-	}
 	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, count(*) OVER (), `+latestColumns+`
 		FROM documents d `+latestJoin+`
-		WHERE `+effectiveVisibility+` = ANY($1)
+		WHERE `+effectiveVisibility+` = ANY($1) AND `+heldVisible("$8", "$9")+`
 			AND ($2 = '' OR d.kind = $2)
 			AND ($3 = 0 OR extract(year FROM d.doc_date) = $3)
 			AND ($4 = '' OR EXISTS (SELECT 1 FROM document_links l WHERE l.document_id = d.id AND l.target_type = $4
 				AND ($5 = 0 OR l.target_id = $5)))
 		ORDER BY d.doc_date DESC, d.id DESC LIMIT $6 OFFSET $7`,
-		levels, string(f.Kind), f.Year, f.TargetType, f.TargetID, f.Limit, f.Offset)
+		levelNames(f.Reader.Levels), string(f.Kind), f.Year, f.TargetType, f.TargetID, f.Limit, f.Offset, f.Reader.Secretariat, f.Reader.BodyID)
 	if err != nil {
 		return nil, 0, fmt.Errorf("documents: %w", err)
 	}
@@ -122,18 +143,14 @@ func scanListedDocument(row pgx.Row, extra ...any) (model.Document, error) {
 	return d, nil
 }
 
-// AttachedDocuments returns, for each of the targets, the documents of the
-// given visibilities attached to it, latest first: one query for a whole
+// AttachedDocuments returns, for each of the targets, the documents the
+// reader may see attached to it, latest first: one query for a whole
 // agenda rather than one per item.
-func (s *Store) AttachedDocuments(ctx context.Context, levels []model.Visibility, targetType string, ids []int64) (map[int64][]model.Document, error) {
-	names := make([]string, len(levels))
-	for i, l := range levels {
-		names[i] = string(l)
-	}
+func (s *Store) AttachedDocuments(ctx context.Context, r model.DocumentReader, targetType string, ids []int64) (map[int64][]model.Document, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, l.target_id, `+latestColumns+`
 		FROM document_links l JOIN documents d ON d.id = l.document_id `+latestJoin+`
-		WHERE l.target_type = $1 AND l.target_id = ANY($2) AND `+effectiveVisibility+` = ANY($3)
-		ORDER BY d.doc_date DESC, d.id DESC`, targetType, ids, names)
+		WHERE l.target_type = $1 AND l.target_id = ANY($2) AND `+effectiveVisibility+` = ANY($3) AND `+heldVisible("$4", "$5")+`
+		ORDER BY d.doc_date DESC, d.id DESC`, targetType, ids, levelNames(r.Levels), r.Secretariat, r.BodyID)
 	if err != nil {
 		return nil, fmt.Errorf("attached documents: %w", err)
 	}
@@ -159,12 +176,15 @@ func (s *Store) DocumentYears(ctx context.Context) ([]int, error) {
 	return pgx.CollectRows(rows, pgx.RowTo[int])
 }
 
-// CreateDocument inserts a document's metadata and returns its id.
+// CreateDocument inserts a document's metadata, held if d.HeldFor says
+// so, and returns its id.
 func (s *Store) CreateDocument(ctx context.Context, d model.Document) (int64, error) {
 	var id int64
 	err := s.db.QueryRow(ctx, `INSERT INTO documents (title, kind, language, doc_date, visibility, embargo_until,
-		embargo_visibility, description, created_by) VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8, nullif($9, 0)) RETURNING id`,
-		d.Title, d.Kind, d.Language, d.Date, d.Visibility, d.EmbargoUntil, d.EmbargoVisibility, d.Description, d.CreatedBy).Scan(&id)
+		embargo_visibility, description, created_by, held_for, held_id)
+		VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), $8, nullif($9, 0), nullif($10, ''), CASE WHEN $10 <> '' THEN $11::bigint END) RETURNING id`,
+		d.Title, d.Kind, d.Language, d.Date, d.Visibility, d.EmbargoUntil, d.EmbargoVisibility, d.Description, d.CreatedBy,
+		d.HeldFor, d.HeldID).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("create document: %w", mapErr(err))
 	}
@@ -290,4 +310,45 @@ func (s *Store) UnlinkDocument(ctx context.Context, documentID int64, targetType
 		return fmt.Errorf("unlink document %d: %w", documentID, model.ErrNotFound)
 	}
 	return nil
+}
+
+// ReleaseHeld lifts the holds of kind on the documents held for id (the
+// update or the meeting just published): their own visibility applies
+// again. It returns their ids, for the audit log.
+func (s *Store) ReleaseHeld(ctx context.Context, kind model.HoldKind, id int64) ([]int64, error) {
+	rows, err := s.db.Query(ctx, `UPDATE documents SET held_for = NULL, held_id = NULL, updated_at = now()
+		WHERE held_for = $1 AND held_id = $2 RETURNING id`, string(kind), id)
+	if err != nil {
+		return nil, fmt.Errorf("release documents held for %s %d: %w", kind, id, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("release documents held for %s %d: %w", kind, id, err)
+	}
+	return ids, nil
+}
+
+// withdrawHeld turns the documents held for an object that goes away (a
+// deleted meeting or measure, a meeting cancelled before its agenda was
+// published) into secretariat documents, without embargo: nobody else
+// was to see them yet, and the secretariat may open them up by editing
+// them. It returns their ids.
+func (s *Store) withdrawHeld(ctx context.Context, where string, args ...any) ([]int64, error) {
+	rows, err := s.db.Query(ctx, `UPDATE documents d SET visibility = 'secretariat', embargo_until = NULL, embargo_visibility = NULL,
+		held_for = NULL, held_id = NULL, updated_at = now() WHERE `+where+` RETURNING d.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("withdraw held documents: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("withdraw held documents: %w", err)
+	}
+	return ids, nil
+}
+
+// WithdrawAgendaDocuments turns the documents held for the meeting's
+// draft agenda into secretariat documents (see withdrawHeld), when the
+// meeting is cancelled before its agenda was published.
+func (s *Store) WithdrawAgendaDocuments(ctx context.Context, meetingID int64) ([]int64, error) {
+	return s.withdrawHeld(ctx, `d.held_for = 'agenda' AND d.held_id = $1`, meetingID)
 }

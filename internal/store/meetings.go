@@ -212,23 +212,28 @@ func (s *Store) MarkInvitationsSent(ctx context.Context, id int64) error {
 // DeleteMeeting deletes a meeting that never got past planning, with its
 // agenda and invitation list. Call it in a transaction: the agenda's
 // document links go first, and stay if the meeting may not be deleted.
-func (s *Store) DeleteMeeting(ctx context.Context, id int64) error {
+// The documents uploaded onto its draft agenda become secretariat
+// documents (withdrawHeld), whose ids it returns.
+func (s *Store) DeleteMeeting(ctx context.Context, id int64) ([]int64, error) {
 	if _, err := s.db.Exec(ctx, `DELETE FROM document_links WHERE target_type = 'agenda_item'
 		AND target_id IN (SELECT id FROM agenda_items WHERE meeting_id = $1)`, id); err != nil {
-		return fmt.Errorf("delete meeting %d agenda links: %w", id, err)
+		return nil, fmt.Errorf("delete meeting %d agenda links: %w", id, err)
 	}
 	tag, err := s.db.Exec(ctx, `DELETE FROM meetings WHERE id = $1 AND status = 'planned' AND NOT invitations_sent`, id)
 	if err != nil {
-		return fmt.Errorf("delete meeting %d: %w", id, mapErr(err))
+		return nil, fmt.Errorf("delete meeting %d: %w", id, mapErr(err))
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("delete meeting %d: %w", id, model.ErrConflict)
+		return nil, fmt.Errorf("delete meeting %d: %w", id, model.ErrConflict)
 	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM document_links WHERE target_type = 'meeting' AND target_id = $1`, id); err != nil {
-		return fmt.Errorf("delete meeting %d links: %w", id, err)
+		return nil, fmt.Errorf("delete meeting %d links: %w", id, err)
 	}
-	return nil
+	return s.WithdrawAgendaDocuments(ctx, id)
 }
+
+// agendaPublished is model.Meeting.AgendaPublished in SQL, for the meeting m.
+const agendaPublished = `(m.status IN ('agenda_published', 'held', 'minutes_draft', 'minutes_approved') OR m.invitations_sent)`
 
 // MeetingBySlug returns the meeting with the given slug.
 func (s *Store) MeetingBySlug(ctx context.Context, slug string) (model.Meeting, error) {

@@ -144,7 +144,8 @@ const newsLinkQuery = `SELECT l.article_id, l.position, l.target_type, l.target_
 		coalesce(m.title, md.label, ms.title, d.title, ''), coalesce(ms.number, ''), coalesce(nullif(p.short_title, ''), p.title, ''),
 		m.starts_at, coalesce(m.public_details, false),
 		coalesce(md.jo_title, ''), coalesce(md.jorf, ''), coalesce(md.jo_text_number, ''), coalesce(md.nor, ''), coalesce(md.eli_url, ''),
-		coalesce(d.visibility, ''), d.embargo_until, coalesce(d.embargo_visibility, '')
+		coalesce(d.visibility, ''), d.embargo_until, coalesce(d.embargo_visibility, ''),
+		coalesce(d.held_for, ''), coalesce(d.held_id, 0), ` + heldSharedWith + `
 	FROM news_links l
 	LEFT JOIN meetings m ON m.id = l.meeting_id
 	LEFT JOIN mandates md ON md.id = l.mandate_id
@@ -161,10 +162,13 @@ func scanNewsLink(row pgx.Row) (model.NewsLink, error) {
 		joTitle, jorf, textNumber, nor string
 		visibility, embargoVisibility  string
 		embargoUntil                   *time.Time
+		heldFor                        string
+		heldID                         int64
+		sharedWith                     []int64
 	)
 	err := row.Scan(&l.ArticleID, &l.Position, &l.TargetType, &l.TargetID, &l.Title, &number, &plan,
 		&startsAt, &publicDetails, &joTitle, &jorf, &textNumber, &nor, &l.ELIURL,
-		&visibility, &embargoUntil, &embargoVisibility)
+		&visibility, &embargoUntil, &embargoVisibility, &heldFor, &heldID, &sharedWith)
 	if err != nil {
 		return l, err
 	}
@@ -184,7 +188,8 @@ func scanNewsLink(row pgx.Row) (model.NewsLink, error) {
 		}
 	case model.LinkDocument:
 		l.Document = &model.Document{ID: l.TargetID, Title: l.Title, Visibility: model.Visibility(visibility),
-			EmbargoUntil: embargoUntil, EmbargoVisibility: model.Visibility(embargoVisibility)}
+			EmbargoUntil: embargoUntil, EmbargoVisibility: model.Visibility(embargoVisibility),
+			HeldFor: model.HoldKind(heldFor), HeldID: heldID, SharedWith: sharedWith}
 	}
 	return l, nil
 }

@@ -414,6 +414,18 @@ func (s *Store) PublishEvidence(ctx context.Context, updateID int64) error {
 	return nil
 }
 
+// HoldEvidence holds back the documents attached to an update returned to
+// its pilot, as they were while it was pending (model.HeldForUpdate): the
+// measure's pilots and the secretariat keep them, nobody else sees them.
+func (s *Store) HoldEvidence(ctx context.Context, updateID int64) error {
+	if _, err := s.db.Exec(ctx, `UPDATE documents d SET held_for = 'update', held_id = $1, updated_at = now()
+		FROM document_links l WHERE l.document_id = d.id AND l.target_type = 'measure_update' AND l.target_id = $1
+			AND d.held_for IS DISTINCT FROM 'update'`, updateID); err != nil {
+		return fmt.Errorf("hold evidence of update %d: %w", updateID, err)
+	}
+	return nil
+}
+
 // PilotAccounts returns the active accounts of the bodies that pilot at
 // least one measure of the plan: the people a reporting campaign asks.
 func (s *Store) PilotAccounts(ctx context.Context, planID int64) ([]model.Account, error) {

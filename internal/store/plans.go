@@ -251,15 +251,21 @@ func (s *Store) UpdateMeasure(ctx context.Context, m model.Measure) error {
 }
 
 // DeleteMeasure removes a measure with its updates, indicators and links.
-func (s *Store) DeleteMeasure(ctx context.Context, id int64) error {
+// The evidence its unpublished updates held becomes secretariat documents
+// (withdrawHeld), whose ids it returns.
+func (s *Store) DeleteMeasure(ctx context.Context, id int64) (withdrawn []int64, err error) {
+	if withdrawn, err = s.withdrawHeld(ctx, `d.held_for = 'update'
+		AND d.held_id IN (SELECT id FROM measure_updates WHERE measure_id = $1)`, id); err != nil {
+		return nil, err
+	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM document_links WHERE (target_type = 'measure' AND target_id = $1)
 		OR (target_type = 'measure_update' AND target_id IN (SELECT id FROM measure_updates WHERE measure_id = $1))`, id); err != nil {
-		return fmt.Errorf("delete measure %d links: %w", id, err)
+		return nil, fmt.Errorf("delete measure %d links: %w", id, err)
 	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM measures WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("delete measure %d: %w", id, err)
+		return nil, fmt.Errorf("delete measure %d: %w", id, err)
 	}
-	return nil
+	return withdrawn, nil
 }
 
 // SetMeasureBodies replaces the measure's pilots and partners; a body in

@@ -19,8 +19,8 @@ type SearchViewer struct {
 	SignedIn    bool
 	Secretariat bool
 	AccountID   int64
-	// Levels are the document visibilities the viewer may see.
-	Levels []model.Visibility
+	// Documents is the viewer as a reader of documents.
+	Documents model.DocumentReader
 }
 
 // SearchFilter narrows a search; zero values keep everything.
@@ -63,7 +63,9 @@ const SearchCap = 100
 // own ORDER BY … LIMIT so that a common word is read newest first from a
 // date index and a rare one from the GIN index. $2 signed in, $3
 // secretariat, $4 account id, $5 visible document levels, $6 now, $7
-// kind (empty for all), $8 year (0 for all, -1 for undated only). The
+// kind (empty for all), $8 year (0 for all, -1 for undated only), $10
+// and $11 the document reader's Secretariat and BodyID (held documents).
+// The
 // tsquery is written in each branch, not taken from a CTE, so that the
 // planner sees it and knows how common its words are; ranks are computed
 // outside each LIMIT, on the kept rows only. Columns: kind, sub-kind, id,
@@ -88,7 +90,7 @@ hits AS (
 		ts_rank(x.search, to_tsquery('comite_fr', $1))
 	FROM (SELECT a.id, a.meeting_id, m.title AS mtitle, m.starts_at AS at, a.search
 		FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id
-		WHERE a.search @@ to_tsquery('comite_fr', $1) AND ($2 OR m.public_details)
+		WHERE a.search @@ to_tsquery('comite_fr', $1) AND ($3 OR ($2 OR m.public_details) AND ` + agendaPublished + `)
 			AND ($7 = '' OR $7 = 'meeting') AND ` + inYear("m.starts_at") + `
 		ORDER BY m.starts_at DESC, a.id DESC LIMIT $9) x
 	UNION ALL
@@ -104,7 +106,7 @@ hits AS (
 		ts_rank(x.search, to_tsquery('comite_fr', $1)) + ts_rank(x.text_search, to_tsquery('comite_fr', $1))
 	FROM (SELECT d.id, d.title, d.doc_date::timestamptz AS at, d.search, d.text_search FROM documents d
 		WHERE (d.search @@ to_tsquery('comite_fr', $1) OR d.text_search @@ to_tsquery('comite_fr', $1))
-			AND ` + documentVisible("$6", "$5") + `
+			AND ` + documentVisible("$6", "$5") + ` AND ` + heldVisible("$10", "$11") + `
 			AND ($7 = '' OR $7 = 'document') AND ` + inYearDate("d.doc_date") + `
 		ORDER BY d.doc_date DESC, d.id DESC LIMIT $9) x
 	UNION ALL
@@ -187,17 +189,15 @@ func (s *Store) Search(ctx context.Context, text string, v SearchViewer, f Searc
 	if res.Parsed.TSQuery == "" {
 		return res, nil
 	}
-	levels := make([]string, len(v.Levels))
-	for i, l := range v.Levels {
-		levels[i] = string(l)
-	}
+	levels := levelNames(v.Documents.Levels)
 	args := []any{res.Parsed.TSQuery, v.SignedIn, v.Secretariat, v.AccountID, levels, now}
+	reader := []any{v.Documents.Secretariat, v.Documents.BodyID}
 	// One snapshot for the matches, the counts and the excerpts: an object
 	// hidden meanwhile cannot lend its text to an excerpt.
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		// The kinds' counts are within the year filter, the years' counts
 		// within the kind filter: one query when no year is chosen.
-		inYear, err := searchCandidates(ctx, tx, args, "", f.Year)
+		inYear, err := searchCandidates(ctx, tx, args, reader, "", f.Year)
 		if err != nil {
 			return err
 		}
@@ -215,7 +215,7 @@ func (s *Store) Search(ctx context.Context, text string, v SearchViewer, f Searc
 		}
 		ofKind := inYear
 		if f.Year != 0 {
-			if ofKind, err = searchCandidates(ctx, tx, args, f.Kind, 0); err != nil {
+			if ofKind, err = searchCandidates(ctx, tx, args, reader, f.Kind, 0); err != nil {
 				return err
 			}
 		}
@@ -231,7 +231,7 @@ func (s *Store) Search(ctx context.Context, text string, v SearchViewer, f Searc
 			// Counts per year would only cover the newest matches: the years
 			// are offered without counts, back to the first year of a
 			// visible meeting or document.
-			first, err := firstVisibleYear(ctx, tx, v.SignedIn, levels, now)
+			first, err := firstVisibleYear(ctx, tx, v, now)
 			if err != nil {
 				return err
 			}
@@ -262,11 +262,11 @@ type searchPart struct {
 
 // searchCandidates returns the newest matches of each part of the search,
 // at most SearchCap, within the kind and year filters.
-func searchCandidates(ctx context.Context, tx pgx.Tx, args []any, kind model.SearchKind, year int) (map[searchPart][]model.SearchHit, error) {
+func searchCandidates(ctx context.Context, tx pgx.Tx, args, reader []any, kind model.SearchKind, year int) (map[searchPart][]model.SearchHit, error) {
 	// Planned with the values (an unnamed statement), never as a generic
 	// plan: whether a word is common decides between two plans.
 	rows, err := tx.Query(ctx, `WITH `+visibleMatches+` SELECT kind, sub, id, link, title, at, year, rank FROM dated`,
-		append(append([]any{pgx.QueryExecModeDescribeExec}, args...), string(kind), year, SearchCap+1)...)
+		append(append(append([]any{pgx.QueryExecModeDescribeExec}, args...), string(kind), year, SearchCap+1), reader...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -373,12 +373,12 @@ func highlight(ctx context.Context, tx pgx.Tx, tsquery string, hits []model.Sear
 
 // firstVisibleYear is the year of the oldest meeting or document the
 // viewer may open, 0 when there is none.
-func firstVisibleYear(ctx context.Context, tx pgx.Tx, signedIn bool, levels []string, now time.Time) (int, error) {
+func firstVisibleYear(ctx context.Context, tx pgx.Tx, v SearchViewer, now time.Time) (int, error) {
 	var year int
 	err := tx.QueryRow(ctx, `SELECT coalesce(extract(year FROM least(
 			(SELECT min(m.starts_at) FROM meetings m WHERE $1 OR m.starts_at < $3 OR m.public_details),
-			(SELECT min(d.doc_date) FROM documents d WHERE `+documentVisible("$3", "$2")+`)::timestamptz
-		) AT TIME ZONE 'Europe/Paris')::int, 0)`, signedIn, levels, now).Scan(&year)
+			(SELECT min(d.doc_date) FROM documents d WHERE `+documentVisible("$3", "$2")+` AND `+heldVisible("$4", "$5")+`)::timestamptz
+		) AT TIME ZONE 'Europe/Paris')::int, 0)`, v.SignedIn, levelNames(v.Documents.Levels), now, v.Documents.Secretariat, v.Documents.BodyID).Scan(&year)
 	return year, err
 }
 
