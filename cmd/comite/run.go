@@ -59,7 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
-		return err
+		// A bad setting is a mistake in how the command was called: status 2.
+		return usageError{err.Error()}
 	}
 	log := newLogger(cfg, stdout)
 	switch args[0] {
@@ -188,6 +189,11 @@ func (db *database) close() {
 	}
 }
 
+// errNoBaseURL is why comite serve will not start without COMITE_BASE_URL.
+const errNoBaseURL = "COMITE_BASE_URL manquant : comite serve a besoin de l'adresse publique du portail " +
+	"(exemple : COMITE_BASE_URL=https://comite.example.fr), d'où sont construits les liens des courriels, " +
+	"du flux d'actualités, des agendas et des exports"
+
 func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer, dev bool) error {
 	fs := newFlags(map[bool]string{true: "dev", false: "serve"}[dev], &cfg, stdout)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on")
@@ -196,6 +202,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	if dev && cfg.DatabaseURL != "" {
 		return usageError{"comite dev uses the embedded cluster: unset DATABASE_URL, or use comite serve"}
+	}
+	if !dev && cfg.BaseURL == "" {
+		return usageError{errNoBaseURL}
 	}
 	started := time.Now()
 	db, err := openDatabase(ctx, cfg, log, true)
@@ -218,12 +227,17 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
-	srv := server.New(cfg, log, st)
-	srv.SetDocuments(files, runner)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
 	}
+	if cfg.BaseURL == "" {
+		// comite dev: links point at the address it listens on (the real
+		// port when --addr asks for any).
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	srv := server.New(cfg, log, st)
+	srv.SetDocuments(files, runner)
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

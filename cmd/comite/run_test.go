@@ -93,6 +93,19 @@ func TestDevFirstAndSecondStart(t *testing.T) {
 		t.Fatalf("members page: %v %v", res, err)
 	}
 	res.Body.Close()
+	// Without COMITE_BASE_URL, dev links to its own address, whatever the
+	// request's Host says.
+	req, _ := http.NewRequest(http.MethodGet, base+"/news.atom", nil)
+	req.Host = "evil.example"
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(feed), base+"/news/") || strings.Contains(string(feed), "evil.example") {
+		t.Errorf("the news feed of comite dev does not link to %s:\n%s", base, feed)
+	}
 	if err := stop(); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
@@ -111,7 +124,7 @@ func TestDevFirstAndSecondStart(t *testing.T) {
 		t.Fatalf("second start changed the demo password: got %q, want %q", got, secretariatPassword)
 	}
 	form := url.Values{"email": {"secretariat@demo.comite.example"}, "password": {secretariatPassword}}
-	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+	req, _ = http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err = noRedirect.Do(req)
@@ -186,8 +199,23 @@ func TestBadCommandLines(t *testing.T) {
 	err := run(context.Background(), []string{"serve"}, func(k string) string {
 		return map[string]string{"COMITE_SESSION_IDLE": "deux heures"}[k]
 	}, strings.NewReader(""), io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "COMITE_SESSION_IDLE") {
-		t.Errorf("bad setting: got %v, want an error naming COMITE_SESSION_IDLE", err)
+	var u usageError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), "COMITE_SESSION_IDLE") {
+		t.Errorf("bad setting: got %v, want a usage error (exit status 2) naming COMITE_SESSION_IDLE", err)
+	}
+}
+
+// comite serve builds the links of its mails, feeds and calendars from
+// COMITE_BASE_URL only, and will not start without it (exit status 2),
+// before touching any database.
+func TestServeRequiresBaseURL(t *testing.T) {
+	dir := t.TempDir()
+	err := run(context.Background(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, func(k string) string {
+		return map[string]string{"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}[k]
+	}, strings.NewReader(""), io.Discard)
+	var u usageError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), "COMITE_BASE_URL") {
+		t.Fatalf("serve without COMITE_BASE_URL: got %v, want a usage error (exit status 2) naming COMITE_BASE_URL", err)
 	}
 }
 

@@ -72,7 +72,15 @@ func newPortal(t *testing.T) *portal {
 	if err != nil {
 		t.Fatalf("seed accounts: %v", err)
 	}
-	cfg, err := config.Load(func(string) string { return "" })
+	// The portal's links (mails, feeds, calendars) come from its base URL:
+	// its own address here.
+	ts := httptest.NewUnstartedServer(nil)
+	cfg, err := config.Load(func(k string) string {
+		if k == "COMITE_BASE_URL" {
+			return "http://" + ts.Listener.Addr().String()
+		}
+		return ""
+	})
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -94,7 +102,8 @@ func newPortal(t *testing.T) *portal {
 		t.Fatalf("start jobs: %v", err)
 	}
 	srv.SetDocuments(files, runner)
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
 		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

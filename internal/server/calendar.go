@@ -102,7 +102,7 @@ func (s *Server) createCalendarToken(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	p.CalendarURL = s.siteURL(r) + "/meetings.ics?token=" + token
+	p.CalendarURL = s.baseURL() + "/meetings.ics?token=" + token
 	// The address is a secret: keep it out of caches and of the history.
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, view.Account(p))

@@ -242,7 +242,7 @@ func (s *Server) notifyFollowers(ctx context.Context, tx *store.Store, r *http.R
 	if err != nil {
 		return err
 	}
-	site := s.siteURL(r)
+	site := s.baseURL()
 	who := c.AuthorName
 	if c.BodyName != "" {
 		who += " (" + c.BodyName + ")"

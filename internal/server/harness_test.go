@@ -88,7 +88,17 @@ func newPortal(t testing.TB, env map[string]string) *portal {
 	if err := seed.Committee(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(func(k string) string { return env[k] })
+	// The server answers on its own address, which is also its base URL
+	// unless the test sets COMITE_BASE_URL: links in mails, feeds and
+	// calendars come from the configuration, never from the request.
+	ts := httptest.NewUnstartedServer(nil)
+	ownURL := "http://" + ts.Listener.Addr().String()
+	cfg, err := config.Load(func(k string) string {
+		if k == "COMITE_BASE_URL" && env[k] == "" {
+			return ownURL
+		}
+		return env[k]
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +118,8 @@ func newPortal(t testing.TB, env map[string]string) *portal {
 		t.Fatal(err)
 	}
 	srv.SetDocuments(files, runner)
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
 		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

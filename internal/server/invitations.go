@@ -38,16 +38,18 @@ func hashToken(token string) []byte {
 	return sum[:]
 }
 
-// siteURL is the portal's public address for links in e-mails.
-func (s *Server) siteURL(r *http.Request) string {
+// baseURL is the portal's public address for every absolute link it
+// writes: mails, feeds, calendars and exports. It comes from the
+// configuration only, never from the request, whose Host header anyone may
+// set: a reset link built from it would carry the token to another site.
+// `comite serve` refuses to start without COMITE_BASE_URL and `comite dev`
+// sets it to its own address; the listening address is a last resort for
+// servers built otherwise.
+func (s *Server) baseURL() string {
 	if s.cfg.BaseURL != "" {
 		return strings.TrimRight(s.cfg.BaseURL, "/")
 	}
-	scheme := "http"
-	if r.TLS != nil || s.cfg.TLS {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return "http://" + s.cfg.Addr
 }
 
 // wakeMail asks the mail worker to deliver now; mails were committed already.
@@ -125,7 +127,7 @@ func (s *Server) inviteSeat(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.CreateAccountToken(ctx, id, "invite", hash, s.now().Add(invitationLifetime)); err != nil {
 			return err
 		}
-		link := s.siteURL(r) + "/invitation/" + token
+		link := s.baseURL() + "/invitation/" + token
 		if _, err := tx.QueueMail(ctx, person.Email, "Invitation au portail du comité de coordination", invitationText(person.FullName(), link)); err != nil {
 			return err
 		}
@@ -266,7 +268,7 @@ func (s *Server) passwordReset(w http.ResponseWriter, r *http.Request) error {
 			if err := tx.CreateAccountToken(ctx, account.ID, "reset", hash, s.now().Add(resetLifetime)); err != nil {
 				return err
 			}
-			if _, err := tx.QueueMail(ctx, account.Email, "Réinitialisation de votre mot de passe", resetText(s.siteURL(r)+"/password-reset/"+token)); err != nil {
+			if _, err := tx.QueueMail(ctx, account.Email, "Réinitialisation de votre mot de passe", resetText(s.baseURL()+"/password-reset/"+token)); err != nil {
 				return err
 			}
 			return tx.Record(ctx, store.Audit{AccountID: account.ID, IP: s.clientIP(r), Action: "account.reset_request", ObjectType: "account", ObjectID: account.ID})

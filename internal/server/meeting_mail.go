@@ -27,7 +27,7 @@ const (
 // cancellations must carry the same one to replace it.
 func (s *Server) meetingUID(r *http.Request, m model.Meeting) string {
 	host := "comite"
-	if u, err := url.Parse(s.siteURL(r)); err == nil && u.Hostname() != "" {
+	if u, err := url.Parse(s.baseURL()); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
 	return fmt.Sprintf("meeting-%d@%s", m.ID, host)
@@ -37,7 +37,7 @@ func (s *Server) meetingUID(r *http.Request, m model.Meeting) string {
 // and video link that only members may see.
 func (s *Server) meetingEvent(r *http.Request, m model.Meeting, details, withVideo bool) ical.Event {
 	e := ical.Event{UID: s.meetingUID(r, m), Sequence: m.ICSSequence, Start: m.StartsAt, End: m.End(), Stamp: s.now(),
-		Summary: m.Title, URL: s.siteURL(r) + fmt.Sprintf("/meetings/%d", m.ID), Status: "CONFIRMED"}
+		Summary: m.Title, URL: s.baseURL() + fmt.Sprintf("/meetings/%d", m.ID), Status: "CONFIRMED"}
 	switch m.Status {
 	case model.MeetingCancelled, model.MeetingPostponed:
 		e.Status = "CANCELLED"
@@ -192,7 +192,7 @@ func (s *Server) notifyDraft(ctx context.Context, tx *store.Store, r *http.Reque
 	if err != nil {
 		return 0, err
 	}
-	link := s.siteURL(r) + fmt.Sprintf("/meetings/%d#compte-rendu", m.ID)
+	link := s.baseURL() + fmt.Sprintf("/meetings/%d#compte-rendu", m.ID)
 	queued := 0
 	for _, a := range attendees {
 		if !a.WasPresent() || a.Email == "" {

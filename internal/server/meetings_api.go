@@ -49,7 +49,7 @@ func (s *Server) meetingsAPI(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		a := apiMeeting{ID: m.ID, Title: m.Title, Date: day(m).Format(time.DateOnly), Status: string(m.Status),
-			URL: s.siteURL(r) + "/meetings/" + strconv.FormatInt(m.ID, 10), Illustrative: m.Illustrative}
+			URL: s.baseURL() + "/meetings/" + strconv.FormatInt(m.ID, 10), Illustrative: m.Illustrative}
 		if access.CanSeeMeetingDetails(public, m) {
 			start := m.StartsAt.Format(time.RFC3339)
 			a.StartsAt, a.Place = &start, m.Place

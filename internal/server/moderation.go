@@ -102,7 +102,7 @@ func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.now()
 	var flash, subject, text string
-	link := s.siteURL(r) + commentLink(c)
+	link := s.baseURL() + commentLink(c)
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		var change func() error
 		switch decision {

@@ -210,7 +210,7 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := s.siteURL(r)
+	base := s.baseURL()
 	feed := atom.Feed{ID: base + "/news.atom", Title: "Actualités du comité de coordination",
 		Subtitle: "Comité de coordination de la lutte contre l'exploitation et la traite des êtres humains",
 		Self:     base + "/news.atom", Alternate: base + "/news", Author: "Secrétariat du comité de coordination (MIPROF)",
@@ -295,7 +295,7 @@ func (s *Server) MailDueNews(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, a := range due {
-			n, err := s.queueNewsMails(ctx, tx, a, s.publicURL())
+			n, err := s.queueNewsMails(ctx, tx, a, s.baseURL())
 			if err != nil {
 				return err
 			}
@@ -324,15 +324,6 @@ func (s *Server) queueNewsMails(ctx context.Context, tx *store.Store, a model.Ne
 		}
 	}
 	return len(emails), tx.MarkNewsMailed(ctx, a.ID, s.now())
-}
-
-// publicURL is the portal's address outside a request (background work):
-// the configured base URL, or the listening address.
-func (s *Server) publicURL() string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/")
-	}
-	return "http://" + s.cfg.Addr
 }
 
 func newsMail(a model.NewsArticle, base string) (subject, text string) {

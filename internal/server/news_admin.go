@@ -250,7 +250,7 @@ func (s *Server) mailIfVisible(r *http.Request, tx *store.Store, a model.NewsArt
 	if !a.Notify || a.MailedAt != nil || !a.PublishedBy(s.now()) {
 		return 0, nil
 	}
-	n, err := s.queueNewsMails(r.Context(), tx, a, s.siteURL(r))
+	n, err := s.queueNewsMails(r.Context(), tx, a, s.baseURL())
 	if err != nil {
 		return 0, err
 	}

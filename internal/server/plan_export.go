@@ -213,7 +213,7 @@ func (s *Server) measuresAPI(w http.ResponseWriter, r *http.Request) error {
 		a := apiMeasure{ID: m.ID, Plan: apiPlanRef{ID: m.PlanID, Title: titles[m.PlanID]}, Number: m.Number, Title: m.Title,
 			Status: string(m.Status), StatusLabel: m.Status.Label(), Progress: m.Progress, Pilots: apiBodies(m.Pilots),
 			Partners: apiBodies(m.Partners), Indicators: []apiIndicator{}, Illustrative: m.Illustrative,
-			URL: s.siteURL(r) + "/measures/" + strconv.FormatInt(m.ID, 10)}
+			URL: s.baseURL() + "/measures/" + strconv.FormatInt(m.ID, 10)}
 		if m.AxisID != 0 {
 			a.Axis = &apiAxis{Number: m.AxisNumber, Title: m.AxisTitle}
 		}

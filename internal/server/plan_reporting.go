@@ -254,7 +254,7 @@ func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		subject, text := reviewMail(author, m, state, remark, s.siteURL(r)+fmt.Sprintf("/measures/%d", m.ID))
+		subject, text := reviewMail(author, m, state, remark, s.baseURL()+fmt.Sprintf("/measures/%d", m.ID))
 		_, err = tx.QueueMail(ctx, author.Email, subject, text)
 		return err
 	})
@@ -372,7 +372,7 @@ func (s *Server) newCampaign(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		link := s.siteURL(r) + fmt.Sprintf("/plans/%d?pilot=", pl.ID)
+		link := s.baseURL() + fmt.Sprintf("/plans/%d?pilot=", pl.ID)
 		for _, a := range pilots {
 			text := fmt.Sprintf(`Bonjour %s,
 
