@@ -58,6 +58,9 @@ type portal struct {
 	// ahead is how far the server's clock runs ahead of the real time, in
 	// nanoseconds: a test moves it to reach a scheduled time.
 	ahead *atomic.Int64
+	// store reads what a mailbox would: the outbox page masks the tokens of
+	// the links it shows.
+	store *store.Store
 }
 
 func newPortal(t *testing.T) *portal {
@@ -113,7 +116,7 @@ func newPortal(t *testing.T) *portal {
 		files.Close()
 	})
 
-	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}, ahead: ahead}
+	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}, ahead: ahead, store: st}
 	for _, c := range creds {
 		key, _, _ := strings.Cut(c.Email, "@")
 		a, err := st.AccountByEmail(ctx, c.Email)

@@ -443,8 +443,9 @@ func seatsUnder(t testing.TB, ctx context.Context, heading string) []string {
 	return out
 }
 
-// mailedLink opens the outbox and returns the path of the first link that
-// matches re in the newest mail to the address to.
+// mailedLink opens the outbox, checks that the newest mail to the address
+// to shows the link that matches re with its token masked, and returns the
+// path of the whole link, read in the mail as sent (the outbox table).
 func mailedLink(t testing.TB, ctx context.Context, p *portal, to string, re *regexp.Regexp) string {
 	t.Helper()
 	if got := visit(t, ctx, p.URL+"/admin/outbox"); got != 200 {
@@ -462,10 +463,19 @@ func mailedLink(t testing.TB, ctx context.Context, p *portal, to string, re *reg
 		if !strings.Contains(squeeze(m.Meta), "À "+to+",") {
 			continue
 		}
-		if link := re.FindString(m.Body); link != "" {
-			return link
+		sent, err := p.store.MailsTo(context.Background(), to)
+		if err != nil || len(sent) == 0 {
+			t.Fatalf("mails to %s in the outbox table: %d, %v", to, len(sent), err)
 		}
-		t.Fatalf("the newest mail to %s has no link %s:\n%s", to, re, m.Body)
+		link := re.FindString(sent[0].Text)
+		if link == "" {
+			t.Fatalf("the newest mail to %s has no link %s:\n%s", to, re, sent[0].Text)
+		}
+		prefix, token := link[:strings.LastIndexByte(link, '/')+1], link[strings.LastIndexByte(link, '/')+1:]
+		if strings.Contains(m.Body, token) || !strings.Contains(m.Body, prefix+token[:4]+"…") {
+			t.Fatalf("/admin/outbox shows the mail to %s with its link not masked as %s…:\n%s", to, prefix+token[:4], m.Body)
+		}
+		return link
 	}
 	t.Fatalf("/admin/outbox has no mail to %s among %d", to, len(mails))
 	return ""

@@ -203,3 +203,20 @@ func cn(name string) string {
 	}
 	return ";CN=" + v
 }
+
+// Unfold joins folded content lines (RFC 5545 §3.1): a CRLF followed by a
+// space or a tab is removed.
+func Unfold(s string) string {
+	return strings.NewReplacer("\r\n ", "", "\r\n\t", "").Replace(s)
+}
+
+// Fold folds every content line of an unfolded iCalendar text at 75 octets,
+// as Bytes does; it undoes Unfold.
+func Fold(s string) string {
+	var w writer
+	lines := strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n")
+	for _, l := range lines {
+		w.line(l)
+	}
+	return w.b.String()
+}

@@ -302,3 +302,19 @@ func TestEmptyCalendar(t *testing.T) {
 		t.Errorf("children = %v", cal.Children)
 	}
 }
+
+// Unfold and Fold undo each other on what Bytes writes, so that a calendar
+// may be read line by line, changed and written back.
+func TestUnfoldFold(t *testing.T) {
+	out := ical.Calendar{Method: "REQUEST", Events: []ical.Event{{UID: "meeting-1@comite", Start: time.Date(2026, 5, 1, 14, 0, 0, 0, paris),
+		Stamp: time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC), Summary: strings.Repeat("Réunion du comité de coordination ", 6),
+		Description: "Page : https://comite.example.fr/" + strings.Repeat("a", 120)}}}.Bytes()
+	unfolded := ical.Unfold(string(out))
+	if strings.Contains(unfolded, "\r\n ") || !strings.Contains(unfolded, strings.Repeat("a", 120)) {
+		t.Fatalf("not unfolded:\n%s", unfolded)
+	}
+	if got := ical.Fold(unfolded); got != string(out) {
+		t.Fatalf("Fold(Unfold(x)) != x:\n%q\n%q", got, out)
+	}
+	decode(t, []byte(ical.Fold(unfolded)))
+}

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
+	"comite/internal/ical"
 	"comite/internal/model"
 	"comite/internal/store"
 	"comite/web/view"
@@ -139,9 +141,35 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for i := range mails {
+		mails[i].Text, mails[i].LastError = maskTokens(mails[i].Text), maskTokens(mails[i].LastError)
+	}
 	s.render(w, r, http.StatusOK, view.Outbox(view.OutboxPage{Base: s.adminBase(r, "Courriels envoyés"), Mails: mails,
 		Page: page, More: more, Sending: s.cfg.SMTP.Host != ""}))
 	return nil
+}
+
+// tokenLink is a link that acts for the person it was mailed to (an
+// invitation, a password reset, an unsubscription, a calendar address),
+// and the token it carries.
+var tokenLink = regexp.MustCompile(`(/(?:password-reset|invitation|unsubscribe)/|[?&]token=)([A-Za-z0-9_-]{0,4})[A-Za-z0-9_%=-]*`)
+
+// maskTokens keeps the first four characters of each token of text, enough
+// to tell two mails apart and far too few to use: the outbox shows the
+// secretariat what was mailed, not a way to act as its recipient.
+func maskTokens(text string) string {
+	return tokenLink.ReplaceAllString(text, "${1}${2}…")
+}
+
+// maskCalendarTokens masks the tokens of an iCalendar text, whose long
+// lines are folded: it unfolds, masks and folds again when anything changed.
+func maskCalendarTokens(cal string) string {
+	unfolded := ical.Unfold(cal)
+	masked := maskTokens(unfolded)
+	if masked == unfolded {
+		return cal
+	}
+	return ical.Fold(masked)
 }
 
 var errBadRequest = errors.New("bad request")

@@ -142,6 +142,8 @@ func (s *Server) outboxCalendar(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="invitation.ics"`)
 	w.Header().Set("Cache-Control", "private, no-store")
-	http.ServeContent(w, r, "", time.Time{}, strings.NewReader(m.Calendar))
+	// The mail carries the whole calendar; the secretariat's copy has its
+	// tokens masked, as the outbox page has.
+	http.ServeContent(w, r, "", time.Time{}, strings.NewReader(maskCalendarTokens(m.Calendar)))
 	return nil
 }

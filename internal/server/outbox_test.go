@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"comite/internal/ical"
+)
+
+var mailedTokenRe = regexp.MustCompile(`/(?:password-reset|invitation|unsubscribe)/([A-Za-z0-9_-]+)`)
+
+// The outbox shows the secretariat what was mailed, but not the links that
+// act for their recipient: any secretariat account could otherwise reset
+// another account's password, or take up its invitation, from the page.
+// The mail itself still carries the whole link.
+func TestOutboxMasksTokens(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := context.Background()
+	sec := p.as(roleSecretariat)
+
+	// A reset of another account, asked by the secretariat itself.
+	if res := sec.postForm("/password-reset", url.Values{"email": {p.emails[roleUnion]}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset request: got %d", res.StatusCode)
+	}
+	// An invitation to a seated person.
+	mandate, err := p.store.CurrentMandate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seats, err := p.store.SeatsOfMandate(ctx, mandate.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range seats {
+		if st.PersonID != 0 {
+			if res := sec.postForm("/admin/seats/"+strconv.FormatInt(st.ID, 10)+"/invite", url.Values{}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("invitation: got %d", res.StatusCode)
+			}
+			break
+		}
+	}
+	// A follower's mail, and a calendar mail whose event names a link with
+	// a token (long enough to be folded across lines).
+	const unsubscribe = "Zm9sbG93LXRva2VuLWZvci10aGUtb3V0Ym94LXRlc3Q"
+	if _, err := p.store.QueueMail(ctx, p.emails[roleAssociation], "Nouveau commentaire : mesure 1",
+		"Pour ne plus recevoir ces courriels :\n"+p.ts.URL+"/unsubscribe/"+unsubscribe+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	const calendarToken = "Y2FsZW5kYXItdG9rZW4tZm9yLXRoZS1vdXRib3gtdGVzdA"
+	cal := string(ical.Calendar{Method: "REQUEST", Events: []ical.Event{{UID: "meeting-1@comite", Start: p.srv.now(), End: p.srv.now(),
+		Stamp: p.srv.now(), Summary: "Réunion", Status: "CONFIRMED",
+		Description: "Se désabonner : " + p.ts.URL + "/unsubscribe/" + calendarToken}}}.Bytes())
+	calendarMail, err := p.store.QueueCalendarMail(ctx, p.emails[roleAssociation], "Convocation : Réunion", "Convocation", cal)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var tokens []string
+	rows, err := p.store.Pool().Query(ctx, `SELECT body_text || calendar FROM outbox ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mailedTokenRe.FindAllStringSubmatch(ical.Unfold(text), -1) {
+			tokens = append(tokens, m[1])
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(tokens) != 4 {
+		t.Fatalf("tokens mailed: %q, want a reset, an invitation and two unsubscribe tokens", tokens)
+	}
+
+	page := sec.get("/admin/outbox")
+	if page.StatusCode != http.StatusOK {
+		t.Fatalf("outbox: got %d", page.StatusCode)
+	}
+	ics := sec.get("/admin/outbox/" + strconv.FormatInt(calendarMail, 10) + "/invitation.ics")
+	if ics.StatusCode != http.StatusOK {
+		t.Fatalf("outbox calendar: got %d", ics.StatusCode)
+	}
+	for _, tok := range tokens {
+		if strings.Contains(page.body, tok) {
+			t.Errorf("the outbox page shows the token %s", tok)
+		}
+		if strings.Contains(ical.Unfold(ics.body), tok) {
+			t.Errorf("the outbox's invitation.ics holds the token %s", tok)
+		}
+	}
+	for _, shown := range []string{"/password-reset/" + tokens[0][:4] + "…", "/unsubscribe/" + unsubscribe[:4] + "…"} {
+		if !strings.Contains(page.body, shown) {
+			t.Errorf("the outbox page does not show the masked link %s", shown)
+		}
+	}
+	parseEvent(t, ics.body)
+
+	// The mail itself carries the whole link, which works.
+	if got := p.client().get("/password-reset/" + tokens[0]).StatusCode; got != http.StatusOK {
+		t.Fatalf("the mailed reset link: got %d, want 200", got)
+	}
+}
