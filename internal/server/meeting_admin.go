@@ -157,6 +157,23 @@ func (s *Server) editMeeting(w http.ResponseWriter, r *http.Request) error {
 	notify := practical && m.InvitationsSent && m.Status == model.MeetingAgendaPublished
 	queued := 0
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		// Minutes adopted at this meeting cannot be approved before it: its
+		// date cannot move past their approval. Under the meeting's lock,
+		// which an approval citing it takes too.
+		if _, err := tx.MeetingForUpdate(ctx, m.ID); err != nil {
+			return err
+		}
+		adopted, err := tx.MinutesAdoptedAt(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		for _, a := range adopted {
+			if a.MinutesApprovedOn != nil && a.MinutesApprovedOn.Before(day(changed)) {
+				return adoptionError{"date", "Le compte rendu de la réunion « " + a.Title + " » a été approuvé le " +
+					view.Date(*a.MinutesApprovedOn) + " au cours de cette réunion : sa date ne peut être postérieure au " +
+					view.Date(*a.MinutesApprovedOn) + "."}
+			}
+		}
 		if err := tx.UpdateMeeting(ctx, changed, notify); err != nil {
 			return err
 		}
@@ -173,6 +190,11 @@ func (s *Server) editMeeting(w http.ResponseWriter, r *http.Request) error {
 		queued, _, err = s.notifyInvitees(ctx, tx, r, updated, noticeUpdate)
 		return err
 	})
+	if ae := (adoptionError{}); errors.As(err, &ae) {
+		newChecker(f, fields).fail(ae.field, ae.msg)
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.editMeetingPage(r, title, action, back, f)))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -260,11 +282,36 @@ func (s *Server) statusFields(r *http.Request, m model.Meeting, to model.Meeting
 		}
 		return []view.Field{
 			{Name: "approved_on", Label: "Date d'approbation", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
-			{Name: "adopted_at", Label: "Réunion au cours de laquelle le compte rendu a été adopté", Kind: "select", Options: opts},
+			{Name: "adopted_at", Label: "Réunion au cours de laquelle le compte rendu a été adopté", Kind: "select", Options: opts,
+				Hint: "Seule une réunion déjà tenue peut être retenue, et la date d'approbation ne peut la précéder."},
 		}, nil
 	}
 	return nil, nil
 }
+
+// adoptionProblem says why minutes cannot be recorded as adopted at the
+// meeting adopting on the day on, or returns "" when they can: the meeting
+// must have been held (a meeting to come may yet be cancelled or
+// postponed, while a held one never can) and the approval cannot precede
+// it. The field is the one the message belongs to.
+func adoptionProblem(adopting model.Meeting, on time.Time) (field, msg string) {
+	if !adopting.Status.Held() {
+		return "adopted_at", "La réunion « " + adopting.Title + " » n'a pas encore été tenue (" + view.Date(adopting.StartsAt) +
+			", statut « " + adopting.Status.Label() + " ») : le compte rendu ne peut y avoir été adopté. " +
+			"Déclarez-la tenue une fois qu'elle a eu lieu, ou choisissez « Approuvé par écrit, hors réunion »."
+	}
+	if on.Before(day(adopting)) {
+		return "approved_on", "La date d'approbation ne peut précéder la réunion « " + adopting.Title + " » du " +
+			view.Date(adopting.StartsAt) + ", au cours de laquelle le compte rendu a été adopté."
+	}
+	return "", ""
+}
+
+// adoptionError is an adoptionProblem found under the lock of the
+// transaction: the form is shown again with its message.
+type adoptionError struct{ field, msg string }
+
+func (e adoptionError) Error() string { return e.msg }
 
 // statusPrecondition says why the meeting cannot move to status to yet, or "".
 func (s *Server) statusPrecondition(m model.Meeting, to model.MeetingStatus) string {
@@ -404,6 +451,14 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 		adoptedAt = c.id("adopted_at")
 		if adoptedAt != 0 && !slices.ContainsFunc(fields[1].Options, func(o view.Option) bool { return o.Value == formatID(adoptedAt) }) {
 			c.fail("adopted_at", "Faites un choix dans la liste.")
+		} else if adoptedAt != 0 && approvedOn != nil {
+			adopting, err := s.store.Meeting(ctx, adoptedAt)
+			if err != nil {
+				return err
+			}
+			if field, msg := adoptionProblem(adopting, *approvedOn); msg != "" {
+				c.fail(field, msg)
+			}
 		}
 	}
 	if !f.Valid() {
@@ -425,6 +480,17 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 		}
 		switch to {
 		case model.MeetingMinutesApproved:
+			if adoptedAt != 0 {
+				// Checked again under the adopting meeting's lock: its date
+				// may have been edited since the form was read.
+				adopting, err := tx.MeetingForUpdate(ctx, adoptedAt)
+				if err != nil {
+					return err
+				}
+				if field, msg := adoptionProblem(adopting, *approvedOn); msg != "" {
+					return adoptionError{field, msg}
+				}
+			}
 			err = tx.ApproveMinutes(ctx, m.ID, *approvedOn, adoptedAt)
 		case model.MeetingPlanned:
 			changed.ICSSequence = current.ICSSequence
@@ -497,6 +563,15 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 	})
 	if errors.Is(err, model.ErrConflict) {
 		s.redirectWithFlash(w, r, back, "Le statut de la réunion a changé entre-temps : vérifiez-le avant de recommencer.")
+		return nil
+	}
+	if ae := (adoptionError{}); errors.As(err, &ae) {
+		c.fail(ae.field, ae.msg)
+		p, err := s.statusPage(r, m, to, fields, f)
+		if err != nil {
+			return err
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(p))
 		return nil
 	}
 	if err != nil {

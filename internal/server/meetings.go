@@ -153,7 +153,9 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 	p.Nav = "meetings"
 	var err error
 	if m.MinutesAdoptedAt != 0 {
-		if adopted, err := s.store.Meeting(ctx, m.MinutesAdoptedAt); err == nil {
+		// Only a held meeting is cited: approvals recorded before that rule
+		// may name a meeting that was cancelled since.
+		if adopted, err := s.store.Meeting(ctx, m.MinutesAdoptedAt); err == nil && adopted.Status.Held() {
 			p.AdoptedAt = &adopted
 		}
 	}

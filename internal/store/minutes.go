@@ -62,6 +62,13 @@ func (s *Store) SetMinutesApproval(ctx context.Context, meetingID int64, on time
 	return nil
 }
 
+// MinutesAdoptedAt returns the meetings whose minutes were adopted at the
+// meeting adoptingID, earliest approval first.
+func (s *Store) MinutesAdoptedAt(ctx context.Context, adoptingID int64) ([]model.Meeting, error) {
+	return s.meetings(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE minutes_adopted_at = $1
+		ORDER BY minutes_approved_on, id`, adoptingID)
+}
+
 // ApproveMinutes records the approval of draft minutes: the date, and the
 // meeting at which they were adopted (0 when adopted in writing).
 func (s *Store) ApproveMinutes(ctx context.Context, meetingID int64, on time.Time, adoptedAt int64) error {
