@@ -81,6 +81,41 @@ func mandateFromForm(f *view.Form) model.Mandate {
 	return m
 }
 
+// mandatePeriod writes a mandate's dates as a sentence part.
+func mandatePeriod(m model.Mandate) string {
+	if m.EndsOn == nil {
+		return "depuis le " + view.Date(m.StartsOn) + ", sans date de fin"
+	}
+	return "du " + view.Date(m.StartsOn) + " au " + view.Date(*m.EndsOn)
+}
+
+// mandateOverlap is a mandate whose period shares a day with the one being
+// saved: two mandates in force on the same day would leave the registry
+// with no single composition (the latest started would win, often empty).
+type mandateOverlap struct{ other model.Mandate }
+
+func (e mandateOverlap) Error() string {
+	return "Ces dates chevauchent la mandature « " + e.other.Label + " » (" + mandatePeriod(e.other) + ") : une seule mandature " +
+		"peut être en vigueur à une date donnée. Modifiez ces dates, ou d'abord celles de « " + e.other.Label + " » (par exemple sa date de fin)."
+}
+
+// checkMandatePeriod refuses, inside tx, a period that overlaps another
+// mandate's; the table stays locked until tx ends, so that two saves cannot
+// both pass the check.
+func checkMandatePeriod(ctx context.Context, tx *store.Store, m model.Mandate) error {
+	if err := tx.LockMandates(ctx); err != nil {
+		return err
+	}
+	others, err := tx.OverlappingMandates(ctx, m.StartsOn, m.EndsOn, m.ID)
+	if err != nil {
+		return err
+	}
+	if len(others) > 0 {
+		return mandateOverlap{others[0]}
+	}
+	return nil
+}
+
 func (s *Server) mandatePage(r *http.Request, title, action, back string, f *view.Form) view.EditPage {
 	return view.EditPage{Base: s.adminBase(r, title), Back: back, BackLabel: "Retour",
 		Action: action, Submit: "Enregistrer", Form: f, Fields: mandateFields}
@@ -102,6 +137,9 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := checkMandatePeriod(ctx, tx, m); err != nil {
+			return err
+		}
 		m.Slug = "mandature-" + strconv.FormatInt(s.now().UnixNano(), 36)
 		id, err := tx.CreateMandate(ctx, m)
 		if err != nil {
@@ -110,6 +148,11 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 		m.ID = id
 		return s.record(ctx, tx, r, "mandate.create", "mandate", id, nil, m)
 	})
+	if overlap := (mandateOverlap{}); errors.As(err, &overlap) {
+		newChecker(f, mandateFields).fail("starts_on", overlap.Error())
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.mandatePage(r, "Erreur – Nouvelle mandature", "/admin/mandates/new", "/admin/mandates", f)))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -142,11 +185,19 @@ func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
 	// Filling in the JO reference by hand makes it an official fact.
 	m.Illustrative = old.Illustrative && m.NOR == "" && m.ELIURL == ""
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := checkMandatePeriod(ctx, tx, m); err != nil {
+			return err
+		}
 		if err := tx.UpdateMandate(ctx, m); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, r, "mandate.update", "mandate", id, old, m)
 	})
+	if overlap := (mandateOverlap{}); errors.As(err, &overlap) {
+		newChecker(f, mandateFields).fail("starts_on", overlap.Error())
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.mandatePage(r, "Erreur – Modifier « "+old.Label+" »", action, back, f)))
+		return nil
+	}
 	if err != nil {
 		return err
 	}

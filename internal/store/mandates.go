@@ -96,3 +96,35 @@ func (s *Store) UpdateMandate(ctx context.Context, m model.Mandate) error {
 	}
 	return nil
 }
+
+// LockMandates makes the transaction the only one writing mandates until it
+// ends, so that checking and saving a mandate's period is one step. Reads
+// go on.
+func (s *Store) LockMandates(ctx context.Context) error {
+	if _, err := s.db.Exec(ctx, `LOCK TABLE mandates IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("lock mandates: %w", err)
+	}
+	return nil
+}
+
+// OverlappingMandates returns the mandates other than exceptID whose period
+// shares a day with [start, end] (end nil: no end), earliest first.
+func (s *Store) OverlappingMandates(ctx context.Context, start time.Time, end *time.Time, exceptID int64) ([]model.Mandate, error) {
+	var endDay *string
+	if end != nil {
+		d := end.Format(time.DateOnly)
+		endDay = &d
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+mandateColumns+` FROM mandates
+		WHERE id <> $3 AND starts_on <= coalesce($2::date, 'infinity'::date)
+			AND coalesce(ends_on, 'infinity'::date) >= $1::date
+		ORDER BY starts_on, id`, start.Format(time.DateOnly), endDay, exceptID)
+	if err != nil {
+		return nil, fmt.Errorf("overlapping mandates: %w", err)
+	}
+	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Mandate, error) { return scanMandate(r) })
+	if err != nil {
+		return nil, fmt.Errorf("overlapping mandates: %w", err)
+	}
+	return ms, nil
+}
