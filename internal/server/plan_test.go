@@ -11,6 +11,7 @@ import (
 
 	"comite/internal/access"
 	"comite/internal/model"
+	"comite/internal/seed"
 	"comite/internal/store"
 )
 
@@ -140,7 +141,9 @@ func TestPlanPages(t *testing.T) {
 	}
 }
 
-// A campaign mails the pilots and shows who has not answered.
+// A campaign mails the pilots and shows who has not answered. An answer is
+// an update submitted after the campaign opened (linked to it while it
+// runs): what was reported before, even the same day, does not answer it.
 func TestCampaign(t *testing.T) {
 	p := newPortal(t, nil)
 	f := planFixtures(t, p)
@@ -156,8 +159,41 @@ func TestCampaign(t *testing.T) {
 	if mails := calendarMails(t, p, "Campagne de bilan : Bilan annuel"); len(mails) != 1 || mails[0].To != p.emails[rolePilot] {
 		t.Fatalf("campaign mails: %+v", mails)
 	}
+	campaign := res.Header.Get("Location")
+	page := sec.get(campaign).body
+	if !strings.Contains(page, "<strong>0 sur 1</strong>") {
+		t.Fatalf("campaign page: the fixture's update, submitted before the campaign, counts as an answer:\n%s", page)
+	}
+	fields := map[string]string{"status": "in_progress", "progress": "60", "happened_on": p.srv.now().Format("2006-01-02"),
+		"text": "Réponse à la campagne : 400 professionnels formés."}
+	if res := p.as(rolePilot).upload("/measures/"+strconv.FormatInt(f.measure, 10)+"/updates/new", fields, "", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the pilot's answer: got %d\n%s", res.StatusCode, res.body)
+	}
+	if page := sec.get(campaign).body; !strings.Contains(page, "<strong>1 sur 1</strong>") {
+		t.Fatalf("campaign page: the pilot's answer is not counted:\n%s", page)
+	}
+	var linked int
+	if err := p.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM measure_updates WHERE campaign_id = $1`,
+		strings.TrimPrefix(campaign, "/campaigns/")).Scan(&linked); err != nil || linked != 1 {
+		t.Fatalf("updates linked to the campaign: %d, %v; want the pilot's answer", linked, err)
+	}
+}
+
+// The demo's followed plan has updates published when it was loaded: a
+// campaign launched the same day starts with no answer, not « 3 sur 3 ».
+func TestCampaignOnTheDemoPlanStartsEmpty(t *testing.T) {
+	p := newPortal(t, nil)
+	plan, err := p.store.PlanBySlug(context.Background(), seed.FollowedPlanSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := p.as(roleSecretariat)
+	res := sec.postForm("/plans/"+strconv.FormatInt(plan.ID, 10)+"/campaigns/new", url.Values{"title": {"Bilan annuel"}, "due_on": {"2099-01-01"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("campaign: got %d", res.StatusCode)
+	}
 	page := sec.get(res.Header.Get("Location")).body
-	if !strings.Contains(page, "1 sur 1") {
-		t.Fatalf("campaign page: the fixture's pending update counts as an answer:\n%s", page)
+	if !strings.Contains(page, "<strong>0 sur ") || strings.Contains(page, `data-testid="campaign-answered"`) {
+		t.Fatalf("a campaign just launched on the demo plan counts answers:\n%s", page)
 	}
 }

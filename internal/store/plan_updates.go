@@ -359,15 +359,19 @@ type CampaignAnswer struct {
 }
 
 // CampaignAnswers returns, for each measure of the campaign's plan that has
-// a pilot, whether an update was submitted since the campaign opened.
+// a pilot, whether it has an update that answers the campaign: one linked to
+// it (submitted while it was open) or submitted after it was launched (late,
+// or while a later campaign of the plan was open too), and not returned.
+// Updates from before the launch, even of the same day, do not answer it.
 func (s *Store) CampaignAnswers(ctx context.Context, c model.Campaign) ([]CampaignAnswer, error) {
 	ms, err := s.Measures(ctx, MeasureFilter{PlanID: c.PlanID})
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT DISTINCT u.measure_id FROM measure_updates u JOIN measures m ON m.id = u.measure_id
-		WHERE m.plan_id = $1 AND (u.campaign_id = $2 OR u.created_at >= $3::date) AND u.state <> 'returned'`,
-		c.PlanID, c.ID, c.OpensOn.Format(time.DateOnly))
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT u.measure_id FROM measure_updates u
+		JOIN measures m ON m.id = u.measure_id JOIN campaigns c ON c.id = $2
+		WHERE m.plan_id = $1 AND (u.campaign_id = c.id OR u.created_at >= c.created_at) AND u.state <> 'returned'`,
+		c.PlanID, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("answers to campaign %d: %w", c.ID, err)
 	}
