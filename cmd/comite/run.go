@@ -272,12 +272,24 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 
 	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
-	return serveUntilDone(ctx, httpServer, ln, srv.Drain, log)
+	// Uploads still running when serving stops are abandoned: their staged
+	// files go now rather than at the sweep, a day later.
+	abandon := func() {
+		if n := files.DiscardStaged(); n > 0 {
+			log.Info("removed the staged files of unfinished uploads", "count", n)
+		}
+	}
+	return serveUntilDone(ctx, httpServer, ln, srv.Drain, abandon, log)
 }
 
+// shutdownGrace is how long the requests in flight get to finish at shutdown.
+var shutdownGrace = 30 * time.Second
+
 // serveUntilDone serves on ln until ctx ends, then stops taking new
-// connections and lets the requests in flight finish (30 s at most).
-func serveUntilDone(ctx context.Context, httpServer *http.Server, ln net.Listener, drain func(), log *slog.Logger) error {
+// connections and lets the requests in flight finish (shutdownGrace at
+// most); past it, their connections are closed. Either way it calls
+// stopped once serving is over.
+func serveUntilDone(ctx context.Context, httpServer *http.Server, ln net.Listener, drain, stopped func(), log *slog.Logger) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
@@ -288,9 +300,15 @@ func serveUntilDone(ctx context.Context, httpServer *http.Server, ln net.Listene
 	}
 	log.Info("shutting down: draining requests")
 	drain()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+	err := httpServer.Shutdown(shutdownCtx)
+	if err != nil {
+		// Requests still running lose their connection.
+		httpServer.Close()
+	}
+	stopped()
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")

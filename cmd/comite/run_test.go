@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"comite/internal/blob"
 )
 
 // reachableTempDir is a temp folder the postgres user can enter when the
@@ -234,7 +236,7 @@ func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 	drained := false
 	done := make(chan error, 1)
 	go func() {
-		done <- serveUntilDone(ctx, srv, ln, func() { drained = true }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		done <- serveUntilDone(ctx, srv, ln, func() { drained = true }, func() {}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}()
 	got := make(chan string, 1)
 	go func() {
@@ -260,5 +262,73 @@ func TestShutdownDrainsRequestsInFlight(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
 		t.Fatal("new connections are still accepted after shutdown")
+	}
+}
+
+// An upload that outlasts the shutdown's drain leaves no staged file: once
+// serving stops, what is still staged is removed at once (the process is
+// about to exit, and the handler may never run its clean-up), and later
+// staging is refused.
+func TestShutdownDiscardsUnfinishedUploads(t *testing.T) {
+	defer func(g time.Duration) { shutdownGrace = g }(shutdownGrace)
+	shutdownGrace = 300 * time.Millisecond
+	root := t.TempDir()
+	tmp := filepath.Join(root, "tmp")
+	files, err := blob.Open(t.Context(), "file://"+filepath.Join(root, "files"), tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer files.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The handler stages a body that never ends, and ignores its request's
+	// end: the worst case, a handler the shutdown cannot stop.
+	body, sender := io.Pipe()
+	defer sender.Close()
+	handlerDone := make(chan struct{})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(handlerDone)
+		staged, err := files.Stage(context.Background(), body, 1<<20)
+		if err == nil {
+			staged.Discard()
+		}
+	})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serveUntilDone(ctx, srv, ln, func() {}, func() { files.DiscardStaged() }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	go func() {
+		res, err := http.Post("http://"+ln.Addr().String()+"/documents/new", "application/pdf", strings.NewReader("%PDF-1.4"))
+		if err == nil {
+			res.Body.Close()
+		}
+	}()
+	go func() { _, _ = sender.Write(make([]byte, 4096)) }()
+	staged := func() []os.DirEntry {
+		entries, err := os.ReadDir(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return entries
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(staged()) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the upload never started staging")
+		}
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("shutdown with an upload still running: want the drain's time-out reported")
+	}
+	if left := staged(); len(left) != 0 {
+		t.Fatalf("staged files left once serving stopped: %v", left)
+	}
+	sender.Close()
+	<-handlerDone
+	if left := staged(); len(left) != 0 {
+		t.Fatalf("staged files left once the upload ended: %v", left)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -32,6 +33,8 @@ var (
 	ErrTooLarge = errors.New("file too large")
 	// ErrNotFound is returned by Open for a hash that is not stored or not a hash.
 	ErrNotFound = errors.New("file not found")
+	// ErrClosed is returned by Stage once the store shuts down.
+	ErrClosed = errors.New("file store closed")
 )
 
 // headLen is how much of the start of a file is kept for sniffing: mimetype
@@ -54,6 +57,12 @@ type Store struct {
 	// dir is the bucket folder for file:// stores, where touching a file is a
 	// Chtimes instead of a copy.
 	dir string
+
+	// mu guards staged, the staging files neither committed nor discarded
+	// yet, and closed, set when DiscardStaged has removed them for good.
+	mu     sync.Mutex
+	staged map[string]struct{}
+	closed bool
 }
 
 // Open opens the store at rawURL: "file:///absolute/folder" (created if
@@ -67,7 +76,7 @@ func Open(ctx context.Context, rawURL, tmpDir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: invalid URL %q: %w", rawURL, err)
 	}
-	s := &Store{tmpDir: tmpDir}
+	s := &Store{tmpDir: tmpDir, staged: map[string]struct{}{}}
 	switch u.Scheme {
 	case "file":
 		if u.Host != "" || !filepath.IsAbs(u.Path) || u.RawQuery != "" {
@@ -94,8 +103,62 @@ func Open(ctx context.Context, rawURL, tmpDir string) (*Store, error) {
 	return s, nil
 }
 
-// Close releases the bucket.
-func (s *Store) Close() error { return s.bucket.Close() }
+// Close discards the files still staged (see DiscardStaged) and releases
+// the bucket.
+func (s *Store) Close() error {
+	s.DiscardStaged()
+	return s.bucket.Close()
+}
+
+// DiscardStaged removes every staging file that is neither committed nor
+// discarded yet, including one still being written, and makes later Stage
+// calls fail with ErrClosed; it returns how many it removed. The server
+// calls it once it stops serving: an upload that outlasted the shutdown's
+// drain would otherwise leave its file for the sweeper, a day later.
+func (s *Store) DiscardStaged() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	n := 0
+	for path := range s.staged {
+		if os.Remove(path) == nil {
+			n++
+		}
+		delete(s.staged, path)
+	}
+	return n
+}
+
+// createStaging creates a staging file and records it, unless the store
+// has shut down: both under the lock, so that DiscardStaged misses none.
+func (s *Store) createStaging() (*os.File, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	f, err := os.CreateTemp(s.tmpDir, stagePrefix+"*")
+	if err != nil {
+		return nil, fmt.Errorf("blob: stage: %w", err)
+	}
+	s.staged[f.Name()] = struct{}{}
+	return f, nil
+}
+
+// stillStaged reports whether path is still recorded, i.e. was not removed
+// by DiscardStaged.
+func (s *Store) stillStaged(path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.staged[path]
+	return ok
+}
+
+func (s *Store) forget(path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.staged, path)
+}
 
 // Staged is an upload written to a local temp file, hashed and sniffed, but
 // not yet in the store.
@@ -105,17 +168,18 @@ type Staged struct {
 	// MediaType is sniffed from the content, without parameters, e.g. "application/pdf".
 	MediaType string
 	path      string
+	store     *Store
 }
 
 // Stage streams r to a temp file while hashing, counting and sniffing it,
 // using constant memory whatever its size. Beyond maxBytes it returns
 // ErrTooLarge and leaves nothing behind. The caller must Discard the result.
 func (s *Store) Stage(ctx context.Context, r io.Reader, maxBytes int64) (*Staged, error) {
-	f, err := os.CreateTemp(s.tmpDir, stagePrefix+"*")
+	f, err := s.createStaging()
 	if err != nil {
-		return nil, fmt.Errorf("blob: stage: %w", err)
+		return nil, err
 	}
-	st := &Staged{path: f.Name()}
+	st := &Staged{path: f.Name(), store: s}
 	h := sha256.New()
 	head := &headBuffer{b: make([]byte, 0, headLen)}
 	n, err := io.Copy(io.MultiWriter(f, h, head), io.LimitReader(ctxReader{ctx, r}, maxBytes+1))
@@ -127,6 +191,9 @@ func (s *Store) Stage(ctx context.Context, r io.Reader, maxBytes int64) (*Staged
 		err = fmt.Errorf("blob: stage: %w", err)
 	case n > maxBytes:
 		err = ErrTooLarge
+	case !s.stillStaged(st.path):
+		// Discarded by a shutdown while it was being written.
+		err = ErrClosed
 	}
 	if err != nil {
 		st.Discard()
@@ -197,6 +264,9 @@ func officeZip(head []byte) string {
 func (st *Staged) Discard() {
 	if st != nil && st.path != "" {
 		os.Remove(st.path)
+		if st.store != nil {
+			st.store.forget(st.path)
+		}
 	}
 }
 

@@ -550,3 +550,74 @@ func BenchmarkStage50MB(b *testing.B) {
 		st.Discard()
 	}
 }
+
+// At shutdown, uploads that outlived the drain are abandoned: their staged
+// files go at once, whether staged whole or still being written, instead of
+// waiting a day for the sweeper; a Stage that starts afterwards is refused
+// and leaves nothing.
+func TestDiscardStagedAtShutdown(t *testing.T) {
+	s, _ := testStore(t)
+	done, err := s.Stage(t.Context(), bytes.NewReader(randomBytes(3000, 7)), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := s.Stage(t.Context(), bytes.NewReader(randomBytes(3000, 8)), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept.Discard()
+	// An upload whose client is still sending: Stage blocks on the body.
+	body, client := io.Pipe()
+	staging := make(chan error, 1)
+	go func() {
+		_, err := s.Stage(context.Background(), body, 1<<20)
+		staging <- err
+	}()
+	if _, err := client.Write(randomBytes(2000, 9)); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, s.tmpDir); len(got) != 2 {
+		t.Fatalf("temp folder before shutdown: %v, want the staged file and the one being written", got)
+	}
+
+	if n := s.DiscardStaged(); n != 2 {
+		t.Errorf("DiscardStaged removed %d files, want 2", n)
+	}
+	if got := files(t, s.tmpDir); len(got) != 0 {
+		t.Errorf("temp files left at shutdown: %v", got)
+	}
+	// The upload ends later; whatever it does, it leaves nothing behind.
+	client.Close()
+	<-staging
+	if got := files(t, s.tmpDir); len(got) != 0 {
+		t.Errorf("temp files left after the abandoned upload ended: %v", got)
+	}
+	if err := s.Commit(t.Context(), done); err == nil {
+		t.Error("Commit of a file discarded at shutdown succeeded")
+	}
+	done.Discard()
+	if _, err := s.Stage(t.Context(), bytes.NewReader(randomBytes(100, 10)), 1<<20); !errors.Is(err, ErrClosed) {
+		t.Errorf("Stage after shutdown: %v, want ErrClosed", err)
+	}
+	if got := files(t, s.tmpDir); len(got) != 0 {
+		t.Errorf("temp files left by a Stage after shutdown: %v", got)
+	}
+}
+
+// Close discards what is still staged, as DiscardStaged does.
+func TestCloseDiscardsStaged(t *testing.T) {
+	root := t.TempDir()
+	s, err := Open(t.Context(), "file://"+filepath.Join(root, "files"), filepath.Join(root, "tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Stage(t.Context(), bytes.NewReader(randomBytes(3000, 11)), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, filepath.Join(root, "tmp")); len(got) != 0 {
+		t.Errorf("temp files left after Close: %v", got)
+	}
+}
