@@ -17,6 +17,10 @@ import (
 // NewsSlug is the address of the demo article, /news/NewsSlug.
 const NewsSlug = "premiere-reunion-du-comite-de-coordination-de-la-mandature-2024"
 
+// demoMeetingSlug is the meeting of 21 March 2024 in demo.json, which the
+// article tells of and where the intervention was made.
+const demoMeetingSlug = "cc-2024-03-21"
+
 // demoArticle is the account of the committee's first meeting that this
 // portal was designed from, written anew from the public facts. Its draft
 // had three placeholders; here they are real links: [[lien:1]] the 21 March
@@ -86,7 +90,8 @@ var demoIntervention = struct {
 	},
 }
 
-// News loads the demo article with its links and its attached PDF, once:
+// News loads the demo article with its links and its attached PDF, once
+// (the PDF also attached to the 21 March 2024 meeting and its agenda point):
 // an article that exists is left as the secretariat made it. files stores
 // the PDF; News does nothing without it.
 func News(ctx context.Context, st *store.Store, files *blob.Store) error {
@@ -98,7 +103,7 @@ func News(ctx context.Context, st *store.Store, files *blob.Store) error {
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
-	meeting, err := st.MeetingBySlug(ctx, "cc-2024-03-21")
+	meeting, err := st.MeetingBySlug(ctx, demoMeetingSlug)
 	if err != nil {
 		return fmt.Errorf("demo article: %w", err)
 	}
@@ -120,7 +125,7 @@ func News(ctx context.Context, st *store.Store, files *blob.Store) error {
 	err = st.InTx(ctx, func(tx *store.Store) error {
 		docID, err := tx.CreateDocument(ctx, model.Document{Title: demoIntervention.Title, Kind: model.KindIntervention,
 			Language: "fr", Date: time.Date(2024, 3, 21, 0, 0, 0, 0, time.UTC), Visibility: model.VisibilityPublic,
-			Description: "Document créé pour la démonstration du portail : il illustre la pièce jointe d'une actualité et ne reproduit pas l'intervention réelle."})
+			Description: "Document créé pour la démonstration du portail : il illustre une pièce jointe de réunion et d'actualité et ne reproduit pas l'intervention réelle."})
 		if err != nil {
 			return err
 		}
@@ -156,7 +161,19 @@ func News(ctx context.Context, st *store.Store, files *blob.Store) error {
 				return err
 			}
 		}
-		return tx.LinkDocument(ctx, docID, "news", articleID)
+		if err := tx.LinkDocument(ctx, docID, "news", articleID); err != nil {
+			return err
+		}
+		// The intervention was made at the meeting, on one point of its
+		// agenda: members find it there too.
+		if err := tx.LinkDocument(ctx, docID, "meeting", meeting.ID); err != nil {
+			return err
+		}
+		itemID, err := interventionItem(ctx, tx, meeting.ID)
+		if err != nil || itemID == 0 {
+			return err
+		}
+		return tx.LinkDocument(ctx, docID, "agenda_item", itemID)
 	})
 	if errors.Is(err, errSeededMeanwhile) {
 		return nil
@@ -165,6 +182,37 @@ func News(ctx context.Context, st *store.Store, files *blob.Store) error {
 }
 
 var errSeededMeanwhile = errors.New("demo article made meanwhile")
+
+// interventionItem returns the agenda item of the meeting that demo.json
+// marks as the intervention's, found by its title; 0 when the secretariat
+// has renamed or removed it.
+func interventionItem(ctx context.Context, tx *store.Store, meetingID int64) (int64, error) {
+	d, err := load()
+	if err != nil {
+		return 0, err
+	}
+	title := ""
+	for _, m := range d.Meetings {
+		if m.Slug != demoMeetingSlug {
+			continue
+		}
+		for _, it := range m.Agenda {
+			if it.Intervention {
+				title = it.Title
+			}
+		}
+	}
+	items, err := tx.AgendaItems(ctx, meetingID)
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range items {
+		if title != "" && it.Title == title {
+			return it.ID, nil
+		}
+	}
+	return 0, nil
+}
 
 func mandateBySlug(ctx context.Context, st *store.Store, slug string) (model.Mandate, error) {
 	ms, err := st.Mandates(ctx)

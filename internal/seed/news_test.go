@@ -86,6 +86,44 @@ func TestDemoNews(t *testing.T) {
 		t.Fatalf("attachments: %+v, want the linked intervention, public", docs)
 	}
 	d := docs[0]
+	// The intervention is the meeting's too, and its agenda item's: the
+	// point of the mechanism, presented by the collective's coordinator.
+	public := model.DocumentReader{Levels: []model.Visibility{model.VisibilityPublic}}
+	onMeeting, _, err := st.Documents(ctx, store.DocumentFilter{Reader: public,
+		TargetType: "meeting", TargetID: meeting.ID, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(onMeeting) != 1 || onMeeting[0].ID != d.ID {
+		t.Errorf("documents of the 21 March 2024 meeting: %+v, want the intervention", onMeeting)
+	}
+	items, err := st.AgendaItems(ctx, meeting.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var itemIDs []int64
+	for _, it := range items {
+		itemIDs = append(itemIDs, it.ID)
+	}
+	onItems, err := st.AttachedDocuments(ctx, public, "agenda_item", itemIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attachedTo := ""
+	for _, it := range items {
+		for _, doc := range onItems[it.ID] {
+			if doc.ID == d.ID {
+				attachedTo += it.Title
+			}
+		}
+	}
+	if !strings.HasPrefix(attachedTo, "Mécanisme national d'identification") {
+		t.Errorf("the intervention is attached to the agenda item %q, want the national mechanism's only", attachedTo)
+	}
+	var attachments int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM document_links WHERE document_id = $1`, d.ID).Scan(&attachments); err != nil || attachments != 3 {
+		t.Errorf("after two loads, the intervention has %d attachments, %v; want 3 (article, meeting, agenda item)", attachments, err)
+	}
 	if !strings.HasPrefix(d.Title, "Exemple") || !strings.Contains(d.Title, "illustratif") {
 		t.Errorf("the PDF's title %q does not say it is an example", d.Title)
 	}

@@ -57,8 +57,10 @@ type demoMeeting struct {
 	EndsAt   *time.Time `json:"ends_at"`
 	// UpcomingWeeks places a meeting to come that many weeks after the
 	// first load, on a Thursday at 14:00, so that the demo always has one.
-	UpcomingWeeks    int                 `json:"upcoming_weeks"`
-	Place            string              `json:"place"`
+	UpcomingWeeks int    `json:"upcoming_weeks"`
+	Place         string `json:"place"`
+	// Status agenda_published convenes the meeting on creation, as the
+	// portal's publication does (without mails: see ensureMeeting).
 	Status           model.MeetingStatus `json:"status"`
 	Summary          string              `json:"summary"`
 	IllustrativeTime bool                `json:"illustrative_time"`
@@ -67,6 +69,9 @@ type demoMeeting struct {
 		Title     string `json:"title"`
 		Presenter string `json:"presenter"`
 		Minutes   int    `json:"minutes"`
+		// Intervention marks the item the demo intervention (news.go) is
+		// attached to, with its meeting.
+		Intervention bool `json:"intervention"`
 	} `json:"agenda"`
 	MinutesFile       string `json:"minutes_file"`
 	MinutesApprovedOn string `json:"minutes_approved_on"`
@@ -177,8 +182,12 @@ func ensureMeeting(ctx context.Context, tx *store.Store, m demoMeeting, bodies m
 		e := start.Add(3 * time.Hour)
 		end = &e
 	}
+	status := m.Status
+	if status == model.MeetingAgendaPublished {
+		status = model.MeetingPlanned // convened below, once it has its agenda
+	}
 	id, err := tx.EnsureMeeting(ctx, model.Meeting{Slug: m.Slug, Title: m.Title, StartsAt: start, EndsAt: end, Place: m.Place,
-		Status: m.Status, Summary: m.Summary, Illustrative: m.IllustrativeTime, PublicDetails: m.PublicDetails})
+		Status: status, Summary: m.Summary, Illustrative: m.IllustrativeTime, PublicDetails: m.PublicDetails})
 	if err != nil {
 		return err
 	}
@@ -190,11 +199,24 @@ func ensureMeeting(ctx context.Context, tx *store.Store, m demoMeeting, bodies m
 		}
 		items = append(items, itemID)
 	}
+	t := start.In(paris)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if m.Status == model.MeetingAgendaPublished {
+		// The publication of the agenda, as the portal makes it, so that the
+		// member accounts have a convocation to answer. No mail is queued:
+		// the demo's people have fictitious addresses, a convocation's text
+		// and calendar are the server's to write, with the portal's address,
+		// which the seed does not know.
+		invited, err := tx.ConveneMeeting(ctx, id, model.MeetingPlanned, day, false)
+		if err != nil {
+			return err
+		}
+		return tx.Record(ctx, store.Audit{Action: "meeting.status", ObjectType: "meeting", ObjectID: id,
+			Detail: map[string]any{"by": "seed", "from": model.MeetingPlanned, "to": model.MeetingAgendaPublished, "invited": invited}})
+	}
 	if !m.Status.Held() {
 		return nil
 	}
-	t := start.In(paris)
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	if _, err := tx.InviteSeated(ctx, id, day); err != nil {
 		return err
 	}

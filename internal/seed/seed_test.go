@@ -122,13 +122,41 @@ func TestDemoMeetings(t *testing.T) {
 	if err != nil || len(open) != 1 {
 		t.Fatalf("open actions: %v, %v; want one", open, err)
 	}
+	// The meeting to come is convened, as the portal's publication does:
+	// the people seated that day are invited, the member accounts among
+	// them, with no answer yet.
 	next, err := st.NextMeetingAfter(ctx, time.Now())
-	if err != nil || next.Status != model.MeetingPlanned {
-		t.Fatalf("next meeting: %+v, %v", next, err)
+	if err != nil || next.Status != model.MeetingAgendaPublished || !next.InvitationsSent {
+		t.Fatalf("next meeting: %+v, %v; want its agenda published and its members convened", next, err)
 	}
 	member, err := st.AccountByEmail(ctx, "association@demo.comite.example")
 	if err != nil || member.PersonID == 0 {
 		t.Fatalf("the association's demo account stands for no person: %+v, %v", member, err)
+	}
+	nextDay := time.Date(next.StartsAt.Year(), next.StartsAt.Month(), next.StartsAt.Day(), 0, 0, 0, 0, time.UTC)
+	invited, err := st.Attendees(ctx, next.ID, nextDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seated, err := st.SeatedPeople(ctx, nextDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(invited) != seated || seated == 0 {
+		t.Errorf("next meeting: %d people invited, want the %d seated that day", len(invited), seated)
+	}
+	found := false
+	for _, a := range invited {
+		if a.PersonID == member.PersonID {
+			found = a.Answer == model.AnswerNone
+		}
+	}
+	if !found {
+		t.Errorf("the association's demo account has no convocation to answer to the next meeting")
+	}
+	var audited int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'meeting.status' AND object_id = $1`, next.ID).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("the convocation of the next meeting: %d audit entries, %v; want 1", audited, err)
 	}
 }
 

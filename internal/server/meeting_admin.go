@@ -492,6 +492,10 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 			err = tx.ApproveMinutes(ctx, m.ID, *approvedOn, adoptedAt)
+		case model.MeetingAgendaPublished:
+			// Invitees of an earlier publication (postponed since) get a
+			// new version of the event.
+			_, err = tx.ConveneMeeting(ctx, m.ID, m.Status, day(current), current.InvitationsSent)
 		case model.MeetingPlanned:
 			changed.ICSSequence = current.ICSSequence
 			if err = tx.UpdateMeeting(ctx, changed, false); err == nil {
@@ -499,7 +503,7 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 			}
 		default:
 			// The invitees' calendars must see any new version of the event.
-			bump := (to == model.MeetingAgendaPublished || to == model.MeetingPostponed || to == model.MeetingCancelled) && current.InvitationsSent
+			bump := (to == model.MeetingPostponed || to == model.MeetingCancelled) && current.InvitationsSent
 			err = tx.SetMeetingStatus(ctx, m.ID, m.Status, to, changed.StatusReason, bump)
 		}
 		if err != nil {
@@ -545,13 +549,8 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 			_, err := tx.InviteSeated(ctx, m.ID, day(updated))
 			return err
 		case to == model.MeetingAgendaPublished:
-			if _, err := tx.InviteSeated(ctx, m.ID, day(updated)); err != nil {
-				return err
-			}
-			if queued, missing, err = s.notifyInvitees(ctx, tx, r, updated, noticeInvitation); err != nil {
-				return err
-			}
-			return tx.MarkInvitationsSent(ctx, m.ID)
+			queued, missing, err = s.notifyInvitees(ctx, tx, r, updated, noticeInvitation)
+			return err
 		case (to == model.MeetingPostponed || to == model.MeetingCancelled) && updated.InvitationsSent:
 			queued, missing, err = s.notifyInvitees(ctx, tx, r, updated, noticeCancel)
 			return err

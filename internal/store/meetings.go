@@ -200,6 +200,24 @@ func (s *Store) SetMeetingStatus(ctx context.Context, id int64, from, to model.M
 	return nil
 }
 
+// ConveneMeeting publishes the agenda of a meeting in status from: it
+// becomes agenda_published (its ics_sequence moving on with bumpSequence,
+// for invitees who hold an earlier invitation), the people seated on day in
+// the mandate in force join its invitation list, keeping the answers of
+// those already on it, and the invitations are recorded as sent. It returns
+// how many people joined the list. Call it in a transaction; the caller
+// queues the mails. The portal's publication and the demo seed both use it.
+func (s *Store) ConveneMeeting(ctx context.Context, id int64, from model.MeetingStatus, day time.Time, bumpSequence bool) (int, error) {
+	if err := s.SetMeetingStatus(ctx, id, from, model.MeetingAgendaPublished, "", bumpSequence); err != nil {
+		return 0, err
+	}
+	n, err := s.InviteSeated(ctx, id, day)
+	if err != nil {
+		return 0, err
+	}
+	return n, s.MarkInvitationsSent(ctx, id)
+}
+
 // MarkInvitationsSent records that the invitees have an invitation, so that
 // later changes send them updates.
 func (s *Store) MarkInvitationsSent(ctx context.Context, id int64) error {
