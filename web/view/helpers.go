@@ -96,6 +96,15 @@ func importEffect(it ImportItem) string {
 }
 
 // fileSummary writes "PDF, 1,2 Mo".
+// documentMeta is the kind and file of a document beside its title in a
+// list: "(Intervention, PDF, 2 Ko)".
+func documentMeta(d model.Document) string {
+	if d.Latest == nil {
+		return "(" + d.Kind.Label() + ")"
+	}
+	return "(" + d.Kind.Label() + ", " + fileSummary(*d.Latest) + ")"
+}
+
 func fileSummary(v model.DocumentVersion) string {
 	return mediaLabel(v.MediaType) + ", " + SizeLabel(v.Size)
 }
