@@ -1,0 +1,360 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"comite/internal/model"
+)
+
+// together sends n requests at the same moment, each from its own
+// goroutine, as a double click or a proxy that retries would, and returns
+// the answers in the order of i.
+func (c *client) together(t *testing.T, n int, request func(i int) *http.Request) []response {
+	t.Helper()
+	answers := make([]response, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		req := request(i)
+		wg.Go(func() {
+			<-start
+			res, err := c.http.Do(req)
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+				return
+			}
+			defer res.Body.Close()
+			b, err := io.ReadAll(res.Body)
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+				return
+			}
+			answers[i] = response{Response: res, body: string(b)}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return answers
+}
+
+// formRequest builds a same-origin form post, as postForm sends it.
+func (c *client) formRequest(t *testing.T, path string, form url.Values) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.p.ts.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", c.p.ts.URL)
+	return req
+}
+
+// uploadRequest builds a same-origin multipart post with one file, as upload sends it.
+func (c *client) uploadRequest(t *testing.T, path string, fields map[string]string, filename, content string) *http.Request {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", filename)
+	if err == nil {
+		_, err = io.WriteString(fw, content)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, c.p.ts.URL+path, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return req
+}
+
+var (
+	formPattern          = regexp.MustCompile(`(?s)<form[^>]*>.*?</form>`)
+	submissionKeyPattern = regexp.MustCompile(`<input type="hidden" name="submission" value="([^"]+)"`)
+)
+
+// submissionKeyOf returns the submission key carried by the page's form
+// that posts to action.
+func submissionKeyOf(t *testing.T, page, action string) string {
+	t.Helper()
+	for _, form := range formPattern.FindAllString(page, -1) {
+		if !strings.Contains(form, `action="`+action+`"`) {
+			continue
+		}
+		if m := submissionKeyPattern.FindStringSubmatch(form); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatalf("no form posting to %s carries a submission key", action)
+	return ""
+}
+
+// sameRedirect checks that every answer sends the browser to one place.
+func sameRedirect(t *testing.T, answers []response) {
+	t.Helper()
+	for i, res := range answers {
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answer %d: got %d, want 303\n%s", i, res.StatusCode, res.body)
+		}
+		if got, want := res.Header.Get("Location"), answers[0].Header.Get("Location"); got != want {
+			t.Errorf("answer %d redirects to %q, answer 0 to %q", i, got, want)
+		}
+	}
+}
+
+// countRows runs a count(*) query.
+func countRows(t *testing.T, p *portal, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := p.store.Pool().QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDoubleSubmitCreatesOneComment(t *testing.T) {
+	p := newPortal(t, nil)
+	f := planFixtures(t, p)
+	measure := id("/measures/", f.measure)
+	assoc := p.as(roleAssociation)
+	key := submissionKeyOf(t, assoc.get(measure).body, measure+"/comments")
+	form := url.Values{"text": {"Un commentaire envoyé deux fois."}, "submission": {key}}
+	answers := assoc.together(t, 2, func(int) *http.Request { return assoc.formRequest(t, measure+"/comments", form) })
+	sameRedirect(t, answers)
+	if n := countRows(t, p, `SELECT count(*) FROM comments WHERE text_md = $1`, form.Get("text")); n != 1 {
+		t.Fatalf("%d comments stored, want 1", n)
+	}
+	if !strings.Contains(answers[0].Header.Get("Location"), "#commentaire-") {
+		t.Errorf("the answers do not lead to the comment: %q", answers[0].Header.Get("Location"))
+	}
+
+	// Keys belong to an account: another member sending the same one posts their own comment.
+	union := p.as(roleUnion)
+	if res := union.postForm(measure+"/comments", form); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") == answers[0].Header.Get("Location") {
+		t.Fatalf("another account with the same key: got %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if n := countRows(t, p, `SELECT count(*) FROM comments WHERE text_md = $1`, form.Get("text")); n != 2 {
+		t.Fatalf("%d comments stored, want 2", n)
+	}
+}
+
+func TestDoubleSubmitCreatesOneAgendaItem(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	meeting := id("/meetings/", newMeetingAt(t, sec, "Réunion à préparer", p.srv.now().AddDate(0, 1, 0)))
+	key := submissionKeyOf(t, sec.get(meeting).body, meeting+"/agenda")
+	form := url.Values{"title": {"Point ajouté deux fois"}, "submission": {key}}
+	sameRedirect(t, sec.together(t, 2, func(int) *http.Request { return sec.formRequest(t, meeting+"/agenda", form) }))
+	if n := countRows(t, p, `SELECT count(*) FROM agenda_items WHERE title = $1`, form.Get("title")); n != 1 {
+		t.Fatalf("%d agenda items stored, want 1", n)
+	}
+}
+
+func TestDoubleSubmitCreatesOneMeeting(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	key := submissionKeyOf(t, sec.get("/meetings/new").body, "/meetings/new")
+	form := url.Values{"title": {"Réunion programmée deux fois"}, "date": {"2030-03-21"}, "start": {"14:00"}, "submission": {key}}
+	answers := sec.together(t, 2, func(int) *http.Request { return sec.formRequest(t, "/meetings/new", form) })
+	sameRedirect(t, answers)
+	if n := countRows(t, p, `SELECT count(*) FROM meetings WHERE title = $1`, form.Get("title")); n != 1 {
+		t.Fatalf("%d meetings stored, want 1", n)
+	}
+	if !strings.HasPrefix(answers[0].Header.Get("Location"), "/meetings/") {
+		t.Errorf("the answers do not lead to the meeting: %q", answers[0].Header.Get("Location"))
+	}
+}
+
+func TestDoubleSubmitCreatesOneRemark(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	held := heldMeeting(t, p, sec, p.standFor(t, roleAssociation))
+	meeting := id("/meetings/", held)
+	if res := sec.postForm(meeting+"/minutes/edit", url.Values{"base": {"0"}, "action": {"save"}, "text": {"Projet de compte rendu."}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the minutes: got %d", res.StatusCode)
+	}
+	if res := move(t, sec, held, model.MeetingMinutesDraft, url.Values{}); res.StatusCode != http.StatusSeeOther || meetingStatus(t, p, held) != model.MeetingMinutesDraft {
+		t.Fatalf("draft: got %d, status %s", res.StatusCode, meetingStatus(t, p, held))
+	}
+	attendee := p.as(roleAssociation)
+	key := submissionKeyOf(t, attendee.get(meeting).body, meeting+"/remarks")
+	form := url.Values{"remark": {"Une remarque envoyée deux fois."}, "submission": {key}}
+	sameRedirect(t, attendee.together(t, 2, func(int) *http.Request { return attendee.formRequest(t, meeting+"/remarks", form) }))
+	if n := countRows(t, p, `SELECT count(*) FROM minutes_remarks WHERE text = $1`, form.Get("remark")); n != 1 {
+		t.Fatalf("%d remarks stored, want 1", n)
+	}
+}
+
+func TestDoubleSubmitCreatesOneDocument(t *testing.T) {
+	p := newPortal(t, nil)
+	author := p.as(roleAssociation)
+	key := submissionKeyOf(t, author.get("/documents/new").body, "/documents/new")
+	fields := map[string]string{"title": "Contribution déposée deux fois", "kind": "contribution", "language": "fr",
+		"date": "2024-04-02", "visibility": "members", "submission": key}
+	answers := author.together(t, 2, func(int) *http.Request {
+		return author.uploadRequest(t, "/documents/new", fields, "contribution.txt", "Texte de la contribution")
+	})
+	sameRedirect(t, answers)
+	if n := countRows(t, p, `SELECT count(*) FROM documents WHERE title = $1`, fields["title"]); n != 1 {
+		t.Fatalf("%d documents stored, want 1", n)
+	}
+	documentIDFrom(t, answers[0])
+}
+
+func TestDoubleSubmitCreatesOneMeasureUpdate(t *testing.T) {
+	p := newPortal(t, nil)
+	f := planFixtures(t, p)
+	path := id("/measures/", f.measure) + "/updates/new"
+	pilot := p.as(rolePilot)
+	key := submissionKeyOf(t, pilot.get(path).body, path)
+	fields := map[string]string{"status": "in_progress", "progress": "60", "happened_on": "2026-11-20",
+		"text": "Une mise à jour envoyée deux fois.", "evidence_title": "Justificatif envoyé deux fois", "submission": key}
+	sameRedirect(t, pilot.together(t, 2, func(int) *http.Request {
+		return pilot.uploadRequest(t, path, fields, "bilan.txt", "Bilan des formations")
+	}))
+	if n := countRows(t, p, `SELECT count(*) FROM measure_updates WHERE text = $1`, fields["text"]); n != 1 {
+		t.Fatalf("%d updates stored, want 1", n)
+	}
+	if n := countRows(t, p, `SELECT count(*) FROM documents WHERE title = $1`, fields["evidence_title"]); n != 1 {
+		t.Fatalf("%d evidence documents stored, want 1", n)
+	}
+}
+
+func TestDoubleSubmitCreatesOneDecision(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	meeting := id("/meetings/", heldMeeting(t, p, sec))
+	key := submissionKeyOf(t, sec.get(meeting).body, meeting+"/decisions")
+	dgcs, err := p.store.BodyBySlug(context.Background(), "dgcs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"text": {"Une décision enregistrée deux fois."}, "action_title": {"Une action créée deux fois"},
+		"action_body": {strconv.FormatInt(dgcs.ID, 10)}, "submission": {key}}
+	sameRedirect(t, sec.together(t, 2, func(int) *http.Request { return sec.formRequest(t, meeting+"/decisions", form) }))
+	if n := countRows(t, p, `SELECT count(*) FROM decisions WHERE text = $1`, form.Get("text")); n != 1 {
+		t.Fatalf("%d decisions stored, want 1", n)
+	}
+	if n := countRows(t, p, `SELECT count(*) FROM actions WHERE title = $1`, form.Get("action_title")); n != 1 {
+		t.Fatalf("%d actions stored, want 1", n)
+	}
+}
+
+// registryDuplicates counts what a repeated JO import would duplicate:
+// bodies of one name, people of one name in one body, and open seats of
+// one person in one role for one body.
+func registryDuplicates(t *testing.T, p *portal) (bodies, people, seats int) {
+	t.Helper()
+	bodies = countRows(t, p, `SELECT count(*) FROM (SELECT 1 FROM bodies GROUP BY lower(name) HAVING count(*) > 1) d`)
+	people = countRows(t, p, `SELECT count(*) FROM (SELECT 1 FROM people
+		GROUP BY body_id, lower(given_name), lower(family_name) HAVING count(*) > 1) d`)
+	seats = countRows(t, p, `SELECT count(*) FROM (SELECT 1 FROM seats WHERE ends_on IS NULL AND person_id IS NOT NULL
+		GROUP BY mandate_id, body_id, person_id, role HAVING count(*) > 1) d`)
+	return bodies, people, seats
+}
+
+// confirmImport previews the sample arrêté on the current mandate and
+// returns the import's path, the confirmation form and its submission key.
+func confirmImport(t *testing.T, p *portal, sec *client) (string, url.Values) {
+	t.Helper()
+	m, err := p.store.CurrentMandate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile("../jo/testdata/arrete-2024-comite.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/admin/mandates/%d/import", m.ID)
+	form := url.Values{"text": {string(text)}, "effective": {"2026-01-05"}, "preview": {"1"}}
+	res := sec.postForm(path, form)
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.body, `data-testid="confirm-import"`) {
+		t.Fatalf("preview: got %d", res.StatusCode)
+	}
+	form.Del("preview")
+	form.Set("confirm", "1")
+	form.Set("submission", submissionKeyOf(t, res.body, path))
+	return path, form
+}
+
+func TestDoubleSubmitAppliesJOImportOnce(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	if b, pe, s := registryDuplicates(t, p); b+pe+s != 0 {
+		t.Fatalf("the demo registry already has duplicates: %d bodies, %d people, %d seats", b, pe, s)
+	}
+	path, form := confirmImport(t, p, sec)
+	sameRedirect(t, sec.together(t, 3, func(int) *http.Request { return sec.formRequest(t, path, form) }))
+	if n := countRows(t, p, `SELECT count(*) FROM audit_log WHERE action = 'mandate.import'`); n != 1 {
+		t.Errorf("the import was applied %d times, want 1", n)
+	}
+	if b, pe, s := registryDuplicates(t, p); b+pe+s != 0 {
+		t.Errorf("three confirmations duplicated %d bodies, %d people, %d seats", b, pe, s)
+	}
+}
+
+// Confirmations without a key (a page rendered before keys, a script) are
+// applied one after the other: the later ones find the work done.
+func TestDoubleSubmitJOImportWithoutKeyIsSerialised(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	path, form := confirmImport(t, p, sec)
+	form.Del("submission")
+	sameRedirect(t, sec.together(t, 3, func(int) *http.Request { return sec.formRequest(t, path, form) }))
+	if b, pe, s := registryDuplicates(t, p); b+pe+s != 0 {
+		t.Errorf("three confirmations duplicated %d bodies, %d people, %d seats", b, pe, s)
+	}
+}
+
+func TestRateLimitHoldsForParallelComments(t *testing.T) {
+	p := newPortal(t, nil)
+	f := planFixtures(t, p)
+	measure := id("/measures/", f.measure)
+	assoc := p.as(roleAssociation)
+	const posts = 15
+	answers := assoc.together(t, posts, func(i int) *http.Request {
+		return assoc.formRequest(t, measure+"/comments", url.Values{"text": {"Commentaire en rafale " + strconv.Itoa(i)},
+			"submission": {"rafale-" + strconv.Itoa(i)}})
+	})
+	published, refused := 0, 0
+	for i, res := range answers {
+		switch {
+		case res.StatusCode == http.StatusSeeOther:
+			published++
+		case res.StatusCode == http.StatusTooManyRequests && strings.Contains(res.body, "Patientez quelques minutes avant de publier à nouveau"):
+			refused++
+		default:
+			t.Errorf("post %d: got %d", i, res.StatusCode)
+		}
+	}
+	stored := countRows(t, p, `SELECT count(*) FROM comments WHERE measure_id = $1`, f.measure)
+	if stored > model.CommentBurst || stored != published || published+refused != posts {
+		t.Errorf("%d parallel posts: %d published, %d refused, %d stored; want at most %d stored", posts, published, refused, stored, model.CommentBurst)
+	}
+}
