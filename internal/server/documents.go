@@ -475,34 +475,34 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 	if err := s.files.Commit(ctx, up.staged); err != nil {
 		return err
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
 		var err error
 		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
-			return err
+			return "", err
 		}
 		version, err := s.storeVersion(ctx, tx, up, d.ID, v.AccountID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version}); err != nil {
-			return err
+			return "", err
 		}
 		if target.kind == "" {
-			return nil
+			return fmt.Sprintf("/documents/%d", d.ID), nil
 		}
 		if err := tx.LinkDocument(ctx, d.ID, target.kind, target.id); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
+		return target.back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
 	})
 	if err != nil {
 		return err
 	}
+	flash := "Le document « " + d.Title + " » a été déposé."
 	if target.kind != "" {
-		s.redirectWithFlash(w, r, target.back, "Le document « "+d.Title+" » a été déposé et joint "+target.label+".")
-		return nil
+		flash = "Le document « " + d.Title + " » a été déposé et joint " + target.label + "."
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/documents/%d", d.ID), "Le document « "+d.Title+" » a été déposé.")
+	s.redirectWithFlash(w, r, location, flash)
 	return nil
 }
 

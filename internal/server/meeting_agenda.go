@@ -110,17 +110,18 @@ func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	it.MeetingID = m.ID
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.AddAgendaItem(ctx, it)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": id, "title": it.Title})
+		return fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID),
+			s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": id, "title": it.Title})
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID), "Le point « "+it.Title+" » est ajouté à l'ordre du jour.")
+	s.redirectWithFlash(w, r, location, "Le point « "+it.Title+" » est ajouté à l'ordre du jour.")
 	return nil
 }
 
@@ -463,26 +464,27 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Meeting(p))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		location := fmt.Sprintf("/meetings/%d#decisions", m.ID)
 		id, err := tx.AddDecision(ctx, d)
 		if err != nil {
-			return err
+			return "", err
 		}
 		d.ID = id
 		if err := s.record(ctx, tx, r, "decision.create", "meeting", m.ID, nil, d); err != nil {
-			return err
+			return "", err
 		}
 		if a.Title == "" {
-			return nil
+			return location, nil
 		}
 		a.DecisionID = id
 		if a.ID, err = tx.AddAction(ctx, a); err != nil {
-			return err
+			return "", err
 		}
 		if err := tx.SetActionMeasures(ctx, a.ID, measures); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "action.create", "action", a.ID, nil, map[string]any{"action": a, "measures": measures})
+		return location, s.record(ctx, tx, r, "action.create", "action", a.ID, nil, map[string]any{"action": a, "measures": measures})
 	})
 	if err != nil {
 		return err
@@ -491,7 +493,7 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 	if a.Title != "" {
 		flash = "La décision et l'action « " + a.Title + " » sont enregistrées. L'action sera proposée à l'ordre du jour de la prochaine réunion jusqu'à sa clôture."
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#decisions", m.ID), flash)
+	s.redirectWithFlash(w, r, location, flash)
 	return nil
 }
 

@@ -129,15 +129,17 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
+		location := back + "#chronologie"
+		var err error
 		if u.ID, err = tx.AddMeasureUpdate(ctx, u); err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "measure.update", "measure", m.ID, nil, u); err != nil {
-			return err
+			return "", err
 		}
 		if up.staged == nil {
-			return nil
+			return location, nil
 		}
 		if title == "" {
 			title = "Justificatif – " + m.Label()
@@ -151,16 +153,16 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 			d.Visibility = model.VisibilityPublic
 		}
 		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
-			return err
+			return "", err
 		}
 		version, err := s.storeVersion(ctx, tx, up, d.ID, v.AccountID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := tx.LinkDocument(ctx, d.ID, "measure_update", u.ID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version, "update": u.ID})
+		return location, s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version, "update": u.ID})
 	})
 	if err != nil {
 		return err
@@ -169,7 +171,7 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 	if !manage {
 		flash = "Votre mise à jour est transmise au secrétariat. Elle sera publiée après validation."
 	}
-	s.redirectWithFlash(w, r, back+"#chronologie", flash)
+	s.redirectWithFlash(w, r, location, flash)
 	return nil
 }
 
