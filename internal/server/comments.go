@@ -180,6 +180,11 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 		c.State = model.CommentPending
 	}
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		// Counted under a lock of the author's posts, so that parallel
+		// posts are counted one after the other and the limit holds.
+		if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
+			return "", err
+		}
 		n, err := tx.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
 		if err != nil {
 			return "", err
