@@ -8,15 +8,12 @@ import (
 
 // A create form carries a random key drawn when it is rendered
 // (view.SubmissionKey). A double click, a browser or proxy that retries,
-// or a reload of the answer sends that copy twice: the object must be
-// created once, and both requests must lead to it.
+// or the form sent again from the history sends that copy twice: the
+// object must be created once, and both requests must lead to it.
 //
 // A request without a key (a page rendered before keys existed, a script)
 // is not de-duplicated: a key made up by the server would be new at each
 // request and guard nothing, and refusing would break those clients.
-
-// maxSubmissionKey bounds what a client may make the database store.
-const maxSubmissionKey = 64
 
 // submittedError answers a request whose key was already used: serveError
 // sends the browser where the first request sent it.
@@ -32,7 +29,7 @@ func (e *submittedError) Error() string { return "form already submitted; result
 func (s *Server) createOnce(r *http.Request, key string, create func(tx *store.Store) (location string, err error)) (string, error) {
 	ctx := r.Context()
 	account := viewerOf(ctx).AccountID
-	if len(key) > maxSubmissionKey {
+	if !validSubmissionKey(key) {
 		return "", errBadRequest
 	}
 	var location string
@@ -54,4 +51,19 @@ func (s *Server) createOnce(r *http.Request, key string, create func(tx *store.S
 		return tx.SetSubmissionLocation(ctx, account, key, location)
 	})
 	return location, err
+}
+
+// validSubmissionKey accepts the keys forms carry (rand.Text: base32) and
+// the like, up to 64 characters, so that a crafted key is a 400 rather than
+// a database error; empty means no key.
+func validSubmissionKey(key string) bool {
+	if len(key) > 64 {
+		return false
+	}
+	for _, c := range key {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

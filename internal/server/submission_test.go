@@ -162,6 +162,9 @@ func TestDoubleSubmitCreatesOneComment(t *testing.T) {
 	if n := countRows(t, p, `SELECT count(*) FROM comments WHERE text_md = $1`, form.Get("text")); n != 2 {
 		t.Fatalf("%d comments stored, want 2", n)
 	}
+	if res := union.postForm(measure+"/comments", url.Values{"text": {"Clé forgée"}, "submission": {"clé\x00"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a crafted key: got %d, want 400", res.StatusCode)
+	}
 }
 
 func TestDoubleSubmitCreatesOneAgendaItem(t *testing.T) {
