@@ -361,3 +361,31 @@ func TestRateLimitHoldsForParallelComments(t *testing.T) {
 		t.Errorf("%d parallel posts: %d published, %d refused, %d stored; want at most %d stored", posts, published, refused, stored, model.CommentBurst)
 	}
 }
+
+// Two agenda items added to one meeting at the same moment from two forms
+// (two keys) are both added, one after the other, with distinct positions.
+func TestParallelAgendaItemsBothAdded(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	meetingID := newMeetingAt(t, sec, "Réunion préparée à deux", p.srv.now().AddDate(0, 1, 0))
+	meeting := id("/meetings/", meetingID)
+	const rounds = 5
+	for round := range rounds {
+		answers := sec.together(t, 2, func(i int) *http.Request {
+			return sec.formRequest(t, meeting+"/agenda", url.Values{"title": {fmt.Sprintf("Point %d.%d", round, i)},
+				"submission": {fmt.Sprintf("parallele-%d-%d", round, i)}})
+		})
+		for i, res := range answers {
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("round %d, item %d: got %d, want 303\n%s", round, i, res.StatusCode, res.body)
+			}
+		}
+	}
+	if n := countRows(t, p, `SELECT count(*) FROM agenda_items WHERE meeting_id = $1`, meetingID); n != 2*rounds {
+		t.Fatalf("%d agenda items stored, want %d", n, 2*rounds)
+	}
+	if n := countRows(t, p, `SELECT count(DISTINCT position) FROM agenda_items WHERE meeting_id = $1 AND position BETWEEN 1 AND $2`,
+		meetingID, 2*rounds); n != 2*rounds {
+		t.Errorf("positions are not 1 to %d: %d distinct ones in that range", 2*rounds, n)
+	}
+}
