@@ -259,6 +259,11 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 		}
 		return s.record(ctx, tx, r, "agenda.delete", "meeting", m.ID, it, nil)
 	})
+	if errors.Is(err, model.ErrNotFound) {
+		// Removed meanwhile: the same confirmation sent twice.
+		s.redirectWithFlash(w, r, back, "Le point « "+it.Title+" » avait déjà été retiré de l'ordre du jour.")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -267,7 +272,8 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 }
 
 // moveAgendaItem swaps an item with its neighbour: the reordering that
-// works without JavaScript.
+// works without JavaScript. The neighbour is read under the meeting's lock,
+// so that two moves at once both apply, one after the other.
 func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	m, ok, err := s.agendaMeeting(w, r)
