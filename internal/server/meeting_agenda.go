@@ -287,30 +287,45 @@ func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	items, err := s.store.AgendaItems(ctx, m.ID)
+	down := r.PostForm.Get("direction") == "down"
+	to := -1
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockAgenda(ctx, m.ID); err != nil {
+			return err
+		}
+		items, err := tx.AgendaItems(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(items))
+		at := -1
+		for i, x := range items {
+			ids[i] = x.ID
+			if x.ID == it.ID {
+				at = i
+			}
+		}
+		next := at - 1
+		if down {
+			next = at + 1
+		}
+		if at < 0 || next < 0 || next >= len(ids) {
+			return nil
+		}
+		ids[at], ids[next] = ids[next], ids[at]
+		to = next
+		if err := tx.ReorderAgenda(ctx, m.ID, ids); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "agenda.reorder", "meeting", m.ID, nil, map[string]any{"order": ids})
+	})
 	if err != nil {
 		return err
 	}
-	ids := make([]int64, len(items))
-	at := -1
-	for i, x := range items {
-		ids[i] = x.ID
-		if x.ID == it.ID {
-			at = i
-		}
-	}
-	to := at - 1
-	if r.PostForm.Get("direction") == "down" {
-		to = at + 1
-	}
 	back := fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID)
-	if at < 0 || to < 0 || to >= len(ids) {
+	if to < 0 {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return nil
-	}
-	ids[at], ids[to] = ids[to], ids[at]
-	if err := s.reorder(r, m, ids); err != nil {
-		return err
 	}
 	s.redirectWithFlash(w, r, back, fmt.Sprintf("Le point « %s » est désormais le point %d.", it.Title, to+1))
 	return nil

@@ -389,3 +389,40 @@ func TestParallelAgendaItemsBothAdded(t *testing.T) {
 		t.Errorf("positions are not 1 to %d: %d distinct ones in that range", 2*rounds, n)
 	}
 }
+
+// Two items moved at the same moment are both moved: each move reads its
+// neighbour after the other one committed.
+func TestParallelAgendaMovesBothApplied(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	meetingID := newMeetingAt(t, sec, "Réunion réordonnée à deux", p.srv.now().AddDate(0, 1, 0))
+	meeting := id("/meetings/", meetingID)
+	items := map[string]int64{}
+	for _, title := range []string{"A", "B", "C", "D"} {
+		if res := sec.postForm(meeting+"/agenda", url.Values{"title": {title}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add %s: got %d", title, res.StatusCode)
+		}
+		var itemID int64
+		if err := p.store.Pool().QueryRow(context.Background(), `SELECT id FROM agenda_items WHERE meeting_id = $1 AND title = $2`,
+			meetingID, title).Scan(&itemID); err != nil {
+			t.Fatal(err)
+		}
+		items[title] = itemID
+	}
+	moved := []string{"B", "D"}
+	for i, res := range sec.together(t, 2, func(i int) *http.Request {
+		return sec.formRequest(t, meeting+id("/agenda/", items[moved[i]])+"/move", url.Values{"direction": {"up"}})
+	}) {
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("move %s: got %d\n%s", moved[i], res.StatusCode, res.body)
+		}
+	}
+	var order string
+	if err := p.store.Pool().QueryRow(context.Background(), `SELECT string_agg(title, '' ORDER BY position) FROM agenda_items
+		WHERE meeting_id = $1`, meetingID).Scan(&order); err != nil {
+		t.Fatal(err)
+	}
+	if order != "BADC" {
+		t.Errorf("agenda order %s after moving B and D up at once, want BADC", order)
+	}
+}
