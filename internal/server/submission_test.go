@@ -14,8 +14,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"comite/internal/model"
+	"comite/web/view"
 )
 
 // together sends n requests at the same moment, each from its own
@@ -424,5 +426,137 @@ func TestParallelAgendaMovesBothApplied(t *testing.T) {
 	}
 	if order != "BADC" {
 		t.Errorf("agenda order %s after moving B and D up at once, want BADC", order)
+	}
+}
+
+// doubleSubmit is a create form sent twice at the same moment: page shows
+// the form that posts to action, and count counts what it creates.
+type doubleSubmit struct {
+	name   string
+	as     role
+	page   string
+	action string
+	form   url.Values
+	// file, when set, is the content of the file the form uploads.
+	file  string
+	count string
+}
+
+// createsOnce sends tc's form twice at the same moment with the key read
+// from the rendered form, and checks that one row is created and that both
+// answers lead to the same place.
+func createsOnce(t *testing.T, p *portal, tc doubleSubmit) {
+	t.Helper()
+	c := p.as(tc.as)
+	page := c.get(tc.page)
+	if page.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: got %d", tc.page, page.StatusCode)
+	}
+	form := url.Values{view.SubmissionField: {submissionKeyOf(t, page.body, tc.action)}}
+	for k, v := range tc.form {
+		form[k] = v
+	}
+	before := countRows(t, p, tc.count)
+	sameRedirect(t, c.together(t, 2, func(int) *http.Request {
+		if tc.file == "" {
+			return c.formRequest(t, tc.action, form)
+		}
+		fields := map[string]string{}
+		for k := range form {
+			fields[k] = form.Get(k)
+		}
+		return c.uploadRequest(t, tc.action, fields, "fichier.txt", tc.file)
+	}))
+	if n := countRows(t, p, tc.count) - before; n != 1 {
+		t.Errorf("%d rows created, want 1 (%s)", n, tc.count)
+	}
+}
+
+// Every create form carries a one-time key: sent twice at once, it creates
+// once and both answers lead to the same page.
+func TestDoubleSubmitCreatesOnce(t *testing.T) {
+	p := newPortal(t, nil)
+	f := loadFixtures(t, p)
+	ctx := context.Background()
+	rec, err := p.store.CreateRecommendation(ctx, model.Recommendation{Source: "GRETA", Round: 2, Text: "Une recommandation à rattacher.",
+		Strength: model.StrengthConsiders})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mandate, err := p.store.Mandate(ctx, f.mandate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := p.store.NextMeetingAfter(ctx, p.srv.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := strconv.FormatInt
+	plan, measure, document, seat := id("/admin/plans/", f.plan), id("/admin/measures/", f.measure), id("/documents/", f.document), id("/admin/seats/", f.seat)
+	news := "/news/" + f.news
+	today := p.srv.now().In(parisTZ).Format(time.DateOnly)
+	audited := func(action string, object int64, detail string) string {
+		return fmt.Sprintf(`SELECT count(*) FROM audit_log WHERE action = '%s' AND object_id = %d AND %s`, action, object, detail)
+	}
+	for _, tc := range []doubleSubmit{
+		{name: "news", page: "/news/new", action: "/news/new",
+			form:  url.Values{"title": {"Actualité envoyée deux fois"}, "body": {"Texte."}, "visibility": {"public"}, "action": {"save"}},
+			count: `SELECT count(*) FROM news_articles WHERE title = 'Actualité envoyée deux fois'`},
+		{name: "news link", page: news + "?type=measure&q=", action: news + "/links",
+			form:  url.Values{"target": {"measure:" + n(f.measure, 10)}},
+			count: fmt.Sprintf(`SELECT count(*) FROM news_links WHERE measure_id = %d`, f.measure)},
+		{name: "news attachment", page: news + "?type=document&q=", action: news + "/attachments",
+			form: url.Values{"document": {n(f.document, 10)}}, count: audited("document.attach", f.document, `detail->>'target_type' = 'news'`)},
+		{name: "plan", page: "/admin/plans/new", action: "/admin/plans/new", form: url.Values{"title": {"Plan créé deux fois"}},
+			count: `SELECT count(*) FROM plans WHERE title = 'Plan créé deux fois'`},
+		{name: "axis", page: plan, action: plan + "/axes", form: url.Values{"number": {"7"}, "title": {"Axe ajouté deux fois"}},
+			count: `SELECT count(*) FROM axes WHERE title = 'Axe ajouté deux fois'`},
+		{name: "measure", page: plan + "/measures/new", action: plan + "/measures/new",
+			form:  url.Values{"title": {"Mesure créée deux fois"}, "status": {"not_started"}, "progress": {"0"}},
+			count: `SELECT count(*) FROM measures WHERE title = 'Mesure créée deux fois'`},
+		{name: "indicator", page: measure + "/edit", action: measure + "/indicators", form: url.Values{"label": {"Indicateur ajouté deux fois"}},
+			count: `SELECT count(*) FROM indicators WHERE label = 'Indicateur ajouté deux fois'`},
+		{name: "measure recommendation", page: measure + "/edit", action: measure + "/recommendations",
+			form: url.Values{"action": {"link"}, "recommendation": {n(rec, 10)}}, count: audited("recommendation.link", rec, "true")},
+		{name: "measure link", page: measure + "/edit", action: measure + "/links",
+			form:  url.Values{"action": {"link"}, "other": {n(f.spareMeasure, 10)}},
+			count: audited("measure.link", f.measure, fmt.Sprintf(`(detail->>'other_id')::bigint = %d`, f.spareMeasure))},
+		{name: "recommendation", page: "/admin/recommendations/new", action: "/admin/recommendations/new",
+			form:  url.Values{"source": {"GRETA"}, "round": {"3"}, "text": {"Recommandation enregistrée deux fois."}, "strength": {"urges"}},
+			count: `SELECT count(*) FROM recommendations WHERE text = 'Recommandation enregistrée deux fois.'`},
+		{name: "campaign", page: id("/plans/", f.plan) + "/campaigns/new", action: id("/plans/", f.plan) + "/campaigns/new",
+			form:  url.Values{"title": {"Campagne lancée deux fois"}, "due_on": {p.srv.now().AddDate(0, 1, 0).Format(time.DateOnly)}},
+			count: `SELECT count(*) FROM campaigns WHERE title = 'Campagne lancée deux fois'`},
+		{name: "consultation window", page: plan + "/consultation", action: plan + "/consultation/windows",
+			form:  url.Values{"scope": {"measure:" + n(f.measure, 10)}, "opens": {"2030-01-01"}, "closes": {"2030-02-01"}},
+			count: fmt.Sprintf(`SELECT count(*) FROM consultation_windows WHERE measure_id = %d`, f.measure)},
+		{name: "comment flag", as: roleUnion, page: id("/comments/", f.comment) + "/flag", action: id("/comments/", f.comment) + "/flag",
+			form: url.Values{"reason": {"Signalé deux fois."}}, count: `SELECT count(*) FROM comment_flags WHERE reason = 'Signalé deux fois.'`},
+		{name: "document version", page: document, action: document + "/versions", file: "Version envoyée deux fois",
+			count: fmt.Sprintf(`SELECT count(*) FROM document_versions WHERE document_id = %d`, f.document)},
+		{name: "document link", page: document, action: document + "/links", form: url.Values{"meeting": {n(f.planned, 10)}},
+			count: audited("document.attach", f.document, `detail->>'target_type' = 'meeting'`)},
+		{name: "agenda action", page: id("/meetings/", next.ID), action: id("/meetings/", next.ID) + "/agenda/actions",
+			form: url.Values{"action": {n(f.action, 10)}}, count: fmt.Sprintf(`SELECT count(*) FROM agenda_items WHERE action_id = %d`, f.action)},
+		{name: "body", page: "/admin/bodies/new", action: "/admin/bodies/new", form: url.Values{"name": {"Organisme créé deux fois"}, "category": {"association"}},
+			count: `SELECT count(*) FROM bodies WHERE name = 'Organisme créé deux fois'`},
+		{name: "person", page: "/admin/people/new", action: "/admin/people/new", form: url.Values{"family_name": {"Créée-Deux-Fois"}},
+			count: `SELECT count(*) FROM people WHERE family_name = 'Créée-Deux-Fois'`},
+		{name: "mandate", page: "/admin/mandates/new", action: "/admin/mandates/new",
+			form:  url.Values{"label": {"Mandature créée deux fois"}, "starts_on": {"2031-01-01"}},
+			count: `SELECT count(*) FROM mandates WHERE label = 'Mandature créée deux fois'`},
+		{name: "seat", page: id("/admin/mandates/", f.mandate) + "/seats/new", action: id("/admin/mandates/", f.mandate) + "/seats/new",
+			form: url.Values{"body": {n(f.body, 10)}, "role": {"suppleant"}, "starts_on": {mandate.StartsOn.Format(time.DateOnly)},
+				"new_family_name": {"Siège-Deux-Fois"}},
+			count: `SELECT count(*) FROM seats s JOIN people p ON p.id = s.person_id WHERE p.family_name = 'Siège-Deux-Fois'`},
+		{name: "invitation", page: seat + "/invite", action: seat + "/invite",
+			count: `SELECT count(*) FROM accounts WHERE email = 'titulaire.ccem@test.example'`},
+		{name: "seat replacement", page: seat + "/replace", action: seat + "/replace",
+			form: url.Values{"from": {today}, "new_family_name": {"Remplaçante-Deux-Fois"}}, count: fmt.Sprintf(`SELECT count(*) FROM seats WHERE replaces_id = %d`, f.seat)},
+	} {
+		if tc.as == "" {
+			tc.as = roleSecretariat
+		}
+		t.Run(tc.name, func(t *testing.T) { createsOnce(t, p, tc) })
 	}
 }
