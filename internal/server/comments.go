@@ -507,12 +507,12 @@ func (s *Server) flagComment(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Flag(p))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.FlagComment(ctx, c.ID, v.AccountID, reason)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "comment.flag", "comment", c.ID, nil, map[string]any{"flag": id, "reason": reason})
+		return commentLink(c), s.record(ctx, tx, r, "comment.flag", "comment", c.ID, nil, map[string]any{"flag": id, "reason": reason})
 	})
 	if errors.Is(err, model.ErrConflict) {
 		s.redirectWithFlash(w, r, commentLink(c), "Vous avez déjà signalé ce commentaire ; le secrétariat l'examinera.")

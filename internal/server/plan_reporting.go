@@ -351,16 +351,17 @@ func (s *Server) newCampaign(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	queued := 0
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		var err error
 		if campaign.ID, err = tx.CreateCampaign(ctx, campaign); err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "campaign.create", "plan", pl.ID, nil, campaign); err != nil {
-			return err
+			return "", err
 		}
 		pilots, err := tx.PilotAccounts(ctx, pl.ID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		link := s.siteURL(r) + fmt.Sprintf("/plans/%d?pilot=", pl.ID)
 		for _, a := range pilots {
@@ -374,17 +375,17 @@ depuis la page de chaque mesure (bouton « Rendre compte de l'avancement ») :
 Le secrétariat du comité de coordination
 `, a.DisplayName, campaign.Title, pl.Name(), view.Date(campaign.DueOn), link, a.BodyID)
 			if _, err := tx.QueueMail(ctx, a.Email, "Campagne de bilan : "+campaign.Title, text); err != nil {
-				return err
+				return "", err
 			}
 			queued++
 		}
-		return nil
+		return fmt.Sprintf("/campaigns/%d", campaign.ID), nil
 	})
 	if err != nil {
 		return err
 	}
 	s.wakeMail()
-	s.redirectWithFlash(w, r, fmt.Sprintf("/campaigns/%d", campaign.ID), "La campagne est lancée : "+plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
+	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
 	return nil
 }
 
