@@ -593,16 +593,17 @@ func (s *Server) newVersion(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var version model.DocumentVersion
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
+		var err error
 		if version, err = s.storeVersion(ctx, tx, up, d.ID, v.AccountID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.version", "document", d.ID, nil, version)
+		return fmt.Sprintf("/documents/%d", d.ID), s.record(ctx, tx, r, "document.version", "document", d.ID, nil, version)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/documents/%d", d.ID), fmt.Sprintf("La version %d a été déposée.", version.Number))
+	s.redirectWithFlash(w, r, location, fmt.Sprintf("La version %d a été déposée.", version.Number))
 	return nil
 }
 
@@ -708,18 +709,19 @@ func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	detach := r.PostForm.Get("action") == "detach"
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	// The attach form carries a key, the detach ones none.
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		link := map[string]any{"target_type": "meeting", "target_id": m.ID}
 		if detach {
 			if err := tx.UnlinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-				return err
+				return "", err
 			}
-			return s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
+			return back, s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
 		}
 		if err := tx.LinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
+		return back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
 	})
 	if err != nil {
 		return err
