@@ -151,17 +151,18 @@ func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error
 	if len([]rune(it.Title)) > 300 {
 		it.Title = string([]rune(it.Title)[:299]) + "…"
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		itemID, err := tx.AddAgendaItem(ctx, it)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": itemID, "title": it.Title, "action": a.ID})
+		return fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID),
+			s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": itemID, "title": it.Title, "action": a.ID})
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID), "Le suivi de l'action « "+a.Title+" » est inscrit à l'ordre du jour.")
+	s.redirectWithFlash(w, r, location, "Le suivi de l'action « "+a.Title+" » est inscrit à l'ordre du jour.")
 	return nil
 }
 
