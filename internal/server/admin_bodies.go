@@ -104,14 +104,14 @@ func (s *Server) newBody(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.bodyEditPage(r, "Erreur – Nouvel organisme", "/admin/bodies/new", f, fields)))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		_, err := s.createBody(ctx, tx, r, b)
-		return err
+		return "/admin/bodies", err
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » a été créé.")
+	s.redirectWithFlash(w, r, location, "L'organisme « "+b.Name+" » a été créé.")
 	return nil
 }
 

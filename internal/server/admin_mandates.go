@@ -136,17 +136,17 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.mandatePage(r, "Erreur – Nouvelle mandature", "/admin/mandates/new", "/admin/mandates", f)))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		if err := checkMandatePeriod(ctx, tx, m); err != nil {
-			return err
+			return "", err
 		}
 		m.Slug = "mandature-" + strconv.FormatInt(s.now().UnixNano(), 36)
 		id, err := tx.CreateMandate(ctx, m)
 		if err != nil {
-			return err
+			return "", err
 		}
 		m.ID = id
-		return s.record(ctx, tx, r, "mandate.create", "mandate", id, nil, m)
+		return fmt.Sprintf("/admin/mandates/%d", id), s.record(ctx, tx, r, "mandate.create", "mandate", id, nil, m)
 	})
 	if overlap := (mandateOverlap{}); errors.As(err, &overlap) {
 		newChecker(f, mandateFields).fail("starts_on", overlap.Error())
@@ -156,7 +156,7 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/mandates/%d", m.ID), "La mandature « "+m.Label+" » a été créée.")
+	s.redirectWithFlash(w, r, location, "La mandature « "+m.Label+" » a été créée.")
 	return nil
 }
 
@@ -341,20 +341,20 @@ func (s *Server) newSeat(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page("Erreur – Nouveau siège", f)))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		var err error
 		if st.PersonID, err = s.resolveHolder(ctx, tx, r, h); err != nil {
-			return err
+			return "", err
 		}
 		if st.ID, err = tx.CreateSeat(ctx, st); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "seat.create", "seat", st.ID, nil, st)
+		return back, s.record(ctx, tx, r, "seat.create", "seat", st.ID, nil, st)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "Le siège a été créé.")
+	s.redirectWithFlash(w, r, location, "Le siège a été créé.")
 	return nil
 }
 
@@ -443,7 +443,9 @@ func (s *Server) replaceSeat(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if old.EndsOn != nil {
+	// A replacement sent twice finds the seat closed by the first: its
+	// key, claimed under createOnce, sends it where the first went.
+	if old.EndsOn != nil && r.Method == http.MethodGet {
 		return fmt.Errorf("seat %d already closed: %w", old.ID, model.ErrConflict)
 	}
 	people, err := s.store.People(ctx)
@@ -482,21 +484,21 @@ func (s *Server) replaceSeat(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page("Erreur – "+title, f)))
 		return nil
 	}
-	var newID int64
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		personID, err := s.resolveHolder(ctx, tx, r, h)
 		if err != nil {
-			return err
+			return "", err
 		}
-		if newID, err = tx.ReplaceSeat(ctx, old.ID, personID, *from); err != nil {
-			return err
+		newID, err := tx.ReplaceSeat(ctx, old.ID, personID, *from)
+		if err != nil {
+			return "", err
 		}
-		return s.record(ctx, tx, r, "seat.replace", "seat", newID, old, map[string]any{"replaces": old.ID, "person_id": personID, "from": from.Format(time.DateOnly)})
+		return back, s.record(ctx, tx, r, "seat.replace", "seat", newID, old, map[string]any{"replaces": old.ID, "person_id": personID, "from": from.Format(time.DateOnly)})
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "Le remplacement a été enregistré ; l'ancien siège est clos au "+view.Date(from.AddDate(0, 0, -1))+".")
+	s.redirectWithFlash(w, r, location, "Le remplacement a été enregistré ; l'ancien siège est clos au "+view.Date(from.AddDate(0, 0, -1))+".")
 	return nil
 }
 

@@ -85,18 +85,18 @@ func (s *Server) newPerson(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.personPage(r, "Erreur – Nouvelle personne", "/admin/people/new", f, fields)))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.CreatePerson(ctx, p)
 		if err != nil {
-			return err
+			return "", err
 		}
 		p.ID = id
-		return s.record(ctx, tx, r, "person.create", "person", id, nil, p)
+		return "/admin/people", s.record(ctx, tx, r, "person.create", "person", id, nil, p)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/people", p.FullName()+" a été ajouté(e).")
+	s.redirectWithFlash(w, r, location, p.FullName()+" a été ajouté(e).")
 	return nil
 }
 

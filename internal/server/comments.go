@@ -169,34 +169,9 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	case parent.ID != 0 && (parent.State != model.CommentPublished || parent.Withdrawn() || parent.Hidden()):
 		form.Fail("text", "Texte", "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous.")
 		status = http.StatusConflict
-	case form.Valid():
-		n, err := s.store.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
-		if err != nil {
-			return err
-		}
-		if n >= model.CommentBurst {
-			form.Fail("text", "Texte", fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
-				n, int(model.CommentBurstWindow.Minutes())))
-			status = http.StatusTooManyRequests
-			w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
-		}
 	}
 	if !form.Valid() {
-		p, err := s.measurePage(r, m)
-		if err != nil {
-			return err
-		}
-		if p.Comments, err = s.commentsSection(ctx, pl, m, form, parent.ID); err != nil {
-			return err
-		}
-		// A refusal that no correction can lift (closed consultation,
-		// parent withdrawn or hidden meanwhile) hands the text back.
-		if status == http.StatusConflict {
-			p.Comments.Unposted = text
-		}
-		p.Base.Title = "Erreur – " + p.Base.Title
-		s.render(w, r, status, view.MeasureDetail(p))
-		return nil
+		return s.refuseComment(w, r, pl, m, form, parent.ID, status, text)
 	}
 
 	c := model.Comment{MeasureID: m.ID, ParentID: parent.ID, AuthorID: v.AccountID, BodyID: v.BodyID, Category: v.Category,
@@ -204,24 +179,44 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if pl.Premoderation {
 		c.State = model.CommentPending
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		// Counted under a lock of the author's posts, so that parallel
+		// posts are counted one after the other and the limit holds.
+		if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
+			return "", err
+		}
+		n, err := tx.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
+		if err != nil {
+			return "", err
+		}
+		if n >= model.CommentBurst {
+			return "", commentBurstError{n}
+		}
 		if c.ID, err = tx.CreateComment(ctx, c); err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "comment.create", "comment", c.ID, nil, map[string]any{"measure": m.ID,
 			"parent": parent.ID, "text": text, "official": official, "state": c.State}); err != nil {
-			return err
+			return "", err
 		}
 		token, _ := newToken()
 		if err := tx.Follow(ctx, v.AccountID, m.ID, token); err != nil {
-			return err
+			return "", err
 		}
+		location := fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID)
 		if c.State != model.CommentPublished {
-			return nil
+			return location, nil
 		}
 		c.AuthorName, c.BodyName = v.Name, v.BodyName
-		return s.notifyFollowers(ctx, tx, r, m, c)
+		return location, s.notifyFollowers(ctx, tx, r, m, c)
 	})
+	var burst commentBurstError
+	if errors.As(err, &burst) {
+		form.Fail("text", "Texte", fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
+			burst.count, int(model.CommentBurstWindow.Minutes())))
+		w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
+		return s.refuseComment(w, r, pl, m, form, parent.ID, http.StatusTooManyRequests, text)
+	}
 	if err != nil {
 		return err
 	}
@@ -230,7 +225,35 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if c.State == model.CommentPending {
 		flash = "Votre commentaire est transmis au secrétariat ; il sera publié après validation."
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID), flash)
+	s.redirectWithFlash(w, r, location, flash)
+	return nil
+}
+
+// commentBurstError refuses a post over the rate limit: the author posted
+// count comments within model.CommentBurstWindow.
+type commentBurstError struct{ count int }
+
+func (e commentBurstError) Error() string {
+	return fmt.Sprintf("%d comments in the burst window", e.count)
+}
+
+// refuseComment shows the measure again with the refused post's form and
+// its message.
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, pl model.Plan, m model.Measure, form *view.Form, replyTo int64, status int, text string) error {
+	p, err := s.measurePage(r, m)
+	if err != nil {
+		return err
+	}
+	if p.Comments, err = s.commentsSection(r.Context(), pl, m, form, replyTo); err != nil {
+		return err
+	}
+	// A refusal that no correction can lift (closed consultation,
+	// parent withdrawn or hidden meanwhile) hands the text back.
+	if status == http.StatusConflict {
+		p.Comments.Unposted = text
+	}
+	p.Base.Title = "Erreur – " + p.Base.Title
+	s.render(w, r, status, view.MeasureDetail(p))
 	return nil
 }
 
@@ -484,12 +507,12 @@ func (s *Server) flagComment(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Flag(p))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.FlagComment(ctx, c.ID, v.AccountID, reason)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "comment.flag", "comment", c.ID, nil, map[string]any{"flag": id, "reason": reason})
+		return commentLink(c), s.record(ctx, tx, r, "comment.flag", "comment", c.ID, nil, map[string]any{"flag": id, "reason": reason})
 	})
 	if errors.Is(err, model.ErrConflict) {
 		s.redirectWithFlash(w, r, commentLink(c), "Vous avez déjà signalé ce commentaire ; le secrétariat l'examinera.")

@@ -190,25 +190,26 @@ func (s *Server) addWindow(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		err = s.store.InTx(ctx, func(tx *store.Store) error {
+		location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 			if cons.Open && cons.Window != nil && cons.Window.MeasureID == m.ID {
 				if err := tx.CloseConsultationWindow(ctx, cons.Window.ID, now); err != nil {
-					return err
+					return "", err
 				}
 			} else if cons.Open {
 				// An empty window of its own overrides the axis's or the
 				// default opening.
 				win.OpensAt, win.ClosesAt = now, now
 				if _, err := tx.AddConsultationWindow(ctx, win, v.AccountID); err != nil {
-					return err
+					return "", err
 				}
 			}
-			return s.record(ctx, tx, r, "consultation.close", "measure", m.ID, nil, map[string]any{"at": now})
+			return fmt.Sprintf("/measures/%d#titre-commentaires", m.ID),
+				s.record(ctx, tx, r, "consultation.close", "measure", m.ID, nil, map[string]any{"at": now})
 		})
 		if err != nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, fmt.Sprintf("/measures/%d#titre-commentaires", m.ID), "La consultation sur cette mesure est close ; le fil reste consultable.")
+		s.redirectWithFlash(w, r, location, "La consultation sur cette mesure est close ; le fil reste consultable.")
 		return nil
 	}
 	opens, closes := c.date("opens"), c.date("closes")
@@ -227,17 +228,17 @@ func (s *Server) addWindow(w http.ResponseWriter, r *http.Request) error {
 	}
 	win.OpensAt = parisMidnight(*opens)
 	win.ClosesAt = parisMidnight(closes.AddDate(0, 0, 1))
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.AddConsultationWindow(ctx, win, v.AccountID)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "consultation.window_add", "consultation_window", id, nil, win)
+		return fmt.Sprintf("/admin/plans/%d/consultation", pl.ID), s.record(ctx, tx, r, "consultation.window_add", "consultation_window", id, nil, win)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/plans/%d/consultation", pl.ID), "La période de consultation est enregistrée.")
+	s.redirectWithFlash(w, r, location, "La période de consultation est enregistrée.")
 	return nil
 }
 

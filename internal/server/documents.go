@@ -545,34 +545,34 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 	if err := s.files.Commit(ctx, up.staged); err != nil {
 		return err
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
 		var err error
 		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
-			return err
+			return "", err
 		}
 		version, err := s.storeVersion(ctx, tx, up, d.ID, v.AccountID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version}); err != nil {
-			return err
+			return "", err
 		}
 		if target.kind == "" {
-			return nil
+			return fmt.Sprintf("/documents/%d", d.ID), nil
 		}
 		if err := tx.LinkDocument(ctx, d.ID, target.kind, target.id); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
+		return target.back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
 	})
 	if err != nil {
 		return err
 	}
+	flash := "Le document « " + d.Title + " » a été déposé."
 	if target.kind != "" {
-		s.redirectWithFlash(w, r, target.back, "Le document « "+d.Title+" » a été déposé et joint "+target.label+".")
-		return nil
+		flash = "Le document « " + d.Title + " » a été déposé et joint " + target.label + "."
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/documents/%d", d.ID), "Le document « "+d.Title+" » a été déposé.")
+	s.redirectWithFlash(w, r, location, flash)
 	return nil
 }
 
@@ -679,16 +679,17 @@ func (s *Server) newVersion(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var version model.DocumentVersion
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
+		var err error
 		if version, err = s.storeVersion(ctx, tx, up, d.ID, v.AccountID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.version", "document", d.ID, nil, version)
+		return fmt.Sprintf("/documents/%d", d.ID), s.record(ctx, tx, r, "document.version", "document", d.ID, nil, version)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/documents/%d", d.ID), fmt.Sprintf("La version %d a été déposée.", version.Number))
+	s.redirectWithFlash(w, r, location, fmt.Sprintf("La version %d a été déposée.", version.Number))
 	return nil
 }
 
@@ -794,18 +795,19 @@ func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	detach := r.PostForm.Get("action") == "detach"
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	// The attach form carries a key, the detach ones none.
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		link := map[string]any{"target_type": "meeting", "target_id": m.ID}
 		if detach {
 			if err := tx.UnlinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-				return err
+				return "", err
 			}
-			return s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
+			return back, s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
 		}
 		if err := tx.LinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
+		return back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
 	})
 	if err != nil {
 		return err

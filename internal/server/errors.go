@@ -38,7 +38,13 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	v := viewerOf(r.Context())
 	page := view.ErrorPage{Base: s.base(r, "")}
 	var maxBytes *http.MaxBytesError
+	var submitted *submittedError
 	switch {
+	case errors.As(err, &submitted):
+		// The same copy of a form sent again wrote nothing: its sender
+		// goes where the first sending went.
+		s.redirectWithFlash(w, r, submitted.location, "Ce formulaire avait déjà été envoyé ; il n'a été enregistré qu'une fois.")
+		return
 	case errors.Is(err, model.ErrForbidden) && !v.SignedIn() && r.Method == http.MethodGet:
 		// A members' page asked by a signed-out viewer: sign in first, then come back.
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

@@ -118,20 +118,23 @@ func (s *Server) inviteSeat(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	token, hash := newToken()
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.CreateAccount(ctx, store.NewAccount{Email: person.Email, DisplayName: person.FullName(),
 			Role: model.RoleMember, BodyID: st.BodyID, PersonID: person.ID})
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := tx.CreateAccountToken(ctx, id, "invite", hash, s.now().Add(invitationLifetime)); err != nil {
-			return err
+			return "", err
 		}
 		link := s.baseURL() + "/invitation/" + token
 		if _, err := tx.QueueMail(ctx, person.Email, "Invitation au portail du comité de coordination", invitationText(person.FullName(), link)); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "account.invite", "account", id, nil, map[string]any{"email": person.Email, "person_id": person.ID, "body_id": st.BodyID})
+		return back, s.record(ctx, tx, r, "account.invite", "account", id, nil, map[string]any{"email": person.Email, "person_id": person.ID, "body_id": st.BodyID})
 	})
 	if errors.Is(err, model.ErrConflict) {
 		s.redirectWithFlash(w, r, back, "Un compte existe déjà pour l'adresse "+person.Email+".")

@@ -182,7 +182,7 @@ func (s *Server) importMandate(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	res := jo.Parse(p.Form.Value("text"))
-	plan, err := s.importPlan(ctx, m, res, *effective)
+	plan, err := s.importPlan(ctx, s.store, m, res, *effective)
 	if err != nil {
 		return err
 	}
@@ -199,27 +199,43 @@ func (s *Server) importMandate(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, status, view.Import(p))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		return s.applyImport(ctx, tx, r, m, res, plan)
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		// Imports into one mandate run one after the other, and each plans
+		// again under the lock, against what the previous one wrote: a
+		// confirmation sent twice finds its bodies, people and seats in place.
+		locked, err := tx.MandateForUpdate(ctx, m.ID)
+		if err != nil {
+			return "", err
+		}
+		if plan, err = s.importPlan(ctx, tx, locked, res, *effective); err != nil {
+			return "", err
+		}
+		if plan.Problems > 0 {
+			// The registry changed since the preview.
+			return "", model.ErrConflict
+		}
+		return back, s.applyImport(ctx, tx, r, locked, res, plan)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, fmt.Sprintf("Import terminé : %d siège(s) créé(s), %d remplacement(s), %d siège(s) clos, %d inchangé(s).",
+	s.redirectWithFlash(w, r, location, fmt.Sprintf("Import terminé : %d siège(s) créé(s), %d remplacement(s), %d siège(s) clos, %d inchangé(s).",
 		plan.NewSeats, plan.Replaced, len(plan.Closed), plan.Unchanged))
 	return nil
 }
 
-func (s *Server) importPlan(ctx context.Context, m model.Mandate, res jo.Result, effective time.Time) (view.ImportPlan, error) {
-	bodies, err := s.store.Bodies(ctx)
+// importPlan reads the registry through st (the pool for a preview, the
+// import's transaction when confirming) and plans the import.
+func (s *Server) importPlan(ctx context.Context, st *store.Store, m model.Mandate, res jo.Result, effective time.Time) (view.ImportPlan, error) {
+	bodies, err := st.Bodies(ctx)
 	if err != nil {
 		return view.ImportPlan{}, err
 	}
-	people, err := s.store.People(ctx)
+	people, err := st.People(ctx)
 	if err != nil {
 		return view.ImportPlan{}, err
 	}
-	open, err := s.store.SeatsOfMandate(ctx, m.ID)
+	open, err := st.SeatsOfMandate(ctx, m.ID)
 	if err != nil {
 		return view.ImportPlan{}, err
 	}

@@ -113,18 +113,18 @@ func (s *Server) newMeeting(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.editMeetingPage(r, "Programmer une réunion", "/meetings/new", "/meetings", f)))
 		return nil
 	}
-	var id int64
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		if id, err = tx.CreateMeeting(ctx, m); err != nil {
-			return err
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		id, err := tx.CreateMeeting(ctx, m)
+		if err != nil {
+			return "", err
 		}
 		m.ID, m.Status = id, model.MeetingPlanned
-		return s.record(ctx, tx, r, "meeting.create", "meeting", id, nil, m)
+		return fmt.Sprintf("/meetings/%d", id), s.record(ctx, tx, r, "meeting.create", "meeting", id, nil, m)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d", id), "La réunion est programmée. Établissez son ordre du jour, puis publiez-le pour convoquer les membres.")
+	s.redirectWithFlash(w, r, location, "La réunion est programmée. Établissez son ordre du jour, puis publiez-le pour convoquer les membres.")
 	return nil
 }
 

@@ -110,17 +110,18 @@ func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	it.MeetingID = m.ID
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.AddAgendaItem(ctx, it)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": id, "title": it.Title})
+		return fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID),
+			s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": id, "title": it.Title})
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID), "Le point « "+it.Title+" » est ajouté à l'ordre du jour.")
+	s.redirectWithFlash(w, r, location, "Le point « "+it.Title+" » est ajouté à l'ordre du jour.")
 	return nil
 }
 
@@ -150,17 +151,18 @@ func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error
 	if len([]rune(it.Title)) > 300 {
 		it.Title = string([]rune(it.Title)[:299]) + "…"
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		itemID, err := tx.AddAgendaItem(ctx, it)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": itemID, "title": it.Title, "action": a.ID})
+		return fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID),
+			s.record(ctx, tx, r, "agenda.add", "meeting", m.ID, nil, map[string]any{"item": itemID, "title": it.Title, "action": a.ID})
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID), "Le suivi de l'action « "+a.Title+" » est inscrit à l'ordre du jour.")
+	s.redirectWithFlash(w, r, location, "Le suivi de l'action « "+a.Title+" » est inscrit à l'ordre du jour.")
 	return nil
 }
 
@@ -258,6 +260,11 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 		}
 		return s.record(ctx, tx, r, "agenda.delete", "meeting", m.ID, it, nil)
 	})
+	if errors.Is(err, model.ErrNotFound) {
+		// Removed meanwhile: the same confirmation sent twice.
+		s.redirectWithFlash(w, r, back, "Le point « "+it.Title+" » avait déjà été retiré de l'ordre du jour.")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -266,7 +273,8 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 }
 
 // moveAgendaItem swaps an item with its neighbour: the reordering that
-// works without JavaScript.
+// works without JavaScript. The neighbour is read under the meeting's lock,
+// so that two moves at once both apply, one after the other.
 func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	m, ok, err := s.agendaMeeting(w, r)
@@ -280,30 +288,45 @@ func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	items, err := s.store.AgendaItems(ctx, m.ID)
+	down := r.PostForm.Get("direction") == "down"
+	to := -1
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.LockAgenda(ctx, m.ID); err != nil {
+			return err
+		}
+		items, err := tx.AgendaItems(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(items))
+		at := -1
+		for i, x := range items {
+			ids[i] = x.ID
+			if x.ID == it.ID {
+				at = i
+			}
+		}
+		next := at - 1
+		if down {
+			next = at + 1
+		}
+		if at < 0 || next < 0 || next >= len(ids) {
+			return nil
+		}
+		ids[at], ids[next] = ids[next], ids[at]
+		to = next
+		if err := tx.ReorderAgenda(ctx, m.ID, ids); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "agenda.reorder", "meeting", m.ID, nil, map[string]any{"order": ids})
+	})
 	if err != nil {
 		return err
 	}
-	ids := make([]int64, len(items))
-	at := -1
-	for i, x := range items {
-		ids[i] = x.ID
-		if x.ID == it.ID {
-			at = i
-		}
-	}
-	to := at - 1
-	if r.PostForm.Get("direction") == "down" {
-		to = at + 1
-	}
 	back := fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID)
-	if at < 0 || to < 0 || to >= len(ids) {
+	if to < 0 {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return nil
-	}
-	ids[at], ids[to] = ids[to], ids[at]
-	if err := s.reorder(r, m, ids); err != nil {
-		return err
 	}
 	s.redirectWithFlash(w, r, back, fmt.Sprintf("Le point « %s » est désormais le point %d.", it.Title, to+1))
 	return nil
@@ -463,26 +486,27 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Meeting(p))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		location := fmt.Sprintf("/meetings/%d#decisions", m.ID)
 		id, err := tx.AddDecision(ctx, d)
 		if err != nil {
-			return err
+			return "", err
 		}
 		d.ID = id
 		if err := s.record(ctx, tx, r, "decision.create", "meeting", m.ID, nil, d); err != nil {
-			return err
+			return "", err
 		}
 		if a.Title == "" {
-			return nil
+			return location, nil
 		}
 		a.DecisionID = id
 		if a.ID, err = tx.AddAction(ctx, a); err != nil {
-			return err
+			return "", err
 		}
 		if err := tx.SetActionMeasures(ctx, a.ID, measures); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "action.create", "action", a.ID, nil, map[string]any{"action": a, "measures": measures})
+		return location, s.record(ctx, tx, r, "action.create", "action", a.ID, nil, map[string]any{"action": a, "measures": measures})
 	})
 	if err != nil {
 		return err
@@ -491,7 +515,7 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 	if a.Title != "" {
 		flash = "La décision et l'action « " + a.Title + " » sont enregistrées. L'action sera proposée à l'ordre du jour de la prochaine réunion jusqu'à sa clôture."
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#decisions", m.ID), flash)
+	s.redirectWithFlash(w, r, location, flash)
 	return nil
 }
 

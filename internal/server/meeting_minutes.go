@@ -252,17 +252,18 @@ func (s *Server) addRemark(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Meeting(p))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.AddRemark(ctx, m.ID, v.AccountID, v.BodyID, text)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "minutes.remark", "meeting", m.ID, nil, map[string]any{"remark": id, "text": text})
+		return fmt.Sprintf("/meetings/%d#remarques", m.ID),
+			s.record(ctx, tx, r, "minutes.remark", "meeting", m.ID, nil, map[string]any{"remark": id, "text": text})
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#remarques", m.ID), "Votre remarque est transmise au secrétariat.")
+	s.redirectWithFlash(w, r, location, "Votre remarque est transmise au secrétariat.")
 	return nil
 }
 

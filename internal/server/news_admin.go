@@ -221,24 +221,24 @@ func (s *Server) newNews(w http.ResponseWriter, r *http.Request) error {
 	a.CreatedBy = v.AccountID
 	a.SlugFrozen = a.PublishedBy(s.now())
 	queued := 0
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		var err error
 		if a.Slug, err = uniqueNewsSlug(r, tx, a.Title, 0); err != nil {
-			return err
+			return "", err
 		}
 		if a.ID, err = tx.CreateNews(ctx, a); err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "news.create", "news", a.ID, nil, auditNews(a)); err != nil {
-			return err
+			return "", err
 		}
 		queued, err = s.mailIfVisible(r, tx, a)
-		return err
+		return "/news/" + a.Slug, err
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/news/"+a.Slug, newsSavedFlash(a, s.now(), queued)+
+	s.redirectWithFlash(w, r, location, newsSavedFlash(a, s.now(), queued)+
 		" Ajoutez ci-dessous les liens vers les réunions, mandatures, mesures et documents, et les pièces jointes.")
 	return nil
 }
@@ -435,12 +435,12 @@ func (s *Server) addNewsLink(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	var position int
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		var err error
 		if position, err = tx.AddNewsLink(ctx, a.ID, t, id); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "news.link", "news", a.ID, nil, map[string]any{"position": position, "target_type": t, "target_id": id})
+		return back, s.record(ctx, tx, r, "news.link", "news", a.ID, nil, map[string]any{"position": position, "target_type": t, "target_id": id})
 	})
 	switch {
 	case errors.Is(err, model.ErrConflict):
@@ -508,18 +508,19 @@ func (s *Server) attachNews(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	detach := r.PostForm.Get("action") == "detach"
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	// The attach forms carry a key, the detach ones none.
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		link := map[string]any{"target_type": "news", "target_id": a.ID}
 		if detach {
 			if err := tx.UnlinkDocument(ctx, d.ID, "news", a.ID); err != nil {
-				return err
+				return "", err
 			}
-			return s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
+			return back, s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
 		}
 		if err := tx.LinkDocument(ctx, d.ID, "news", a.ID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
+		return back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
 	})
 	if err != nil {
 		return err

@@ -107,7 +107,7 @@ func (s *Server) newPlan(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.planEditPage(r, "Erreur – Nouveau plan", action, back, f)))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		// The first free slug made from the title: homonyms get a number.
 		for n := 1; ; n++ {
 			p.Slug = slugify(p.Title, n)
@@ -116,16 +116,16 @@ func (s *Server) newPlan(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			if err != nil {
-				return err
+				return "", err
 			}
 			p.ID = id
-			return s.record(ctx, tx, r, "plan.create", "plan", id, nil, p)
+			return fmt.Sprintf("/admin/plans/%d", id), s.record(ctx, tx, r, "plan.create", "plan", id, nil, p)
 		}
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/plans/%d", p.ID), "Le plan « "+p.Name()+" » a été créé.")
+	s.redirectWithFlash(w, r, location, "Le plan « "+p.Name()+" » a été créé.")
 	return nil
 }
 
@@ -284,14 +284,15 @@ func (s *Server) addAxis(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := axisFromForm(f)
 	a.PlanID = pl.ID
+	location := fmt.Sprintf("/admin/plans/%d#axes", pl.ID)
 	if f.Valid() {
-		err = s.store.InTx(ctx, func(tx *store.Store) error {
+		_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 			id, err := tx.CreateAxis(ctx, a)
 			if err != nil {
-				return err
+				return "", err
 			}
 			a.ID = id
-			return s.record(ctx, tx, r, "axis.create", "axis", id, nil, a)
+			return location, s.record(ctx, tx, r, "axis.create", "axis", id, nil, a)
 		})
 		if errors.Is(err, model.ErrConflict) {
 			f.Fail("number", "Numéro de l'axe", axisTaken)
@@ -307,7 +308,7 @@ func (s *Server) addAxis(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.AdminPlan(p))
 		return nil
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/plans/%d#axes", pl.ID), fmt.Sprintf("L'axe %d « %s » a été ajouté.", a.Number, a.Title))
+	s.redirectWithFlash(w, r, location, fmt.Sprintf("L'axe %d « %s » a été ajouté.", a.Number, a.Title))
 	return nil
 }
 
@@ -640,21 +641,21 @@ func (s *Server) newMeasure(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	m.PlanID = pl.ID
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.CreateMeasure(ctx, m)
 		if err != nil {
-			return err
+			return "", err
 		}
 		m.ID = id
 		if err := tx.SetMeasureBodies(ctx, id, pilots, partners); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "measure.create", "measure", id, nil, m)
+		return fmt.Sprintf("/admin/measures/%d/edit#indicateurs", id), s.record(ctx, tx, r, "measure.create", "measure", id, nil, m)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/measures/%d/edit#indicateurs", m.ID),
+	s.redirectWithFlash(w, r, location,
 		"La mesure « "+m.Label()+" » a été créée. Vous pouvez maintenant lui ajouter des indicateurs et la rattacher à des recommandations.")
 	return nil
 }
@@ -809,18 +810,18 @@ func (s *Server) addIndicator(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	i.MeasureID = m.ID
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.CreateIndicator(ctx, i)
 		if err != nil {
-			return err
+			return "", err
 		}
 		i.ID = id
-		return s.record(ctx, tx, r, "indicator.create", "indicator", id, nil, i)
+		return fmt.Sprintf("/admin/measures/%d/edit#indicateurs", m.ID), s.record(ctx, tx, r, "indicator.create", "indicator", id, nil, i)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/measures/%d/edit#indicateurs", m.ID), "L'indicateur « "+i.Label+" » a été ajouté.")
+	s.redirectWithFlash(w, r, location, "L'indicateur « "+i.Label+" » a été ajouté.")
 	return nil
 }
 
@@ -985,17 +986,18 @@ func (s *Server) measureRecommendations(w http.ResponseWriter, r *http.Request) 
 		return nil
 	}
 	detail := map[string]any{"recommendation_id": rec.ID, "measure_id": m.ID}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	// The link form carries a key, the unlink ones none.
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		if !link {
 			if err := tx.UnlinkRecommendation(ctx, rec.ID, m.ID); err != nil {
-				return err
+				return "", err
 			}
-			return s.record(ctx, tx, r, "recommendation.unlink", "recommendation", rec.ID, detail, nil)
+			return back, s.record(ctx, tx, r, "recommendation.unlink", "recommendation", rec.ID, detail, nil)
 		}
 		if err := tx.LinkRecommendation(ctx, rec.ID, m.ID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "recommendation.link", "recommendation", rec.ID, nil, detail)
+		return back, s.record(ctx, tx, r, "recommendation.link", "recommendation", rec.ID, nil, detail)
 	})
 	if err != nil {
 		return err
@@ -1067,11 +1069,11 @@ func (s *Server) measureLinksForm(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, http.StatusUnprocessableEntity, view.AdminMeasure(p))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		if err := tx.LinkMeasures(ctx, m.ID, other.ID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "measure.link", "measure", m.ID, nil, map[string]any{"other_id": other.ID})
+		return back, s.record(ctx, tx, r, "measure.link", "measure", m.ID, nil, map[string]any{"other_id": other.ID})
 	})
 	if err != nil {
 		return err
@@ -1159,18 +1161,18 @@ func (s *Server) newRecommendation(w http.ResponseWriter, r *http.Request) error
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.recommendationPage(r, "Erreur – Nouvelle recommandation", action, f)))
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.CreateRecommendation(ctx, rec)
 		if err != nil {
-			return err
+			return "", err
 		}
 		rec.ID = id
-		return s.record(ctx, tx, r, "recommendation.create", "recommendation", id, nil, rec)
+		return "/admin/recommendations", s.record(ctx, tx, r, "recommendation.create", "recommendation", id, nil, rec)
 	})
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/recommendations", "La recommandation "+view.AdminRecommendationRef(rec)+" a été enregistrée. Rattachez-y les mesures qui y répondent depuis la page de chaque mesure.")
+	s.redirectWithFlash(w, r, location, "La recommandation "+view.AdminRecommendationRef(rec)+" a été enregistrée. Rattachez-y les mesures qui y répondent depuis la page de chaque mesure.")
 	return nil
 }
 

@@ -336,3 +336,17 @@ func TestPlanBackOfficeRefusesMembers(t *testing.T) {
 		t.Fatalf("a member's request changed the links: %+v, %v", linked, err)
 	}
 }
+
+// Two plans of one title are both created, the second under a numbered slug.
+func TestHomonymPlansBothCreated(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	for i := range 2 {
+		if res := sec.postForm("/admin/plans/new", url.Values{"title": {"Plan homonyme"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("plan %d: got %d", i+1, res.StatusCode)
+		}
+	}
+	if n := countRows(t, p, `SELECT count(DISTINCT slug) FROM plans WHERE title = 'Plan homonyme'`); n != 2 {
+		t.Errorf("%d slugs for two homonym plans, want 2", n)
+	}
+}

@@ -129,15 +129,17 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
+		location := back + "#chronologie"
+		var err error
 		if u.ID, err = tx.AddMeasureUpdate(ctx, u); err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "measure.update", "measure", m.ID, nil, u); err != nil {
-			return err
+			return "", err
 		}
 		if up.staged == nil {
-			return nil
+			return location, nil
 		}
 		if title == "" {
 			title = "Justificatif – " + m.Label()
@@ -153,16 +155,16 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 			d.Visibility, d.HeldFor, d.HeldID = model.VisibilityPublic, "", 0
 		}
 		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
-			return err
+			return "", err
 		}
 		version, err := s.storeVersion(ctx, tx, up, d.ID, v.AccountID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := tx.LinkDocument(ctx, d.ID, "measure_update", u.ID); err != nil {
-			return err
+			return "", err
 		}
-		return s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version, "update": u.ID})
+		return location, s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version, "update": u.ID})
 	})
 	if err != nil {
 		return err
@@ -171,7 +173,7 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 	if !manage {
 		flash = "Votre mise à jour est transmise au secrétariat. Elle sera publiée après validation."
 	}
-	s.redirectWithFlash(w, r, back+"#chronologie", flash)
+	s.redirectWithFlash(w, r, location, flash)
 	return nil
 }
 
@@ -361,16 +363,17 @@ func (s *Server) newCampaign(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	queued := 0
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
+	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		var err error
 		if campaign.ID, err = tx.CreateCampaign(ctx, campaign); err != nil {
-			return err
+			return "", err
 		}
 		if err := s.record(ctx, tx, r, "campaign.create", "plan", pl.ID, nil, campaign); err != nil {
-			return err
+			return "", err
 		}
 		pilots, err := tx.PilotAccounts(ctx, pl.ID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		link := s.baseURL() + fmt.Sprintf("/plans/%d?pilot=", pl.ID)
 		for _, a := range pilots {
@@ -384,17 +387,17 @@ depuis la page de chaque mesure (bouton « Rendre compte de l'avancement ») :
 Le secrétariat du comité de coordination
 `, a.DisplayName, campaign.Title, pl.Name(), view.Date(campaign.DueOn), link, a.BodyID)
 			if _, err := tx.QueueMail(ctx, a.Email, "Campagne de bilan : "+campaign.Title, text); err != nil {
-				return err
+				return "", err
 			}
 			queued++
 		}
-		return nil
+		return fmt.Sprintf("/campaigns/%d", campaign.ID), nil
 	})
 	if err != nil {
 		return err
 	}
 	s.wakeMail()
-	s.redirectWithFlash(w, r, fmt.Sprintf("/campaigns/%d", campaign.ID), "La campagne est lancée : "+plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
+	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
 	return nil
 }
 

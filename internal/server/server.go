@@ -83,9 +83,10 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // read without a lock.
 func (s *Server) SetClock(now func() time.Time) { s.now = now }
 
-// Maintain deletes expired sessions, old login attempts and stored files
-// that no document references, once an hour until ctx ends; and every
-// minute it mails the articles that became visible.
+// Maintain deletes expired sessions, old login attempts, submission keys
+// older than a day and stored files that no document references, once an
+// hour until ctx ends; and every minute it mails the articles that became
+// visible.
 func (s *Server) Maintain(ctx context.Context) {
 	var news sync.WaitGroup
 	news.Go(func() { s.mailNewsLoop(ctx) })
@@ -98,6 +99,11 @@ func (s *Server) Maintain(ctx context.Context) {
 		}
 		if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("delete expired sessions", "err", err)
+		}
+		// A form is sent twice within seconds; a day covers a retry after
+		// a long outage too.
+		if err := s.store.DeleteSubmissionsBefore(ctx, s.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			s.log.Warn("delete old submission keys", "err", err)
 		}
 		if s.files != nil {
 			// A day's grace leaves alone a file whose row is still being committed.

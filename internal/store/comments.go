@@ -131,6 +131,17 @@ func nonZeroTime(t time.Time) *time.Time {
 	return &t
 }
 
+// LockCommentsOf makes the account's posts wait for one another until the
+// transaction ends, so that the rate limit's count and the insert after it
+// are never overtaken by a parallel post. It locks the account's row: NO KEY
+// UPDATE leaves alone the rows that only refer to the account.
+func (s *Store) LockCommentsOf(ctx context.Context, accountID int64) error {
+	if _, err := s.db.Exec(ctx, `SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, accountID); err != nil {
+		return fmt.Errorf("lock comments of account %d: %w", accountID, err)
+	}
+	return nil
+}
+
 // RecentCommentCount counts the comments an account posted since a time,
 // withdrawn ones included, for the rate limit.
 func (s *Store) RecentCommentCount(ctx context.Context, accountID int64, since time.Time) (int, error) {

@@ -27,6 +27,16 @@ func (s *Store) Mandate(ctx context.Context, id int64) (model.Mandate, error) {
 	return m, nil
 }
 
+// MandateForUpdate returns the mandate and locks its row until the
+// transaction ends, so that two imports into it run one after the other.
+func (s *Store) MandateForUpdate(ctx context.Context, id int64) (model.Mandate, error) {
+	m, err := scanMandate(s.db.QueryRow(ctx, `SELECT `+mandateColumns+` FROM mandates WHERE id = $1 FOR UPDATE`, id))
+	if err != nil {
+		return m, fmt.Errorf("mandate %d: %w", id, mapErr(err))
+	}
+	return m, nil
+}
+
 // Mandates returns every mandate, latest first.
 func (s *Store) Mandates(ctx context.Context) ([]model.Mandate, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+mandateColumns+` FROM mandates ORDER BY starts_on DESC, id DESC`)

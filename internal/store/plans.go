@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -55,12 +56,18 @@ func (s *Store) Plans(ctx context.Context) ([]model.Plan, error) {
 	return ps, nil
 }
 
-// CreatePlan inserts a plan and returns its id.
+// CreatePlan inserts a plan and returns its id; a taken slug is
+// model.ErrConflict.
 func (s *Store) CreatePlan(ctx context.Context, p model.Plan) (int64, error) {
 	var id int64
+	// A taken slug inserts nothing rather than failing, so that the caller
+	// can try the next one in the same transaction.
 	err := s.db.QueryRow(ctx, `INSERT INTO plans (slug, title, short_title, followed, period, owner, presented_on, description, source_url, illustrative)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, p.Slug, p.Title, p.ShortTitle, p.Followed, p.Period, p.Owner,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (slug) DO NOTHING RETURNING id`, p.Slug, p.Title, p.ShortTitle, p.Followed, p.Period, p.Owner,
 		p.PresentedOn, p.Description, p.SourceURL, p.Illustrative).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("create plan: slug %q taken: %w", p.Slug, model.ErrConflict)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("create plan: %w", mapErr(err))
 	}

@@ -109,9 +109,15 @@ func (s *Store) ReplaceSeat(ctx context.Context, id, personID int64, from time.T
 	if old.EndsOn != nil {
 		return 0, fmt.Errorf("replace seat %d: already closed: %w", id, model.ErrConflict)
 	}
+	// Two replacements at once: the second waits for the first's row lock,
+	// then finds the seat closed and closes nothing.
 	end := from.AddDate(0, 0, -1)
-	if _, err := s.db.Exec(ctx, `UPDATE seats SET ends_on = $2 WHERE id = $1`, id, end); err != nil {
+	tag, err := s.db.Exec(ctx, `UPDATE seats SET ends_on = $2 WHERE id = $1 AND ends_on IS NULL`, id, end)
+	if err != nil {
 		return 0, fmt.Errorf("close seat %d: %w", id, mapErr(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return 0, fmt.Errorf("replace seat %d: closed meanwhile: %w", id, model.ErrConflict)
 	}
 	return s.CreateSeat(ctx, model.Seat{MandateID: old.MandateID, BodyID: old.BodyID, PersonID: personID,
 		Role: old.Role, PostLabel: old.PostLabel, StartsOn: from, ReplacesID: id})

@@ -1,9 +1,19 @@
 package view
 
 import (
+	"crypto/rand"
 	"slices"
 	"strings"
 )
+
+// SubmissionField is the hidden field that carries a form's submission key.
+const SubmissionField = "submission"
+
+// newSubmissionKey draws the key of one rendering of a form. It is drawn
+// as the form is written, whichever handler renders it, so that each copy
+// of a form has its own: the server creates once per key
+// (internal/server/submission.go), however often that copy is sent.
+func newSubmissionKey() string { return rand.Text() }
 
 // Form carries what a user typed and what is wrong with it, so that a form
 // rendered again keeps the input and shows every error.

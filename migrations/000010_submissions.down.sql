@@ -1,0 +1,6 @@
+BEGIN;
+SET LOCAL lock_timeout = '10s';
+
+DROP TABLE submissions;
+
+COMMIT;
