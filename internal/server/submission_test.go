@@ -543,7 +543,7 @@ func TestDoubleSubmitCreatesOnce(t *testing.T) {
 		{name: "person", page: "/admin/people/new", action: "/admin/people/new", form: url.Values{"family_name": {"Créée-Deux-Fois"}},
 			count: `SELECT count(*) FROM people WHERE family_name = 'Créée-Deux-Fois'`},
 		{name: "mandate", page: "/admin/mandates/new", action: "/admin/mandates/new",
-			form:  url.Values{"label": {"Mandature créée deux fois"}, "starts_on": {"2031-01-01"}},
+			form:  url.Values{"label": {"Mandature créée deux fois"}, "starts_on": {"2018-01-01"}, "ends_on": {"2020-12-31"}},
 			count: `SELECT count(*) FROM mandates WHERE label = 'Mandature créée deux fois'`},
 		{name: "seat", page: id("/admin/mandates/", f.mandate) + "/seats/new", action: id("/admin/mandates/", f.mandate) + "/seats/new",
 			form: url.Values{"body": {n(f.body, 10)}, "role": {"suppleant"}, "starts_on": {mandate.StartsOn.Format(time.DateOnly)},
