@@ -33,19 +33,21 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 	}
 }
 
-// serveError is the one place where errors become HTTP statuses and pages.
+// serveError is the one place where errors become HTTP statuses and pages
+// (JSON bodies under /api/).
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	v := viewerOf(r.Context())
 	page := view.ErrorPage{Base: s.base(r, "")}
 	var maxBytes *http.MaxBytesError
 	var submitted *submittedError
+	var param *paramError
 	switch {
 	case errors.As(err, &submitted):
 		// The same copy of a form sent again wrote nothing: its sender
 		// goes where the first sending went.
 		s.redirectWithFlash(w, r, submitted.location, "Ce formulaire avait déjà été envoyé ; il n'a été enregistré qu'une fois.")
 		return
-	case errors.Is(err, model.ErrForbidden) && !v.SignedIn() && r.Method == http.MethodGet:
+	case errors.Is(err, model.ErrForbidden) && !v.SignedIn() && r.Method == http.MethodGet && !isAPI(r):
 		// A members' page asked by a signed-out viewer: sign in first, then come back.
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
@@ -59,6 +61,9 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, model.ErrNotFound):
 		page.Status, page.Title = http.StatusNotFound, "Page introuvable"
 		page.Message = "La page demandée n'existe pas ou a été déplacée. Vérifiez l'adresse saisie."
+	case errors.As(err, &param):
+		page.Status, page.Title = http.StatusBadRequest, "Demande incorrecte"
+		page.Message = param.message
 	case errors.Is(err, errBadRequest):
 		page.Status, page.Title = http.StatusBadRequest, "Demande incorrecte"
 		page.Message = "La demande envoyée n'est pas valide. Revenez à la page précédente et recommencez."
@@ -89,6 +94,11 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("internal error", "request_id", requestIDOf(r.Context()), "path", r.URL.Path, "err", err)
 		page.Status, page.Title = http.StatusInternalServerError, "Erreur interne"
 		page.Message = "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard. Référence : " + requestIDOf(r.Context())
+	}
+	if isAPI(r) {
+		// The API answers its failures in JSON, whatever they are.
+		s.writeAPIError(w, page.Status, page.Message, err)
+		return
 	}
 	page.Base.Title = page.Title
 	s.render(w, r, page.Status, view.Error(page))

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -138,36 +137,6 @@ func membersCSVRows(l memberList) [][]string {
 			civility, given, family, st.PostLabel, export.Date(st.StartsOn), end})
 	}
 	return rows
-}
-
-// membersAPI serves the published member list as JSON shaped on Popolo,
-// open to every origin: it is public, read-only data.
-func (s *Server) membersAPI(w http.ResponseWriter, r *http.Request) error {
-	l, ok, err := s.readMemberList(r)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	status := http.StatusOK
-	if ok {
-		err = json.NewEncoder(&buf).Encode(popoloMembers(l))
-	} else {
-		status = http.StatusBadRequest
-		err = json.NewEncoder(&buf).Encode(map[string]string{"error": badDayMessage})
-	}
-	if err != nil {
-		return err
-	}
-	if ok {
-		exportHeaders(w, "application/json; charset=utf-8")
-	} else {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
-	return nil
 }
 
 func popoloID(kind string, id int64) string { return kind + "-" + strconv.FormatInt(id, 10) }

@@ -189,12 +189,16 @@ func TestMembersAPI(t *testing.T) {
 			t.Fatalf("got %s in the API answer, want public fields only", banned)
 		}
 	}
-	var doc export.PopoloMembers
+	var page apiMembers
 	dec := json.NewDecoder(strings.NewReader(res.body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&page); err != nil {
 		t.Fatal(err)
 	}
+	if page.Next != nil {
+		t.Fatalf("next: got %q, want the whole committee on one page", *page.Next)
+	}
+	doc := page.PopoloMembers
 
 	if doc.Mandate == nil {
 		t.Fatal("got no mandate, want the one in force")
@@ -329,7 +333,7 @@ func TestMembersAPIOnADay(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.body), &raw); err != nil {
 		t.Fatal(err)
 	}
-	for k, want := range map[string]string{"mandate": "null", "organizations": "[]", "persons": "[]", "posts": "[]", "memberships": "[]"} {
+	for k, want := range map[string]string{"mandate": "null", "organizations": "[]", "persons": "[]", "posts": "[]", "memberships": "[]", "next": "null"} {
 		if got := string(raw[k]); got != want {
 			t.Fatalf("%s before any mandate: got %v, want %v", k, got, want)
 		}
@@ -342,8 +346,8 @@ func TestMembersAPIOnADay(t *testing.T) {
 	if got, want := res.Header.Get("Content-Type"), "application/json; charset=utf-8"; got != want {
 		t.Fatalf("Content-Type: got %v, want %v", got, want)
 	}
-	var e struct{ Error string }
-	if err := json.Unmarshal([]byte(res.body), &e); err != nil || !strings.Contains(e.Error, "AAAA-MM-JJ") {
+	var e apiError
+	if err := json.Unmarshal([]byte(res.body), &e); err != nil || e.Error.Code != "invalid_date" || !strings.Contains(e.Error.Message, "AAAA-MM-JJ") {
 		t.Fatalf("got %q (%v), want a JSON error giving the format", res.body, err)
 	}
 }

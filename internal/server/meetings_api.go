@@ -1,14 +1,13 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
 
 	"comite/internal/access"
 	"comite/internal/model"
+	"comite/internal/store"
 )
 
 // apiMeeting is a meeting in the open-data JSON: what the public may see,
@@ -31,21 +30,53 @@ type apiMeeting struct {
 	Illustrative      bool     `json:"illustrative"`
 }
 
-// meetingsAPI lists, as JSON, the meetings the public may see, with the
-// details the secretariat opened.
+// apiMeetings is a page of /api/v1/meetings.
+type apiMeetings struct {
+	Meetings []apiMeeting `json:"meetings"`
+	Next     *string      `json:"next"`
+}
+
+// meetingsAPI lists, as JSON, the meetings the public may see, soonest
+// first, a page at a time, with the details the secretariat opened. A page
+// takes three queries: the meetings, their agendas, their decisions.
 func (s *Server) meetingsAPI(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	var after *store.MeetingKey
+	limit, err := readPage(r, "meetings", apiDefaultLimit, &after)
+	if err != nil {
+		return err
+	}
 	now := s.now()
-	ms, err := s.store.MeetingsAfter(ctx, time.Time{}, 1000)
+	ms, next, err := s.store.PublicMeetings(ctx, now, after, limit)
 	if err != nil {
 		return err
 	}
 	public := access.Viewer{}
-	out := struct {
-		Meetings []apiMeeting `json:"meetings"`
-	}{Meetings: []apiMeeting{}}
+	var withAgenda, withDecisions []int64
+	for _, m := range ms {
+		if access.CanSeeAgenda(public, m) {
+			withAgenda = append(withAgenda, m.ID)
+		}
+		if access.CanSeeMeetingDetails(public, m) {
+			withDecisions = append(withDecisions, m.ID)
+		}
+	}
+	agendas, decisions := map[int64][]model.AgendaItem{}, map[int64][]model.Decision{}
+	if len(withAgenda) > 0 {
+		if agendas, err = s.store.AgendaItemsOf(ctx, withAgenda); err != nil {
+			return err
+		}
+	}
+	if len(withDecisions) > 0 {
+		if decisions, err = s.store.DecisionsOf(ctx, withDecisions); err != nil {
+			return err
+		}
+	}
+	out := apiMeetings{Meetings: make([]apiMeeting, 0, len(ms))}
 	for _, m := range ms {
 		if !access.CanSeeMeeting(public, m, now) {
+			// The store's query applies the same rule; this is the policy's
+			// word, should the two ever differ.
 			continue
 		}
 		a := apiMeeting{ID: m.ID, Title: m.Title, Date: day(m).Format(time.DateOnly), Status: string(m.Status),
@@ -58,38 +89,20 @@ func (s *Server) meetingsAPI(w http.ResponseWriter, r *http.Request) error {
 				a.EndsAt = &end
 			}
 		}
-		if access.CanSeeAgenda(public, m) {
-			items, err := s.store.AgendaItems(ctx, m.ID)
-			if err != nil {
-				return err
-			}
-			for _, it := range items {
-				a.Agenda = append(a.Agenda, struct {
-					Position int    `json:"position"`
-					Title    string `json:"title"`
-				}{it.Position, it.Title})
-			}
+		for _, it := range agendas[m.ID] {
+			a.Agenda = append(a.Agenda, struct {
+				Position int    `json:"position"`
+				Title    string `json:"title"`
+			}{it.Position, it.Title})
 		}
-		if access.CanSeeMeetingDetails(public, m) {
-			decisions, err := s.store.Decisions(ctx, m.ID)
-			if err != nil {
-				return err
-			}
-			for _, d := range decisions {
-				a.Decisions = append(a.Decisions, d.Text)
-			}
+		for _, d := range decisions[m.ID] {
+			a.Decisions = append(a.Decisions, d.Text)
 		}
 		if m.Status == model.MeetingMinutesApproved && m.MinutesApprovedOn != nil {
 			a.MinutesApprovedOn = m.MinutesApprovedOn.Format(time.DateOnly)
 		}
 		out.Meetings = append(out.Meetings, a)
 	}
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(out); err != nil {
-		return err
-	}
-	exportHeaders(w, "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
-	return nil
+	out.Next = s.nextLink("/api/v1/meetings", nil, "meetings", limit, next, next == nil)
+	return writeAPI(w, http.StatusOK, out)
 }

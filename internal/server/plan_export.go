@@ -2,8 +2,6 @@ package server
 
 import (
 	"bytes"
-	"cmp"
-	"encoding/json"
 	"mime"
 	"net/http"
 	"slices"
@@ -132,116 +130,6 @@ func (s *Server) recommendationsByMeasure(r *http.Request) (map[int64][]model.Re
 		}
 	}
 	return out, nil
-}
-
-// apiMeasure is a measure in the open-data JSON: its public fields only.
-type apiMeasure struct {
-	ID           int64          `json:"id"`
-	Plan         apiPlanRef     `json:"plan"`
-	Axis         *apiAxis       `json:"axis"`
-	Number       string         `json:"number"`
-	Title        string         `json:"title"`
-	Status       string         `json:"status"`
-	StatusLabel  string         `json:"status_label"`
-	Progress     int            `json:"progress"`
-	Pilots       []apiBody      `json:"pilots"`
-	Partners     []apiBody      `json:"partners"`
-	Indicators   []apiIndicator `json:"indicators"`
-	Illustrative bool           `json:"illustrative"`
-	URL          string         `json:"url"`
-}
-
-type apiPlanRef struct {
-	ID    int64  `json:"id"`
-	Title string `json:"title"`
-}
-
-type apiAxis struct {
-	Number int    `json:"number"`
-	Title  string `json:"title"`
-}
-
-type apiBody struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
-}
-
-type apiIndicator struct {
-	Label   string `json:"label"`
-	Target  string `json:"target"`
-	Current string `json:"current"`
-}
-
-// badPlanMessage answers a malformed ?plan= on the measures API.
-const badPlanMessage = "Plan invalide : indiquez l'identifiant numérique d'un plan, par exemple ?plan=1."
-
-// measuresAPI lists the measures of every plan (or of ?plan=ID) as JSON,
-// the followed plan first, open to every origin: public, read-only data.
-func (s *Server) measuresAPI(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	var f store.MeasureFilter
-	if q := r.URL.Query().Get("plan"); q != "" {
-		id, err := strconv.ParseInt(q, 10, 64)
-		if err != nil || id < 1 {
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			w.WriteHeader(http.StatusBadRequest)
-			return json.NewEncoder(w).Encode(map[string]string{"error": badPlanMessage})
-		}
-		f.PlanID = id
-	}
-	plans, err := s.store.Plans(ctx)
-	if err != nil {
-		return err
-	}
-	rank := map[int64]int{}
-	titles := map[int64]string{}
-	for i, p := range plans {
-		rank[p.ID], titles[p.ID] = i, p.Title
-	}
-	ms, err := s.store.Measures(ctx, f)
-	if err != nil {
-		return err
-	}
-	// The store sorts by axis and number; measures of a plan stay together,
-	// in the order of the plans list.
-	slices.SortStableFunc(ms, func(a, b model.Measure) int { return cmp.Compare(rank[a.PlanID], rank[b.PlanID]) })
-	out := struct {
-		Measures []apiMeasure `json:"measures"`
-	}{Measures: make([]apiMeasure, 0, len(ms))}
-	for _, m := range ms {
-		a := apiMeasure{ID: m.ID, Plan: apiPlanRef{ID: m.PlanID, Title: titles[m.PlanID]}, Number: m.Number, Title: m.Title,
-			Status: string(m.Status), StatusLabel: m.Status.Label(), Progress: m.Progress, Pilots: apiBodies(m.Pilots),
-			Partners: apiBodies(m.Partners), Indicators: []apiIndicator{}, Illustrative: m.Illustrative,
-			URL: s.baseURL() + "/measures/" + strconv.FormatInt(m.ID, 10)}
-		if m.AxisID != 0 {
-			a.Axis = &apiAxis{Number: m.AxisNumber, Title: m.AxisTitle}
-		}
-		is, err := s.store.Indicators(ctx, m.ID)
-		if err != nil {
-			return err
-		}
-		for _, i := range is {
-			a.Indicators = append(a.Indicators, apiIndicator{Label: i.Label, Target: i.Target, Current: i.Current})
-		}
-		out.Measures = append(out.Measures, a)
-	}
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(out); err != nil {
-		return err
-	}
-	exportHeaders(w, "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
-	return nil
-}
-
-func apiBodies(bs []model.BodyRef) []apiBody {
-	out := make([]apiBody, len(bs))
-	for i, b := range bs {
-		out[i] = apiBody{ID: b.ID, Name: b.Name}
-	}
-	return out
 }
 
 // planReport is the plan's implementation report (?axis=ID for one axis):

@@ -37,6 +37,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/mandates/{id}", s.handle(s.mandate))
 			r.Get("/api/v1/members", s.handle(s.membersAPI))
 			r.Get("/api/v1/meetings", s.handle(s.meetingsAPI))
+			r.Get("/api/v1/openapi.yaml", s.openAPI)
 			// Meetings: the public sees past meetings and what the
 			// secretariat opened; each handler checks the meeting.
 			r.Get("/meetings", s.handle(s.meetings))

@@ -169,12 +169,15 @@ const measureColumns = `m.id, m.plan_id, coalesce(nullif(p.short_title, ''), p.t
 
 const measureJoins = ` FROM measures m JOIN plans p ON p.id = m.plan_id LEFT JOIN axes a ON a.id = m.axis_id`
 
-func scanMeasure(row pgx.Row) (model.Measure, error) {
+func scanMeasure(row pgx.Row) (model.Measure, error) { return scanMeasureAnd(row) }
+
+// scanMeasureAnd scans measureColumns, then the columns after them into extra.
+func scanMeasureAnd(row pgx.Row, extra ...any) (model.Measure, error) {
 	var m model.Measure
 	var pilotIDs, partnerIDs []int64
 	var pilotNames, partnerNames []string
-	err := row.Scan(&m.ID, &m.PlanID, &m.PlanName, &m.AxisID, &m.AxisNumber, &m.AxisTitle, &m.Number, &m.Title, &m.Description,
-		&m.Status, &m.Progress, &m.SourceURL, &m.Illustrative, &m.UpdatedAt, &pilotIDs, &pilotNames, &partnerIDs, &partnerNames)
+	err := row.Scan(append([]any{&m.ID, &m.PlanID, &m.PlanName, &m.AxisID, &m.AxisNumber, &m.AxisTitle, &m.Number, &m.Title, &m.Description,
+		&m.Status, &m.Progress, &m.SourceURL, &m.Illustrative, &m.UpdatedAt, &pilotIDs, &pilotNames, &partnerIDs, &partnerNames}, extra...)...)
 	for i := range pilotIDs {
 		m.Pilots = append(m.Pilots, model.BodyRef{ID: pilotIDs[i], Name: pilotNames[i]})
 	}
