@@ -298,7 +298,10 @@ func commentFixtures(t *testing.T, p *portal, plans fixtures) fixtures {
 	f.window = must(p.store.AddConsultationWindow(ctx, win, 0))
 	f.spareWindow = must(p.store.AddConsultationWindow(ctx, win, 0))
 	f.followToken = "jeton-de-test-" + strconv.FormatInt(assoc.ID, 10)
-	if err := p.store.Follow(ctx, assoc.ID, plans.measure, f.followToken); err != nil {
+	if err := p.store.Follow(ctx, assoc.ID, plans.measure); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.store.AddUnsubscribeToken(ctx, assoc.ID, plans.measure, hashToken(f.followToken)); err != nil {
 		t.Fatal(err)
 	}
 	return f
