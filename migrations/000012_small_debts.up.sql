@@ -20,4 +20,12 @@ INSERT INTO unsubscribe_tokens (token_hash, account_id, measure_id, created_at)
 SELECT sha256(convert_to(unsubscribe_token, 'UTF8')), account_id, measure_id, created_at FROM measure_follows;
 ALTER TABLE measure_follows DROP COLUMN unsubscribe_token;
 
+-- Remarks on draft minutes and dissenting positions are rendered once, when
+-- saved, like the minutes, news and comments: pages are read far more often
+-- than written, and rendering hostile markdown can take long. NULL marks the
+-- rows written before this migration: the binary that applies it renders
+-- them (store.RenderMissingHTML) once migrations have run.
+ALTER TABLE minutes_remarks ADD COLUMN text_html text;
+ALTER TABLE minutes_dissents ADD COLUMN text_html text;
+
 COMMIT;

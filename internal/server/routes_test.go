@@ -216,7 +216,7 @@ func meetingFixtures(t *testing.T, p *portal, accountID, bodyID int64) fixtures 
 		Status: model.MeetingHeld}))
 	f.decision = must(p.store.AddDecision(ctx, model.Decision{MeetingID: f.held, Text: "Le comité adopte son règlement intérieur."}))
 	f.action = must(p.store.AddAction(ctx, model.Action{DecisionID: f.decision, Title: "Diffuser le règlement", OwnerBodyID: bodyID}))
-	f.remark = must(p.store.AddRemark(ctx, f.held, accountID, bodyID, "Une remarque."))
+	f.remark = must(p.store.AddRemark(ctx, f.held, accountID, bodyID, "Une remarque.", "<p>Une remarque.</p>"))
 	f.calendarMail = must(p.store.QueueCalendarMail(ctx, "titulaire.ccem@test.example", "Convocation", "Texte", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
 	return f
 }

@@ -2,7 +2,11 @@ package view
 
 import (
 	"go/build"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -31,5 +35,34 @@ func TestParisSummerTime(t *testing.T) {
 	}
 	if !slices.Contains(pkg.Imports, "time/tzdata") {
 		t.Errorf("package view does not import time/tzdata: Paris depends on the server's zoneinfo")
+	}
+}
+
+// TestTemplatesDoNotRenderMarkdown checks that no template renders
+// markdown on each request: members' texts are rendered once, when saved,
+// and the views print the stored HTML.
+func TestTemplatesDoNotRenderMarkdown(t *testing.T) {
+	files, err := filepath.Glob("*.templ")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v, %v", files, err)
+	}
+	call := regexp.MustCompile(`(?i)markdown\w*[.(]`)
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if call.MatchString(line) {
+				t.Errorf("%s:%d renders markdown: %s", f, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(pkg.Imports, "comite/internal/markdown") {
+		t.Error("package view imports the markdown renderer")
 	}
 }
