@@ -25,6 +25,7 @@ import (
 	"comite/internal/jobs"
 	"comite/internal/localpg"
 	"comite/internal/mail"
+	"comite/internal/markdown"
 	"comite/internal/model"
 	"comite/internal/password"
 	"comite/internal/seed"
@@ -147,7 +148,24 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger, migr
 		return nil, err
 	}
 	db.pool = pool
+	if migrate {
+		if err := renderMissing(ctx, db, log); err != nil {
+			db.close()
+			return nil, err
+		}
+	}
 	return db, nil
+}
+
+// renderMissing stores, once migrations have run, the HTML of the texts
+// saved before it was stored with them (remarks and dissenting positions,
+// migration 12): the markdown renderer is Go, not SQL.
+func renderMissing(ctx context.Context, db *database, log *slog.Logger) error {
+	n, err := store.New(db.pool).RenderMissingHTML(ctx, markdown.Limited)
+	if n > 0 {
+		log.Info("rendered texts saved before their HTML was stored", "count", n)
+	}
+	return err
 }
 
 // connect opens a pool and waits for the database to answer: pgxpool does
@@ -414,7 +432,9 @@ func cmdMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	defer db.close()
 	switch rest[0] {
 	case "up":
-		err = dbmigrate.Up(db.url)
+		if err = dbmigrate.Up(db.url); err == nil {
+			err = renderMissing(ctx, db, log)
+		}
 	case "down":
 		err = dbmigrate.Down(db.url, n)
 	case "force":

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -29,6 +31,29 @@ func emptyDB(t *testing.T) string {
 		t.Fatalf("down to empty: %v", err)
 	}
 	return url
+}
+
+// downTo reverts every migration after version, so that a test of one
+// migration still starts just before it once later ones are added.
+func downTo(t *testing.T, url string, version int) {
+	t.Helper()
+	ups, err := fs.Glob(migrations.FS, "*.up.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, name := range ups {
+		v, err := strconv.Atoi(name[:strings.IndexByte(name, '_')])
+		if err != nil {
+			t.Fatalf("migration %s: %v", name, err)
+		}
+		if v > version {
+			n++
+		}
+	}
+	if err := dbmigrate.Down(url, n); err != nil {
+		t.Fatalf("down to %d: %v", version, err)
+	}
 }
 
 func tableExists(t *testing.T, url, table string) bool {

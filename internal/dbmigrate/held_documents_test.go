@@ -18,9 +18,7 @@ import (
 func TestHeldDocumentsMigration(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.NewDB(t)
-	if err := dbmigrate.Down(url, 1); err != nil {
-		t.Fatal(err)
-	}
+	downTo(t, url, 10)
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -82,9 +80,7 @@ func TestHeldDocumentsMigration(t *testing.T) {
 		}
 	}
 
-	if err := dbmigrate.Down(url, 1); err != nil {
-		t.Fatal(err)
-	}
+	downTo(t, url, 10)
 	for id, w := range want {
 		var visibility string
 		if err := conn.QueryRow(ctx, `SELECT visibility FROM documents WHERE id = $1`, id).Scan(&visibility); err != nil {

@@ -220,6 +220,7 @@ type Remark struct {
 	AuthorName     string
 	BodyName       string
 	Text           string
+	HTML           string // Text rendered and sanitised when saved; empty until rendered
 	CreatedAt      time.Time
 	State          RemarkState
 	Answer         string
@@ -235,6 +236,7 @@ type Dissent struct {
 	BodyName   string
 	AuthorName string
 	Text       string
+	HTML       string // Text rendered and sanitised when saved; empty until rendered
 	CreatedAt  time.Time
 }
 

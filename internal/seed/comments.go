@@ -2,8 +2,6 @@ package seed
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -83,19 +81,11 @@ func Comments(ctx context.Context, st *store.Store, now time.Time) error {
 			if ids[i], err = tx.CreateComment(ctx, c); err != nil {
 				return err
 			}
-			if err := tx.Follow(ctx, author.ID, measure.ID, demoToken()); err != nil {
+			if err := tx.Follow(ctx, author.ID, measure.ID); err != nil {
 				return err
 			}
 		}
 		return tx.Record(ctx, store.Audit{Action: "comment.seed", ObjectType: "plan", ObjectID: plan.ID,
 			Detail: map[string]any{"by": "seed", "comments": len(ids)}})
 	})
-}
-
-func demoToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
 }

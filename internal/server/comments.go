@@ -199,8 +199,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 			"parent": parent.ID, "text": text, "official": official, "state": c.State}); err != nil {
 			return "", err
 		}
-		token, _ := newToken()
-		if err := tx.Follow(ctx, v.AccountID, m.ID, token); err != nil {
+		if err := tx.Follow(ctx, v.AccountID, m.ID); err != nil {
 			return "", err
 		}
 		location := fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID)
@@ -281,6 +280,10 @@ func (s *Server) notifyFollowers(ctx context.Context, tx *store.Store, r *http.R
 		if f.AccountID == c.AuthorID {
 			continue
 		}
+		token, hash := newToken()
+		if err := tx.AddUnsubscribeToken(ctx, f.AccountID, m.ID, hash); err != nil {
+			return err
+		}
 		text := fmt.Sprintf(`Bonjour %s,
 
 %s %s sur la mesure « %s » :
@@ -291,7 +294,7 @@ Pour ne plus recevoir de courriel à son sujet, sans avoir à vous connecter :
 %s/unsubscribe/%s
 
 Le secrétariat du comité de coordination
-`, f.Name, who, what, m.Label(), site, m.ID, c.ID, site, f.Token)
+`, f.Name, who, what, m.Label(), site, m.ID, c.ID, site, token)
 		if _, err := tx.QueueMail(ctx, f.Email, subject, text); err != nil {
 			return err
 		}
@@ -565,8 +568,7 @@ func (s *Server) followMeasure(w http.ResponseWriter, r *http.Request) error {
 		action := "measure.unfollow"
 		if follow {
 			action = "measure.follow"
-			token, _ := newToken()
-			if err := tx.Follow(ctx, v.AccountID, m.ID, token); err != nil {
+			if err := tx.Follow(ctx, v.AccountID, m.ID); err != nil {
 				return err
 			}
 		} else if err := tx.Unfollow(ctx, v.AccountID, m.ID); err != nil {
@@ -590,7 +592,7 @@ func (s *Server) followMeasure(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	accountID, measureID, err := s.store.FollowByToken(ctx, token)
+	accountID, measureID, err := s.store.FollowByToken(ctx, hashToken(token))
 	if err != nil {
 		return err
 	}

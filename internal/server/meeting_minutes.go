@@ -253,7 +253,7 @@ func (s *Server) addRemark(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		id, err := tx.AddRemark(ctx, m.ID, v.AccountID, v.BodyID, text)
+		id, err := tx.AddRemark(ctx, m.ID, v.AccountID, v.BodyID, text, markdown.Limited(text))
 		if err != nil {
 			return "", err
 		}
@@ -341,7 +341,7 @@ func (s *Server) setDissent(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		id, err := tx.SetDissent(ctx, m.ID, v.BodyID, v.AccountID, text)
+		id, err := tx.SetDissent(ctx, m.ID, v.BodyID, v.AccountID, text, markdown.Limited(text))
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -82,7 +83,14 @@ func benchPages(b *testing.B, p *portal, pages []benchPage) {
 						b.Error(err)
 						return
 					}
+					// Read the whole page: closing an unread body would
+					// drop the connection and measure its set-up instead.
+					_, err = io.Copy(io.Discard, res.Body)
 					res.Body.Close()
+					if err != nil {
+						b.Error(err)
+						return
+					}
 					if res.StatusCode != http.StatusOK {
 						b.Errorf("%s: status %d", pg.path, res.StatusCode)
 						return

@@ -52,7 +52,6 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/measures/{id}", s.handle(s.measure))
 			r.Get("/recommendations", s.handle(s.recommendations))
 			r.Get("/search", s.handle(s.search))
-			// (plan export and report: add public routes here)
 			r.Get("/plans/{id}.csv", s.handle(s.planCSV))
 			r.Get("/plans/{id}/report", s.handle(s.planReport))
 			r.Get("/api/v1/measures", s.handle(s.measuresAPI))

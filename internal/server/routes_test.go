@@ -216,7 +216,7 @@ func meetingFixtures(t *testing.T, p *portal, accountID, bodyID int64) fixtures 
 		Status: model.MeetingHeld}))
 	f.decision = must(p.store.AddDecision(ctx, model.Decision{MeetingID: f.held, Text: "Le comité adopte son règlement intérieur."}))
 	f.action = must(p.store.AddAction(ctx, model.Action{DecisionID: f.decision, Title: "Diffuser le règlement", OwnerBodyID: bodyID}))
-	f.remark = must(p.store.AddRemark(ctx, f.held, accountID, bodyID, "Une remarque."))
+	f.remark = must(p.store.AddRemark(ctx, f.held, accountID, bodyID, "Une remarque.", "<p>Une remarque.</p>"))
 	f.calendarMail = must(p.store.QueueCalendarMail(ctx, "titulaire.ccem@test.example", "Convocation", "Texte", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
 	return f
 }
@@ -298,7 +298,10 @@ func commentFixtures(t *testing.T, p *portal, plans fixtures) fixtures {
 	f.window = must(p.store.AddConsultationWindow(ctx, win, 0))
 	f.spareWindow = must(p.store.AddConsultationWindow(ctx, win, 0))
 	f.followToken = "jeton-de-test-" + strconv.FormatInt(assoc.ID, 10)
-	if err := p.store.Follow(ctx, assoc.ID, plans.measure, f.followToken); err != nil {
+	if err := p.store.Follow(ctx, assoc.ID, plans.measure); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.store.AddUnsubscribeToken(ctx, assoc.ID, plans.measure, hashToken(f.followToken)); err != nil {
 		t.Fatal(err)
 	}
 	return f

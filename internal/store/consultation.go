@@ -75,13 +75,25 @@ func (s *Store) DeleteConsultationWindow(ctx context.Context, id int64) error {
 	return s.execOne(ctx, fmt.Sprintf("delete consultation window %d", id), `DELETE FROM consultation_windows WHERE id = $1`, id)
 }
 
-// Follow records that an account follows a measure, with the token of its
-// unsubscribe link; following twice keeps the first token.
-func (s *Store) Follow(ctx context.Context, accountID, measureID int64, token string) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO measure_follows (account_id, measure_id, unsubscribe_token) VALUES ($1, $2, $3)
-		ON CONFLICT (account_id, measure_id) DO NOTHING`, accountID, measureID, token)
+// Follow records that an account follows a measure; following twice is
+// following once.
+func (s *Store) Follow(ctx context.Context, accountID, measureID int64) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO measure_follows (account_id, measure_id) VALUES ($1, $2)
+		ON CONFLICT (account_id, measure_id) DO NOTHING`, accountID, measureID)
 	if err != nil {
 		return fmt.Errorf("follow measure %d: %w", measureID, mapErr(err))
+	}
+	return nil
+}
+
+// AddUnsubscribeToken records the hash of the token of an unsubscribe link
+// mailed to a follower of a measure; the clear token is only in the mail.
+// The link works until the account stops following the measure.
+func (s *Store) AddUnsubscribeToken(ctx context.Context, accountID, measureID int64, hash []byte) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO unsubscribe_tokens (token_hash, account_id, measure_id) VALUES ($1, $2, $3)`,
+		hash, accountID, measureID)
+	if err != nil {
+		return fmt.Errorf("unsubscribe token for measure %d: %w", measureID, mapErr(err))
 	}
 	return nil
 }
@@ -111,12 +123,11 @@ type Follower struct {
 	AccountID int64
 	Email     string
 	Name      string
-	Token     string
 }
 
 // Followers returns the active accounts following a measure.
 func (s *Store) Followers(ctx context.Context, measureID int64) ([]Follower, error) {
-	rows, err := s.db.Query(ctx, `SELECT a.id, a.email, a.display_name, f.unsubscribe_token
+	rows, err := s.db.Query(ctx, `SELECT a.id, a.email, a.display_name
 		FROM measure_follows f JOIN accounts a ON a.id = f.account_id WHERE f.measure_id = $1 AND a.active ORDER BY a.id`, measureID)
 	if err != nil {
 		return nil, fmt.Errorf("followers of measure %d: %w", measureID, err)
@@ -128,10 +139,10 @@ func (s *Store) Followers(ctx context.Context, measureID int64) ([]Follower, err
 	return fs, nil
 }
 
-// FollowByToken returns the account and measure an unsubscribe token
-// belongs to.
-func (s *Store) FollowByToken(ctx context.Context, token string) (accountID, measureID int64, err error) {
-	err = s.db.QueryRow(ctx, `SELECT account_id, measure_id FROM measure_follows WHERE unsubscribe_token = $1`, token).
+// FollowByToken returns the account and measure of the unsubscribe link
+// whose token has this hash.
+func (s *Store) FollowByToken(ctx context.Context, hash []byte) (accountID, measureID int64, err error) {
+	err = s.db.QueryRow(ctx, `SELECT account_id, measure_id FROM unsubscribe_tokens WHERE token_hash = $1`, hash).
 		Scan(&accountID, &measureID)
 	if err != nil {
 		return 0, 0, fmt.Errorf("follow by token: %w", mapErr(err))

@@ -83,7 +83,7 @@ func (s *Store) ApproveMinutes(ctx context.Context, meetingID int64, on time.Tim
 	return nil
 }
 
-const remarkColumns = `r.id, r.meeting_id, r.author_id, a.display_name, coalesce(b.name, ''), r.text, r.created_at,
+const remarkColumns = `r.id, r.meeting_id, r.author_id, a.display_name, coalesce(b.name, ''), r.text, coalesce(r.text_html, ''), r.created_at,
 	r.state, r.answer, coalesce(ab.display_name, ''), r.answered_at`
 
 // Remarks returns the remarks on the meeting's draft minutes, oldest first.
@@ -97,7 +97,7 @@ func (s *Store) Remarks(ctx context.Context, meetingID int64) ([]model.Remark, e
 	}
 	rs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Remark, error) {
 		var m model.Remark
-		err := r.Scan(&m.ID, &m.MeetingID, &m.AuthorID, &m.AuthorName, &m.BodyName, &m.Text, &m.CreatedAt,
+		err := r.Scan(&m.ID, &m.MeetingID, &m.AuthorID, &m.AuthorName, &m.BodyName, &m.Text, &m.HTML, &m.CreatedAt,
 			&m.State, &m.Answer, &m.AnsweredByName, &m.AnsweredAt)
 		return m, err
 	})
@@ -107,11 +107,12 @@ func (s *Store) Remarks(ctx context.Context, meetingID int64) ([]model.Remark, e
 	return rs, nil
 }
 
-// AddRemark records an attendee's remark on the draft minutes.
-func (s *Store) AddRemark(ctx context.Context, meetingID, authorID, bodyID int64, text string) (int64, error) {
+// AddRemark records an attendee's remark on the draft minutes, with its
+// text rendered and sanitised.
+func (s *Store) AddRemark(ctx context.Context, meetingID, authorID, bodyID int64, text, html string) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO minutes_remarks (meeting_id, author_id, body_id, text)
-		VALUES ($1, $2, nullif($3, 0), $4) RETURNING id`, meetingID, authorID, bodyID, text).Scan(&id)
+	err := s.db.QueryRow(ctx, `INSERT INTO minutes_remarks (meeting_id, author_id, body_id, text, text_html)
+		VALUES ($1, $2, nullif($3, 0), $4, $5) RETURNING id`, meetingID, authorID, bodyID, text, html).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("add remark on meeting %d: %w", meetingID, mapErr(err))
 	}
@@ -134,7 +135,7 @@ func (s *Store) AnswerRemark(ctx context.Context, meetingID, id int64, state mod
 // Dissents returns the dissenting positions annexed to the meeting's
 // minutes, by body name.
 func (s *Store) Dissents(ctx context.Context, meetingID int64) ([]model.Dissent, error) {
-	rows, err := s.db.Query(ctx, `SELECT d.id, d.meeting_id, d.body_id, b.name, a.display_name, d.text, d.created_at
+	rows, err := s.db.Query(ctx, `SELECT d.id, d.meeting_id, d.body_id, b.name, a.display_name, d.text, coalesce(d.text_html, ''), d.created_at
 		FROM minutes_dissents d JOIN bodies b ON b.id = d.body_id JOIN accounts a ON a.id = d.author_id
 		WHERE d.meeting_id = $1 ORDER BY b.name `+frenchOrder, meetingID)
 	if err != nil {
@@ -142,7 +143,7 @@ func (s *Store) Dissents(ctx context.Context, meetingID int64) ([]model.Dissent,
 	}
 	ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Dissent, error) {
 		var d model.Dissent
-		err := r.Scan(&d.ID, &d.MeetingID, &d.BodyID, &d.BodyName, &d.AuthorName, &d.Text, &d.CreatedAt)
+		err := r.Scan(&d.ID, &d.MeetingID, &d.BodyID, &d.BodyName, &d.AuthorName, &d.Text, &d.HTML, &d.CreatedAt)
 		return d, err
 	})
 	if err != nil {
@@ -151,15 +152,44 @@ func (s *Store) Dissents(ctx context.Context, meetingID int64) ([]model.Dissent,
 	return ds, nil
 }
 
-// SetDissent annexes the body's dissenting position to the minutes, or
-// replaces the one it had annexed.
-func (s *Store) SetDissent(ctx context.Context, meetingID, bodyID, authorID int64, text string) (int64, error) {
+// SetDissent annexes the body's dissenting position to the minutes, with
+// its text rendered and sanitised, or replaces the one it had annexed.
+func (s *Store) SetDissent(ctx context.Context, meetingID, bodyID, authorID int64, text, html string) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `INSERT INTO minutes_dissents (meeting_id, body_id, author_id, text) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (meeting_id, body_id) DO UPDATE SET text = EXCLUDED.text, author_id = EXCLUDED.author_id, created_at = now()
-		RETURNING id`, meetingID, bodyID, authorID, text).Scan(&id)
+	err := s.db.QueryRow(ctx, `INSERT INTO minutes_dissents (meeting_id, body_id, author_id, text, text_html) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (meeting_id, body_id) DO UPDATE SET text = EXCLUDED.text, text_html = EXCLUDED.text_html,
+			author_id = EXCLUDED.author_id, created_at = now()
+		RETURNING id`, meetingID, bodyID, authorID, text, html).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("dissent of body %d on meeting %d: %w", bodyID, meetingID, mapErr(err))
 	}
 	return id, nil
+}
+
+// RenderMissingHTML renders, with render, the remarks and dissenting
+// positions saved before their HTML was stored (migration 12), and returns
+// how many it rendered. It runs after migrating; a second run finds nothing.
+func (s *Store) RenderMissingHTML(ctx context.Context, render func(markdown string) string) (int, error) {
+	n := 0
+	for _, table := range []string{"minutes_remarks", "minutes_dissents"} {
+		rows, err := s.db.Query(ctx, `SELECT id, text FROM `+table+` WHERE text_html IS NULL ORDER BY id`)
+		if err != nil {
+			return n, fmt.Errorf("texts to render in %s: %w", table, err)
+		}
+		type row struct {
+			ID   int64
+			Text string
+		}
+		todo, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+		if err != nil {
+			return n, fmt.Errorf("texts to render in %s: %w", table, err)
+		}
+		for _, r := range todo {
+			if _, err := s.db.Exec(ctx, `UPDATE `+table+` SET text_html = $2 WHERE id = $1 AND text_html IS NULL`, r.ID, render(r.Text)); err != nil {
+				return n, fmt.Errorf("render %s %d: %w", table, r.ID, err)
+			}
+			n++
+		}
+	}
+	return n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	_ "time/tzdata" // the server may have no zoneinfo: Paris time must not depend on it
 )
 
 // Base is what every page shares: its title, the signed-in user, a flash
@@ -45,11 +46,13 @@ var navEntries = []navEntry{
 
 var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
 
-// Paris is the time zone dates are shown in.
+// Paris is the time zone dates are shown in. It comes from the embedded
+// tzdata, so it cannot be missing; a fixed UTC+1 would be an hour wrong all
+// summer, so a failure stops the program at start-up instead.
 var Paris = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
-		return time.FixedZone("CET", 3600)
+		panic("view: no Europe/Paris time zone: " + err.Error())
 	}
 	return loc
 }()

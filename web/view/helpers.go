@@ -8,7 +8,6 @@ import (
 
 	"github.com/a-h/templ"
 
-	"comite/internal/markdown"
 	"comite/internal/model"
 )
 
@@ -160,10 +159,6 @@ func documentsQuery(p DocumentsPage, page int) string {
 	q.Set("page", itoa(page))
 	return q.Encode()
 }
-
-// markdownLimited renders a short member text (remark, position) through the
-// sanitiser; the result is safe to print raw.
-func markdownLimited(src string) string { return markdown.Limited(src) }
 
 // closedConsultationSentence ends with its full stop so that the date, when
 // there is one, is not followed by a stray space.

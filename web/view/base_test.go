@@ -1,0 +1,68 @@
+package view
+
+import (
+	"go/build"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestParisSummerTime checks that a summer date is shown in CEST (UTC+2),
+// not in a fixed UTC+1, and that the zone comes from the embedded tzdata so
+// that a server without zoneinfo shows the same hour.
+func TestParisSummerTime(t *testing.T) {
+	summer := time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC)
+	if got, want := DateTime(summer), "1er juillet 2024 à 14 h 00"; got != want {
+		t.Errorf("DateTime(%v) = %q, want %q", summer, got, want)
+	}
+	if _, offset := summer.In(Paris).Zone(); offset != 2*3600 {
+		t.Errorf("Paris offset on 1 July = %d s, want 7200", offset)
+	}
+	winter := time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)
+	if got, want := DateTime(winter), "15 janvier 2024 à 13 h 00"; got != want {
+		t.Errorf("DateTime(%v) = %q, want %q", winter, got, want)
+	}
+	if Paris.String() != "Europe/Paris" {
+		t.Errorf("Paris = %q, want Europe/Paris", Paris)
+	}
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(pkg.Imports, "time/tzdata") {
+		t.Errorf("package view does not import time/tzdata: Paris depends on the server's zoneinfo")
+	}
+}
+
+// TestTemplatesDoNotRenderMarkdown checks that no template renders
+// markdown on each request: members' texts are rendered once, when saved,
+// and the views print the stored HTML.
+func TestTemplatesDoNotRenderMarkdown(t *testing.T) {
+	files, err := filepath.Glob("*.templ")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("templates: %v, %v", files, err)
+	}
+	call := regexp.MustCompile(`(?i)markdown\w*[.(]`)
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if call.MatchString(line) {
+				t.Errorf("%s:%d renders markdown: %s", f, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(pkg.Imports, "comite/internal/markdown") {
+		t.Error("package view imports the markdown renderer")
+	}
+}
