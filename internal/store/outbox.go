@@ -25,7 +25,9 @@ func collectMails(rows pgx.Rows) ([]model.Mail, error) {
 
 // QueueMail writes a mail into the outbox and returns its id. Call it inside
 // the transaction of the change that causes the mail, so that the mail exists
-// exactly when the change is committed.
+// exactly when the change is committed. The hook set by OnMailQueued (the
+// mail's delivery job) is called in that transaction too; outside of one,
+// QueueMail makes its own.
 func (s *Store) QueueMail(ctx context.Context, to, subject, text string) (int64, error) {
 	return s.QueueCalendarMail(ctx, to, subject, text, "")
 }
@@ -33,13 +35,34 @@ func (s *Store) QueueMail(ctx context.Context, to, subject, text string) (int64,
 // QueueCalendarMail is QueueMail for a mail that carries an iCalendar part
 // (an invitation, its update or its cancellation) besides its text.
 func (s *Store) QueueCalendarMail(ctx context.Context, to, subject, text, calendar string) (int64, error) {
+	if s.mailQueued != nil && s.Tx() == nil {
+		var id int64
+		err := s.InTx(ctx, func(tx *Store) error {
+			var err error
+			id, err = tx.QueueCalendarMail(ctx, to, subject, text, calendar)
+			return err
+		})
+		return id, err
+	}
 	var id int64
 	err := s.db.QueryRow(ctx, `INSERT INTO outbox (to_addr, subject, body_text, calendar) VALUES ($1, $2, $3, $4) RETURNING id`,
 		strings.TrimSpace(to), subject, text, calendar).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("queue mail: %w", mapErr(err))
 	}
+	if s.mailQueued != nil {
+		if err := s.mailQueued(ctx, s.Tx(), id); err != nil {
+			return 0, fmt.Errorf("queue mail: %w", err)
+		}
+	}
 	return id, nil
+}
+
+// OnMailQueued makes QueueMail call fn with every mail it writes, inside the
+// transaction that writes it: the job runner inserts the mail's delivery job
+// there. Call it before the store is used; stores made by InTx inherit it.
+func (s *Store) OnMailQueued(fn func(ctx context.Context, tx pgx.Tx, id int64) error) {
+	s.mailQueued = fn
 }
 
 // DueMails claims up to limit pending mails whose next attempt has come, for

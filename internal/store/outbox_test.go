@@ -1,11 +1,14 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"comite/internal/model"
 	"comite/internal/pgtest"
@@ -71,12 +74,13 @@ func TestQueueCalendarMailKeepsItsCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mails, err := s.DueMails(ctx, 10, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(mails) != 2 {
-		t.Fatalf("DueMails = %+v, want 2 mails", mails)
+	var mails []model.Mail
+	for _, id := range []int64{invitation, plain} {
+		m, err := s.QueuedMail(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mails = append(mails, m)
 	}
 	if m := mails[0]; m.ID != invitation || m.To != "Claire@Example.fr" || m.Subject != "Convocation" ||
 		m.Text != "Bonjour" || m.Calendar != calendar {
@@ -84,6 +88,50 @@ func TestQueueCalendarMailKeepsItsCalendar(t *testing.T) {
 	}
 	if m := mails[1]; m.ID != plain || m.Calendar != "" {
 		t.Errorf("plain mail = %+v", m)
+	}
+}
+
+// TestMailQueuedHook: with a hook, every queued mail is handed to it inside
+// the transaction that writes it; a mail queued outside a transaction gets
+// one of its own.
+func TestMailQueuedHook(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+	var seen []int64
+	s.OnMailQueued(func(ctx context.Context, tx pgx.Tx, id int64) error {
+		// The hook sees the row, uncommitted, through the transaction.
+		var to string
+		if err := tx.QueryRow(ctx, `SELECT to_addr FROM outbox WHERE id = $1`, id).Scan(&to); err != nil {
+			return err
+		}
+		if to == "refused@example.fr" {
+			return errors.New("refused")
+		}
+		seen = append(seen, id)
+		return nil
+	})
+	var inTx int64
+	err := s.InTx(ctx, func(tx *Store) error {
+		var err error
+		inTx, err = tx.QueueMail(ctx, "a@example.fr", "s", "t")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := s.QueueCalendarMail(ctx, "b@example.fr", "s", "t", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(seen) != fmt.Sprint([]int64{inTx, alone}) {
+		t.Errorf("hook saw %v, want %v", seen, []int64{inTx, alone})
+	}
+	// A hook that fails takes its mail with it.
+	if _, err := s.QueueMail(ctx, "refused@example.fr", "s", "t"); err == nil {
+		t.Error("QueueMail succeeded although its hook failed")
+	}
+	if mails, _ := s.MailsTo(ctx, "refused@example.fr"); len(mails) != 0 {
+		t.Errorf("a mail whose hook failed was kept: %+v", mails)
 	}
 }
 
