@@ -65,31 +65,6 @@ func (s *Store) OnMailQueued(fn func(ctx context.Context, tx pgx.Tx, id int64) e
 	s.mailQueued = fn
 }
 
-// DueMails claims up to limit pending mails whose next attempt has come, for
-// delivery, oldest due first. Claiming pushes their next attempt lease ahead,
-// so that another instance skips them meanwhile and a crashed sender's mails
-// come back once the lease is over. The single statement is its own short
-// transaction: SKIP LOCKED makes concurrent callers take disjoint mails.
-func (s *Store) DueMails(ctx context.Context, limit int, lease time.Duration) ([]model.Mail, error) {
-	rows, err := s.db.Query(ctx, `WITH due AS (
-			SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
-			ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
-		), claimed AS (
-			UPDATE outbox o SET next_attempt_at = now() + make_interval(secs => $2)
-			FROM due WHERE o.id = due.id
-			RETURNING o.*
-		)
-		SELECT `+mailColumns+` FROM claimed ORDER BY id`, limit, lease.Seconds())
-	if err != nil {
-		return nil, fmt.Errorf("due mails: %w", err)
-	}
-	mails, err := collectMails(rows)
-	if err != nil {
-		return nil, fmt.Errorf("due mails: %w", err)
-	}
-	return mails, nil
-}
-
 // MarkMailSent records a delivery; the successful attempt counts in attempts.
 func (s *Store) MarkMailSent(ctx context.Context, id int64) error {
 	tag, err := s.db.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -132,113 +131,6 @@ func TestMailQueuedHook(t *testing.T) {
 	}
 	if mails, _ := s.MailsTo(ctx, "refused@example.fr"); len(mails) != 0 {
 		t.Errorf("a mail whose hook failed was kept: %+v", mails)
-	}
-}
-
-func TestDueMailsConcurrentCallersTakeDisjointMails(t *testing.T) {
-	ctx := t.Context()
-	s := newTestStore(t)
-	const n = 200
-	for i := range n {
-		if _, err := s.QueueMail(ctx, fmt.Sprintf("m%d@example.fr", i), "s", "t"); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	var (
-		mu     sync.Mutex
-		seen   = map[int64]int{}
-		wg     sync.WaitGroup
-		start  = make(chan struct{})
-		errs   = make(chan error, 4)
-		claims [4]int
-	)
-	for w := range 4 {
-		wg.Go(func() {
-			<-start
-			for {
-				mails, err := s.DueMails(ctx, 7, 5*time.Minute)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(mails) == 0 {
-					return
-				}
-				mu.Lock()
-				claims[w] += len(mails)
-				for _, m := range mails {
-					seen[m.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	// A caller may stop on an empty answer while another still holds locks;
-	// whatever is left must still be claimable.
-	rest, err := s.DueMails(ctx, n, 5*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range rest {
-		seen[m.ID]++
-	}
-	for id, c := range seen {
-		if c != 1 {
-			t.Errorf("mail %d claimed %d times", id, c)
-		}
-	}
-	if len(seen) != n {
-		t.Errorf("claimed %d distinct mails, want %d", len(seen), n)
-	}
-	t.Logf("claims per caller: %v, left over: %d", claims, len(rest))
-
-	// Leased mails are not due again until the lease ends.
-	if again, err := s.DueMails(ctx, n, time.Minute); err != nil || len(again) != 0 {
-		t.Errorf("DueMails after claiming everything = %d mails, %v", len(again), err)
-	}
-}
-
-func TestDueMailsLeaseAndStatus(t *testing.T) {
-	ctx := t.Context()
-	s := newTestStore(t)
-	sent, _ := s.QueueMail(ctx, "sent@example.fr", "s", "t")
-	failed, _ := s.QueueMail(ctx, "failed@example.fr", "s", "t")
-	later, _ := s.QueueMail(ctx, "later@example.fr", "s", "t")
-	due, _ := s.QueueMail(ctx, "due@example.fr", "s", "t")
-	if err := s.MarkMailSent(ctx, sent); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.MarkMailFailed(ctx, failed, "550 no", time.Now().Add(-time.Minute), true); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.MarkMailFailed(ctx, later, "451 later", time.Now().Add(time.Hour), false); err != nil {
-		t.Fatal(err)
-	}
-
-	// A lease in the past stands for a sender that crashed long ago.
-	mails, err := s.DueMails(ctx, 10, -time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(mails) != 1 || mails[0].ID != due {
-		t.Fatalf("DueMails = %+v, want only mail %d", mails, due)
-	}
-	mails, err = s.DueMails(ctx, 10, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(mails) != 1 || mails[0].ID != due {
-		t.Fatalf("after an expired lease DueMails = %+v, want mail %d again", mails, due)
-	}
-	if mails, _ := s.DueMails(ctx, 10, time.Minute); len(mails) != 0 {
-		t.Fatalf("a leased mail came back: %+v", mails)
 	}
 }
 
