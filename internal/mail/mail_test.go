@@ -433,3 +433,28 @@ func TestSMTPUntrustedCertificate(t *testing.T) {
 		t.Error("credentials sent to an untrusted server")
 	}
 }
+
+// TestDeliverInterrupted: an attempt cut by shutdown is not the mail's
+// fault: nothing is recorded, and the job runner tries again without
+// counting it.
+func TestDeliverInterrupted(t *testing.T) {
+	pool, _ := pgtest.NewPool(t)
+	st := store.New(pool)
+	id, err := st.QueueMail(t.Context(), "x@example.fr", "s", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cut := senderFunc(func(sendCtx context.Context, _ Message) error {
+		cancel()
+		<-sendCtx.Done()
+		return sendCtx.Err()
+	})
+	w := &Worker{Outbox: st, Sender: cut, Log: quietLog()}
+	if err := w.Deliver(ctx, id, 1, MaxAttempts); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Deliver = %v, want ErrInterrupted", err)
+	}
+	if m := mailTo(t, st, "x@example.fr"); m.Status != "pending" || m.Attempts != 0 || m.LastError != "" {
+		t.Errorf("after an interrupted attempt: %+v", m)
+	}
+}
