@@ -71,7 +71,7 @@ type Runner struct {
 // New builds the river client on pool with its workers: extraction (queue
 // default, at most 2 jobs at once per instance), mail delivery (queue mail,
 // worked only after DeliverMail) and maintenance (queue maintenance, tasks
-// registered with Every). It starts nothing: call Start to work jobs.
+// registered with Every, two at once). It starts nothing: call Start to work jobs.
 // River's tables come from dbmigrate.Up.
 func New(pool *pgxpool.Pool, st *store.Store, files Files, log *slog.Logger) (*Runner, error) {
 	if log == nil {
@@ -94,7 +94,8 @@ func New(pool *pgxpool.Pool, st *store.Store, files Files, log *slog.Logger) (*R
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 2},
-			maintenanceQueue:   {MaxWorkers: 1},
+			// One per task: a long sweep does not hold up the news mails.
+			maintenanceQueue: {MaxWorkers: 2},
 		},
 		Workers: workers,
 		Logger:  log,
