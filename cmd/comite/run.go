@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -241,9 +240,19 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 	}
+	// All background work runs on river: text extraction, mail delivery
+	// (a job per mail, inserted with it) and the periodic maintenance.
 	runner, err := jobs.New(db.pool, st, files, log)
 	if err != nil {
 		return err
+	}
+	st.OnMailQueued(runner.EnqueueMailTx)
+	if cfg.SMTP.Host != "" {
+		if err := runner.DeliverMail(mail.NewSMTP(cfg.SMTP)); err != nil {
+			return err
+		}
+	} else {
+		log.Info("no SMTP server configured: mails stay in the outbox (/admin/outbox)")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -256,6 +265,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	srv := server.New(cfg, log, st)
 	srv.SetDocuments(files, runner)
+	if err := srv.ScheduleMaintenance(runner); err != nil {
+		return err
+	}
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -265,13 +277,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	// Background work stops before the pool closes (defers run last first),
-	// so that a mail being sent gets its result recorded.
-	var background sync.WaitGroup
-	defer background.Wait()
-	maintainCtx, stopMaintain := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopMaintain()
-	background.Go(func() { srv.Maintain(maintainCtx) })
-	if err := runner.Start(maintainCtx); err != nil {
+	// so that a mail being sent gets its result recorded: the jobs live on
+	// after ctx ends, until runner.Stop.
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRun()
+	if err := runner.Start(runCtx); err != nil {
 		return err
 	}
 	defer func() {
@@ -281,13 +291,6 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			log.Warn("stop background jobs", "err", err)
 		}
 	}()
-	if cfg.SMTP.Host != "" {
-		worker := &mail.Worker{Outbox: st, Sender: mail.NewSMTP(cfg.SMTP), Log: log}
-		srv.SetMailWake(worker.Wake)
-		background.Go(func() { worker.Run(maintainCtx) })
-	} else {
-		log.Info("no SMTP server configured: mails stay in the outbox (/admin/outbox)")
-	}
 
 	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
 	// Uploads still running when serving stops are abandoned: their staged

@@ -18,14 +18,13 @@ const module = "comite"
 // modules are the short names the import column of the architecture table
 // gives third-party modules: a name allows every package of its module.
 var modules = map[string]string{
-	"aws-sdk":        "github.com/aws/aws-sdk-go-v2",
 	"bluemonday":     "github.com/microcosm-cc/bluemonday",
 	"chi":            "github.com/go-chi/chi/v5",
 	"chromedp":       "github.com/chromedp/chromedp",
-	"gocloud":        "gocloud.dev",
 	"goldmark":       "github.com/yuin/goldmark",
 	"golang-migrate": "github.com/golang-migrate/migrate/v4",
 	"mimetype":       "github.com/gabriel-vasile/mimetype",
+	"minio-go":       "github.com/minio/minio-go/v7",
 	"pgx":            "github.com/jackc/pgx/v5",
 	"prometheus":     "github.com/prometheus/client_golang",
 	"river":          "github.com/riverqueue/river",

@@ -1,5 +1,6 @@
-// Package blob stores uploaded files by their SHA-256 in a gocloud.dev bucket:
-// a local folder by default, an S3-compatible service in production.
+// Package blob stores uploaded files by their SHA-256: in a local folder by
+// default, in a bucket of an S3-compatible service (through minio-go) when
+// several instances share the files.
 package blob
 
 import (
@@ -19,13 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/gabriel-vasile/mimetype"
-	"gocloud.dev/blob"
-	"gocloud.dev/blob/fileblob"
-	_ "gocloud.dev/blob/s3blob" // registers the s3:// scheme
-	"gocloud.dev/gcerrors"
 )
 
 var (
@@ -52,10 +47,10 @@ var hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Store is a content-addressed file store. It is safe for concurrent use.
 type Store struct {
-	bucket *blob.Bucket
+	bucket backend
 	tmpDir string
-	// dir is the bucket folder for file:// stores, where touching a file is a
-	// Chtimes instead of a copy.
+	// dir is the folder of file:// stores, where the sweep also removes
+	// the temp files of writes cut by a crash.
 	dir string
 
 	// mu guards staged, the staging files neither committed nor discarded
@@ -83,31 +78,25 @@ func Open(ctx context.Context, rawURL, tmpDir string) (*Store, error) {
 			return nil, fmt.Errorf("blob: %q: expected file:///absolute/folder", rawURL)
 		}
 		s.dir = filepath.Clean(u.Path)
-		s.bucket, err = fileblob.OpenBucket(s.dir, &fileblob.Options{
-			CreateDir:   true,
-			DirFileMode: 0o750,
-			// The bucket folder may be on another mount than os.TempDir, where
-			// the final rename would fail.
-			NoTempDir: true,
-			// Nothing is kept in .attrs side files: the database holds names and types.
-			Metadata: fileblob.MetadataDontWrite,
-		})
+		if err := os.MkdirAll(s.dir, dirMode); err != nil {
+			return nil, fmt.Errorf("blob: open %q: %w", rawURL, err)
+		}
+		s.bucket = folder{dir: s.dir}
 	case "s3":
-		s.bucket, err = blob.OpenBucket(ctx, rawURL)
+		s.bucket, err = openS3(u)
+		if err != nil {
+			return nil, fmt.Errorf("blob: open %q: %w", rawURL, err)
+		}
 	default:
 		return nil, fmt.Errorf("blob: %q: unsupported scheme (file:// or s3://)", rawURL)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("blob: open %q: %w", rawURL, err)
 	}
 	return s, nil
 }
 
-// Close discards the files still staged (see DiscardStaged) and releases
-// the bucket.
+// Close discards the files still staged (see DiscardStaged).
 func (s *Store) Close() error {
 	s.DiscardStaged()
-	return s.bucket.Close()
+	return nil
 }
 
 // DiscardStaged removes every staging file that is neither committed nor
@@ -292,14 +281,7 @@ func (s *Store) Commit(ctx context.Context, st *Staged) error {
 		defer f.Close()
 		// Concurrent uploads of the same key are harmless: both write the
 		// same bytes and each write is atomic (rename, or S3 PUT).
-		err = s.bucket.Upload(ctx, key, f, &blob.WriterOptions{
-			// The bucket is never served directly; the portal sets the type.
-			ContentType: "application/octet-stream",
-		})
-		if err == nil && s.dir != "" {
-			err = syncPath(s.dir, key)
-		}
-		if err != nil {
+		if err := s.bucket.put(ctx, key, f, st.Size); err != nil {
 			return fmt.Errorf("blob: commit %s: %w", st.SHA256, err)
 		}
 	}
@@ -307,46 +289,11 @@ func (s *Store) Commit(ctx context.Context, st *Staged) error {
 	return nil
 }
 
-// syncPath flushes the file at key and the folders leading to it to disk.
-// fileblob renames without fsync, and the row that refers to the file is
-// committed right after: a power cut must not leave it pointing to nothing.
-func syncPath(dir, key string) error {
-	for p := filepath.Join(dir, filepath.FromSlash(key)); ; p = filepath.Dir(p) {
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		f.Close()
-		if err != nil || p == dir {
-			return err
-		}
-	}
-}
-
-// touch sets the modification time of key to now and reports whether it exists.
+// touch sets the modification time of key to now and reports whether it
+// exists.
 func (s *Store) touch(ctx context.Context, key string) (bool, error) {
-	if s.dir != "" {
-		now := time.Now()
-		err := os.Chtimes(filepath.Join(s.dir, filepath.FromSlash(key)), now, now)
-		if errors.Is(err, os.ErrNotExist) {
-			return false, nil
-		}
-		return err == nil, err
-	}
-	// S3 has no touch: a copy onto itself, which S3 only allows when it
-	// replaces the metadata, sets a new LastModified without moving the data.
-	err := s.bucket.Copy(ctx, key, key, &blob.CopyOptions{
-		BeforeCopy: func(as func(any) bool) error {
-			var in *s3.CopyObjectInput
-			if as(&in) {
-				in.MetadataDirective = s3types.MetadataDirectiveReplace
-				in.ContentType = new("application/octet-stream")
-			}
-			return nil
-		},
-	})
-	if gcerrors.Code(err) == gcerrors.NotFound {
+	err := s.bucket.touch(ctx, key)
+	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	return err == nil, err
@@ -357,14 +304,14 @@ func (s *Store) Open(ctx context.Context, hash string) (io.ReadSeekCloser, int64
 	if !hexSHA256.MatchString(hash) {
 		return nil, 0, ErrNotFound
 	}
-	r, err := s.bucket.NewReader(ctx, keyOf(hash), nil)
-	if gcerrors.Code(err) == gcerrors.NotFound {
+	r, size, err := s.bucket.open(ctx, keyOf(hash))
+	if errors.Is(err, ErrNotFound) {
 		return nil, 0, ErrNotFound
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("blob: open %s: %w", hash, err)
 	}
-	return r, r.Size(), nil
+	return r, size, nil
 }
 
 // Exists reports whether content with this hash is stored.
@@ -372,11 +319,14 @@ func (s *Store) Exists(ctx context.Context, hash string) (bool, error) {
 	if !hexSHA256.MatchString(hash) {
 		return false, nil
 	}
-	ok, err := s.bucket.Exists(ctx, keyOf(hash))
+	_, err := s.bucket.modTime(ctx, keyOf(hash))
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("blob: exists %s: %w", hash, err)
 	}
-	return ok, nil
+	return true, nil
 }
 
 // Sweep deletes the stored files older than grace that referenced says
@@ -390,54 +340,44 @@ func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(
 	}
 	s.sweepTemp(grace)
 	deleted := 0
-	it := s.bucket.List(&blob.ListOptions{Prefix: "sha256/"})
-	for {
-		obj, err := it.Next(ctx)
-		if err == io.EOF {
-			return deleted, nil
+	err := s.bucket.list(ctx, "sha256/", func(key string, modTime time.Time) error {
+		if time.Since(modTime) < grace {
+			return nil
 		}
-		if err != nil {
-			return deleted, fmt.Errorf("blob: sweep: %w", err)
-		}
-		if obj.IsDir || time.Since(obj.ModTime) < grace {
-			continue
-		}
-		sha := obj.Key[strings.LastIndexByte(obj.Key, '/')+1:]
-		if !hexSHA256.MatchString(sha) || obj.Key != keyOf(sha) {
-			// fileblob's own temp files, left by a crash mid-write.
-			if s.dir != "" && strings.HasSuffix(obj.Key, ".tmp") {
-				s.bucket.Delete(ctx, obj.Key)
+		sha := key[strings.LastIndexByte(key, '/')+1:]
+		if !hexSHA256.MatchString(sha) || key != keyOf(sha) {
+			// A folder store's temp files, left by a crash mid-write.
+			if s.dir != "" && strings.HasSuffix(key, ".tmp") {
+				s.bucket.remove(ctx, key)
 			}
-			continue
+			return nil
 		}
 		ref, err := referenced(ctx, sha)
-		if err != nil {
-			return deleted, fmt.Errorf("blob: sweep: %w", err)
-		}
-		if ref {
-			continue
+		if err != nil || ref {
+			return err
 		}
 		// Look again: a Commit of the same content may have touched it since
 		// the listing, and its row may not be committed yet.
-		attrs, err := s.bucket.Attributes(ctx, obj.Key)
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			continue
+		modTime, err = s.bucket.modTime(ctx, key)
+		if errors.Is(err, ErrNotFound) {
+			return nil
 		}
-		if err != nil {
-			return deleted, fmt.Errorf("blob: sweep: %w", err)
+		if err != nil || time.Since(modTime) < grace {
+			return err
 		}
-		if time.Since(attrs.ModTime) < grace {
-			continue
+		err = s.bucket.remove(ctx, key)
+		if errors.Is(err, ErrNotFound) {
+			return nil
 		}
-		err = s.bucket.Delete(ctx, obj.Key)
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			continue
+		if err == nil {
+			deleted++
 		}
-		if err != nil {
-			return deleted, fmt.Errorf("blob: sweep: %w", err)
-		}
-		deleted++
+		return err
+	})
+	if err != nil {
+		return deleted, fmt.Errorf("blob: sweep: %w", err)
 	}
+	return deleted, nil
 }
 
 // sweepTemp removes staging files left by a crash. Errors are ignored: the

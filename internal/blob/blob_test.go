@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/minio/minio-go/v7"
 )
 
 // testStore is a file:// store in a fresh folder, with its bucket folder.
@@ -299,7 +302,7 @@ func TestSweep(t *testing.T) {
 	age(t, dir, orphan, 2*grace)
 	age(t, dir, kept, 2*grace)
 
-	// Left by crashes: a staging file, a fileblob temp file; and files that are not ours.
+	// Left by crashes: a staging file, a folder store temp file; and files that are not ours.
 	old := time.Now().Add(-2 * grace)
 	leftovers := map[string]bool{ // path: should survive
 		filepath.Join(s.tmpDir, stagePrefix+"crashed"):                       false,
@@ -448,8 +451,9 @@ func TestOpenURLs(t *testing.T) {
 	}
 }
 
-// s3blob builds its client without contacting the service: credentials and
-// the bucket are only checked by the first request, which needs a server.
+// The S3 client is built without contacting the service: credentials and
+// the bucket are only checked by the first request, which needs a server
+// (none runs in these tests: the S3 requests themselves are untested here).
 func TestOpenS3(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
@@ -466,6 +470,49 @@ func TestOpenS3(t *testing.T) {
 			t.Errorf("Open(%q) took it for a folder", url)
 		}
 		s.Close()
+	}
+}
+
+func TestParseS3URL(t *testing.T) {
+	t.Setenv("AWS_REGION", "eu-west-1")
+	for raw, want := range map[string]s3Config{
+		"s3://bucket?region=eu-west-3": {bucket: "bucket", endpoint: "s3.amazonaws.com", secure: true,
+			region: "eu-west-3", lookup: minio.BucketLookupDNS},
+		"s3://bucket": {bucket: "bucket", endpoint: "s3.amazonaws.com", secure: true,
+			region: "eu-west-1", lookup: minio.BucketLookupDNS},
+		"s3://comite-documents?region=fr-par&endpoint=https://s3.fr-par.scw.cloud&use_path_style=true": {
+			bucket: "comite-documents", endpoint: "s3.fr-par.scw.cloud", secure: true, region: "fr-par",
+			lookup: minio.BucketLookupPath},
+		"s3://files?region=us-east-1&endpoint=http://127.0.0.1:8333&use_path_style=true": {
+			bucket: "files", endpoint: "127.0.0.1:8333", region: "us-east-1", lookup: minio.BucketLookupPath},
+		"s3://files?endpoint=seaweed:8333&disable_https=true&use_path_style=1": {
+			bucket: "files", endpoint: "seaweed:8333", region: "eu-west-1", lookup: minio.BucketLookupPath},
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := parseS3URL(u)
+		if err != nil || got != want {
+			t.Errorf("parseS3URL(%q) = %+v, %v; want %+v", raw, got, err, want)
+		}
+	}
+	for _, raw := range []string{
+		"s3://",
+		"s3://bucket/folder",
+		"s3://bucket?regoin=eu-west-3",
+		"s3://bucket?use_path_style=yes please",
+		"s3://bucket?endpoint=ftp://host",
+		"s3://bucket?endpoint=https://host/path",
+		"s3://bucket?region=a&region=b",
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			continue
+		}
+		if c, err := parseS3URL(u); err == nil {
+			t.Errorf("parseS3URL(%q) = %+v, want an error", raw, c)
+		}
 	}
 }
 

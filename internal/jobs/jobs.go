@@ -1,7 +1,8 @@
-// Package jobs runs background work in PostgreSQL with river: a job is
-// inserted in the transaction of the change that needs it, so it exists
-// exactly when the change is committed, and several app instances share the
-// work safely.
+// Package jobs runs all background work in PostgreSQL with river: text
+// extraction and mail delivery, whose jobs are inserted in the transaction of
+// the change that needs them, so that they exist exactly when the change is
+// committed; and periodic maintenance (Every), scheduled by river's elected
+// leader so that it runs once however many instances share the database.
 package jobs
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"comite/internal/extract"
+	"comite/internal/mail"
 	"comite/internal/model"
 	"comite/internal/store"
 )
@@ -59,36 +61,62 @@ func (ExtractArgs) InsertOpts() river.InsertOpts {
 // Runner inserts and works the jobs. Inserting works whether or not the
 // Runner is started.
 type Runner struct {
-	client *river.Client[pgx.Tx]
-	log    *slog.Logger
+	client      *river.Client[pgx.Tx]
+	pool        *pgxpool.Pool
+	log         *slog.Logger
+	mail        *mailWorker
+	maintenance *maintenanceWorker
 }
 
-// New builds the river client on pool with the extraction worker (queue
-// default, at most 2 jobs at once per instance). It starts nothing: call
-// Start to work jobs. River's tables come from dbmigrate.Up.
+// New builds the river client on pool with its workers: extraction (queue
+// default, at most 2 jobs at once per instance), mail delivery (queue mail,
+// worked only after DeliverMail) and maintenance (queue maintenance, tasks
+// registered with Every, two at once). It starts nothing: call Start to work jobs.
+// River's tables come from dbmigrate.Up.
 func New(pool *pgxpool.Pool, st *store.Store, files Files, log *slog.Logger) (*Runner, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	r := &Runner{pool: pool, log: log,
+		mail:        &mailWorker{mail: &mail.Worker{Outbox: st, Log: log}},
+		maintenance: &maintenanceWorker{tasks: map[string]func(context.Context){}},
+	}
 	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &extractWorker{store: st, files: files, log: log}); err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
+	for _, add := range []func() error{
+		func() error { return river.AddWorkerSafely(workers, &extractWorker{store: st, files: files, log: log}) },
+		func() error { return river.AddWorkerSafely(workers, r.mail) },
+		func() error { return river.AddWorkerSafely(workers, r.maintenance) },
+	} {
+		if err := add(); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 2},
+			// One per task: a long sweep does not hold up the news mails.
+			maintenanceQueue: {MaxWorkers: 2},
+		},
 		Workers: workers,
 		Logger:  log,
+		// A crashed instance's jobs run again after this; river's default
+		// is an hour, long for a mail.
+		RescueStuckJobsAfter: rescueAfter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: river client: %w", err)
 	}
-	return &Runner{client: client, log: log}, nil
+	r.client = client
+	return r, nil
 }
 
 // Start starts working jobs in the background until Stop. Cancelling ctx
 // stops them too, cancelling the running jobs: pass a context that lives as
 // long as the process and call Stop for a graceful end.
 func (r *Runner) Start(ctx context.Context) error {
+	if err := r.adoptMails(ctx); err != nil {
+		return err
+	}
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

@@ -153,12 +153,12 @@ func TestBackoff(t *testing.T) {
 	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
 		32 * time.Minute, 64 * time.Minute, 128 * time.Minute, 256 * time.Minute, 6 * time.Hour, 6 * time.Hour}
 	for previous, w := range want {
-		if got := backoff(previous); got != w {
-			t.Errorf("backoff(%d) = %v, want %v", previous, got, w)
+		if got := Backoff(previous); got != w {
+			t.Errorf("Backoff(%d) = %v, want %v", previous, got, w)
 		}
 	}
-	if got := backoff(1000); got != 6*time.Hour {
-		t.Errorf("backoff(1000) = %v", got)
+	if got := Backoff(1000); got != 6*time.Hour {
+		t.Errorf("Backoff(1000) = %v", got)
 	}
 }
 
@@ -182,16 +182,18 @@ func TestWorkerSendsThroughSMTP(t *testing.T) {
 		From: "Comité de suivi <comite@example.fr>", StartTLS: true})
 	smtp.rootCAs = roots
 
+	var id int64
 	err := st.InTx(ctx, func(tx *store.Store) error {
-		_, err := tx.QueueMail(ctx, "claire.dupont@example.fr", frenchSubject, frenchText)
+		var err error
+		id, err = tx.QueueMail(ctx, "claire.dupont@example.fr", frenchSubject, frenchText)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog()}
-	if sent, failed := w.RunOnce(ctx); sent != 1 || failed != 0 {
-		t.Fatalf("RunOnce = %d sent, %d failed", sent, failed)
+	if err := w.Deliver(ctx, id, 1, MaxAttempts); err != nil {
+		t.Fatalf("Deliver = %v", err)
 	}
 
 	got := srv.messages()
@@ -219,8 +221,9 @@ func TestWorkerSendsThroughSMTP(t *testing.T) {
 	if m.Status != "sent" || m.SentAt == nil {
 		t.Errorf("after delivery: %+v", m)
 	}
-	if sent, failed := w.RunOnce(ctx); sent+failed != 0 {
-		t.Errorf("a sent mail was tried again: %d sent, %d failed", sent, failed)
+	// A job run twice (river may, after a crash) does not send twice.
+	if err := w.Deliver(ctx, id, 2, MaxAttempts); err != nil || len(srv.messages()) != 1 {
+		t.Errorf("a sent mail was tried again: %v, %d messages", err, len(srv.messages()))
 	}
 }
 
@@ -238,12 +241,13 @@ func TestWorkerSendsCalendar(t *testing.T) {
 		AttendeeName:  "Claire Dupont",
 		AttendeeEmail: "claire.dupont@example.fr",
 	}}}.Bytes())
-	if _, err := st.QueueCalendarMail(ctx, "claire.dupont@example.fr", frenchSubject, frenchText, calendar); err != nil {
+	id, err := st.QueueCalendarMail(ctx, "claire.dupont@example.fr", frenchSubject, frenchText, calendar)
+	if err != nil {
 		t.Fatal(err)
 	}
 	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog()}
-	if sent, failed := w.RunOnce(ctx); sent != 1 || failed != 0 {
-		t.Fatalf("RunOnce = %d sent, %d failed", sent, failed)
+	if err := w.Deliver(ctx, id, 1, MaxAttempts); err != nil {
+		t.Fatalf("Deliver = %v", err)
 	}
 	got := srv.messages()
 	if len(got) != 1 {
@@ -346,14 +350,18 @@ func TestWorkerRetriesLater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A mail the server will never accept must not hold up the others.
-	if _, err := st.QueueMail(ctx, "not an address", "s", "t"); err != nil {
+	// A mail the server will never accept is given up at once.
+	badID, err := st.QueueMail(ctx, "not an address", "s", "t")
+	if err != nil {
 		t.Fatal(err)
 	}
 	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog()}
 	before := time.Now()
-	if sent, failed := w.RunOnce(ctx); sent != 0 || failed != 2 {
-		t.Fatalf("RunOnce = %d sent, %d failed", sent, failed)
+	if err := w.Deliver(ctx, id, 1, MaxAttempts); err == nil || errors.Is(err, ErrGaveUp) || !strings.Contains(err.Error(), "451") {
+		t.Fatalf("Deliver after a 451 = %v, want the error to retry", err)
+	}
+	if err := w.Deliver(ctx, badID, 1, MaxAttempts); !errors.Is(err, ErrGaveUp) || !errors.Is(err, ErrInvalidMessage) {
+		t.Fatalf("Deliver of an invalid address = %v, want ErrGaveUp", err)
 	}
 	m := mailTo(t, st, "late@example.fr")
 	if m.Status != "pending" || m.Attempts != 1 || !strings.Contains(m.LastError, "451") {
@@ -379,15 +387,12 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	pool, _ := pgtest.NewPool(t)
 	st := store.New(pool)
 	failing := senderFunc(func(context.Context, Message) error { return errors.New("421 busy") })
-	w := &Worker{Outbox: st, Sender: failing, Log: quietLog(), MaxAttempts: 3}
+	w := &Worker{Outbox: st, Sender: failing, Log: quietLog()}
 	id, _ := st.QueueMail(ctx, "x@example.fr", "s", "t")
 	for attempt := 1; attempt <= 3; attempt++ {
-		// Bring the mail due again instead of waiting for its backoff.
-		if _, err := pool.Exec(ctx, `UPDATE outbox SET next_attempt_at = now() WHERE id = $1`, id); err != nil {
-			t.Fatal(err)
-		}
-		if _, failed := w.RunOnce(ctx); failed != 1 {
-			t.Fatalf("attempt %d: failed = %d", attempt, failed)
+		err := w.Deliver(ctx, id, attempt, 3)
+		if err == nil || errors.Is(err, ErrGaveUp) != (attempt == 3) {
+			t.Fatalf("attempt %d: Deliver = %v", attempt, err)
 		}
 		m := mailTo(t, st, "x@example.fr")
 		wantStatus := "pending"
@@ -429,42 +434,27 @@ func TestSMTPUntrustedCertificate(t *testing.T) {
 	}
 }
 
-func TestRunDeliversWhenWoken(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
+// TestDeliverInterrupted: an attempt cut by shutdown is not the mail's
+// fault: nothing is recorded, and the job runner tries again without
+// counting it.
+func TestDeliverInterrupted(t *testing.T) {
 	pool, _ := pgtest.NewPool(t)
 	st := store.New(pool)
-	srv, _ := startServer(t, false)
-	smtp := NewSMTP(config.SMTP{Host: "127.0.0.1", Port: srv.addr.Port, From: "comite@example.fr"})
-	w := &Worker{Outbox: st, Sender: smtp, Log: quietLog(), Interval: time.Hour}
-	done := make(chan struct{})
-	go func() {
-		w.Run(ctx)
-		close(done)
-	}()
-
-	if _, err := st.QueueMail(ctx, "woken@example.fr", "s", "t"); err != nil {
+	id, err := st.QueueMail(t.Context(), "x@example.fr", "s", "t")
+	if err != nil {
 		t.Fatal(err)
 	}
-	// Run may be busy with its first round; Wake must not block either way.
-	w.Wake()
-	w.Wake()
-	select {
-	case <-srv.arrived:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Wake did not bring a delivery")
+	ctx, cancel := context.WithCancel(t.Context())
+	cut := senderFunc(func(sendCtx context.Context, _ Message) error {
+		cancel()
+		<-sendCtx.Done()
+		return sendCtx.Err()
+	})
+	w := &Worker{Outbox: st, Sender: cut, Log: quietLog()}
+	if err := w.Deliver(ctx, id, 1, MaxAttempts); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Deliver = %v, want ErrInterrupted", err)
 	}
-	// Cancelling now could cut the connection before the server's 250
-	// reaches the worker, which then rightly leaves the mail to its lease.
-	for deadline := time.Now().Add(10 * time.Second); mailTo(t, st, "woken@example.fr").Status != "sent"; {
-		if time.Now().After(deadline) {
-			t.Fatalf("mail not marked sent: %+v", mailTo(t, st, "woken@example.fr"))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return after its context ended")
+	if m := mailTo(t, st, "x@example.fr"); m.Status != "pending" || m.Attempts != 0 || m.LastError != "" {
+		t.Errorf("after an interrupted attempt: %+v", m)
 	}
 }

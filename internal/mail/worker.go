@@ -3,8 +3,8 @@ package mail
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"comite/internal/model"
@@ -12,7 +12,7 @@ import (
 
 // Outbox is the part of the store the worker needs; *store.Store satisfies it.
 type Outbox interface {
-	DueMails(ctx context.Context, limit int, lease time.Duration) ([]model.Mail, error)
+	QueuedMail(ctx context.Context, id int64) (model.Mail, error)
 	MarkMailSent(ctx context.Context, id int64) error
 	MarkMailFailed(ctx context.Context, id int64, errText string, retryAt time.Time, giveUp bool) error
 }
@@ -24,147 +24,97 @@ type Sender interface {
 }
 
 const (
-	batchSize   = 20
-	lease       = 5 * time.Minute
-	sendTimeout = 30 * time.Second
-	markTimeout = 10 * time.Second
-	firstRetry  = time.Minute
-	maxRetry    = 6 * time.Hour
+	// SendTimeout bounds the SMTP conversation of one mail.
+	SendTimeout = 30 * time.Second
+	// MarkTimeout bounds the recording of an outcome, which goes on when
+	// shutdown has begun meanwhile.
+	MarkTimeout = 10 * time.Second
+	// MaxAttempts before a mail is given up as failed.
+	MaxAttempts = 10
 
-	defaultInterval    = 5 * time.Second
-	defaultMaxAttempts = 10
+	firstRetry = time.Minute
+	maxRetry   = 6 * time.Hour
 )
 
-// Worker delivers the outbox. Several instances may run against one database:
-// each claims its own mails.
+var (
+	// ErrGaveUp wraps the error of an attempt after which the mail is given
+	// up: it was the last one, or the mail can never be sent.
+	ErrGaveUp = errors.New("mail given up")
+	// ErrInterrupted is returned when the context ended during an attempt:
+	// not the mail's fault, so nothing is recorded and it is tried again.
+	ErrInterrupted = errors.New("mail delivery interrupted")
+)
+
+// Worker delivers the mails of the outbox, one at a time; the job runner
+// (internal/jobs) calls Deliver once per attempt, in a river job inserted in
+// the transaction that queued the mail.
 type Worker struct {
 	Outbox Outbox
 	Sender Sender
 	// Log defaults to slog.Default().
 	Log *slog.Logger
-	// Interval between looks at the outbox; 5 s when zero.
-	Interval time.Duration
-	// MaxAttempts before a mail is given up as failed; 10 when zero.
-	MaxAttempts int
-
-	once sync.Once
-	wake chan struct{}
 }
 
-func (w *Worker) wakeup() chan struct{} {
-	w.once.Do(func() { w.wake = make(chan struct{}, 1) })
-	return w.wake
-}
-
-// Wake asks Run for a delivery round now rather than at the next tick; call it
-// after committing a transaction that queued a mail. It never blocks.
-func (w *Worker) Wake() {
-	select {
-	case w.wakeup() <- struct{}{}:
-	default: // a round is already asked for
-	}
-}
-
-// Run delivers due mails every Interval, and when woken, until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	interval := w.Interval
-	if interval <= 0 {
-		interval = defaultInterval
-	}
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.wakeup():
-		}
-		sent, failed := w.RunOnce(ctx)
-		next := interval
-		if sent+failed == batchSize {
-			next = 0 // more may be waiting
-		}
-		t.Reset(next)
-	}
-}
-
-// RunOnce claims one batch of due mails and tries each once. It returns how
-// many were sent and how many failed; mails it could not try (ctx ended, the
-// lease ran short) come back when their lease ends.
-func (w *Worker) RunOnce(ctx context.Context) (sent, failed int) {
+// Deliver makes attempt number attempt (from 1) of maxAttempts at sending
+// the outbox mail id, and records the outcome in the outbox. It returns nil
+// when the mail was sent or needs no sending (sent already, given up,
+// deleted); an error wrapping ErrGaveUp when this attempt failed and the
+// mail is given up; ErrInterrupted when ctx ended meanwhile; otherwise the
+// attempt's error, and the mail is to be tried again after
+// Backoff(attempt-1).
+func (w *Worker) Deliver(ctx context.Context, id int64, attempt, maxAttempts int) error {
 	log := w.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	claimed := time.Now()
-	mails, err := w.Outbox.DueMails(ctx, batchSize, lease)
+	m, err := w.Outbox.QueuedMail(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
 	if err != nil {
-		if ctx.Err() == nil {
-			log.Error("outbox: claim due mails", "err", err)
-		}
-		return 0, 0
-	}
-	for i, m := range mails {
 		if ctx.Err() != nil {
-			return sent, failed
+			return ErrInterrupted
 		}
-		// Past its lease a mail may be claimed by another instance and sent twice.
-		if time.Since(claimed) > lease-sendTimeout-markTimeout {
-			log.Warn("outbox: lease running out, leaving mails for later", "left", len(mails)-i)
-			return sent, failed
-		}
-		if w.deliver(ctx, log, m) {
-			sent++
-		} else {
-			failed++
-		}
+		return fmt.Errorf("outbox: read mail %d: %w", id, err)
 	}
-	return sent, failed
-}
-
-// deliver sends m and records the outcome; it reports whether m was sent.
-func (w *Worker) deliver(ctx context.Context, log *slog.Logger, m model.Mail) bool {
-	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
-	err := w.Sender.Send(sendCtx, Message{To: m.To, Subject: m.Subject, Text: m.Text, Calendar: m.Calendar})
+	if m.Status != "pending" {
+		return nil
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, SendTimeout)
+	err = w.Sender.Send(sendCtx, Message{To: m.To, Subject: m.Subject, Text: m.Text, Calendar: m.Calendar})
 	cancel()
 	// The outcome must be recorded even when shutdown has begun meanwhile,
-	// or a mail already sent would go out again after its lease.
-	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	// or a mail already sent would go out again.
+	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), MarkTimeout)
 	defer cancel()
 	if err == nil {
 		if err := w.Outbox.MarkMailSent(markCtx, m.ID); err != nil {
 			log.Error("outbox: mark mail sent", "mail", m.ID, "err", err)
 		}
-		return true
+		return nil
 	}
 	if ctx.Err() != nil {
-		// Interrupted by shutdown, not the mail's fault: the lease brings it back.
-		return false
+		// Interrupted by shutdown, not the mail's fault.
+		return ErrInterrupted
 	}
-	maxAttempts := w.MaxAttempts
-	if maxAttempts <= 0 {
-		maxAttempts = defaultMaxAttempts
-	}
-	attempts := m.Attempts + 1
-	giveUp := attempts >= maxAttempts || errors.Is(err, ErrInvalidMessage)
-	retryAt := time.Now().Add(backoff(m.Attempts))
+	giveUp := attempt >= maxAttempts || errors.Is(err, ErrInvalidMessage)
+	retryAt := time.Now().Add(Backoff(attempt - 1))
 	if err := w.Outbox.MarkMailFailed(markCtx, m.ID, err.Error(), retryAt, giveUp); err != nil {
 		log.Error("outbox: mark mail failed", "mail", m.ID, "err", err)
 	}
 	if giveUp {
-		log.Error("outbox: giving up on mail", "mail", m.ID, "attempts", attempts, "err", err)
-	} else {
-		log.Warn("outbox: mail not sent, will retry", "mail", m.ID, "attempts", attempts, "retry_at", retryAt, "err", err)
+		log.Error("outbox: giving up on mail", "mail", m.ID, "attempts", attempt, "err", err)
+		return fmt.Errorf("%w: %w", ErrGaveUp, err)
 	}
-	return false
+	log.Warn("outbox: mail not sent, will retry", "mail", m.ID, "attempts", attempt, "retry_at", retryAt, "err", err)
+	return err
 }
 
-// backoff is the wait after a mail's failed attempt, given how many attempts
+// Backoff is the wait after a mail's failed attempt, given how many attempts
 // had failed before it: 1 min, 2, 4 … capped at 6 h.
-func backoff(previous int) time.Duration {
+func Backoff(previous int) time.Duration {
 	d := firstRetry
-	for range previous {
+	for range max(previous, 0) {
 		d *= 2
 		if d >= maxRetry {
 			return maxRetry

@@ -219,7 +219,6 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.wakeMail()
 	flash := "Votre commentaire est publié."
 	if c.State == model.CommentPending {
 		flash = "Votre commentaire est transmis au secrétariat ; il sera publié après validation."

@@ -113,6 +113,7 @@ func newPortal(t testing.TB, env map[string]string) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.OnMailQueued(runner.EnqueueMailTx)
 	runCtx, stopRunner := context.WithCancel(context.Background())
 	if err := runner.Start(runCtx); err != nil {
 		t.Fatal(err)

@@ -52,13 +52,6 @@ func (s *Server) baseURL() string {
 	return "http://" + s.cfg.Addr
 }
 
-// wakeMail asks the mail worker to deliver now; mails were committed already.
-func (s *Server) wakeMail() {
-	if s.mailWake != nil {
-		s.mailWake()
-	}
-}
-
 func invitationText(name, link string) string {
 	return fmt.Sprintf(`Bonjour %s,
 
@@ -143,7 +136,6 @@ func (s *Server) inviteSeat(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.wakeMail()
 	s.redirectWithFlash(w, r, back, "L'invitation a été envoyée à "+person.Email+".")
 	return nil
 }
@@ -279,7 +271,6 @@ func (s *Server) passwordReset(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		s.wakeMail()
 	}
 	s.redirectWithFlash(w, r, "/login", resetSent)
 	return nil

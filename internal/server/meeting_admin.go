@@ -200,7 +200,6 @@ func (s *Server) editMeeting(w http.ResponseWriter, r *http.Request) error {
 	}
 	flash := "La réunion est modifiée."
 	if notify {
-		s.wakeMail()
 		flash += " " + plural(queued, "membre convoqué a reçu", "membres convoqués ont reçu") + " la mise à jour de leur invitation."
 	}
 	s.redirectWithFlash(w, r, back, flash)
@@ -578,7 +577,6 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	flash := "Statut de la réunion : " + to.Label() + "."
 	if queued > 0 {
-		s.wakeMail()
 		flash += " " + plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes concernées."
 	}
 	if missing > 0 {

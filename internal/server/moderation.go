@@ -179,7 +179,6 @@ func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.wakeMail()
 	s.redirectWithFlash(w, r, back, flash)
 	return nil
 }

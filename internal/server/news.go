@@ -259,30 +259,6 @@ func (s *Server) latestNews(ctx context.Context, v access.Viewer) ([]model.NewsA
 	return articles, err
 }
 
-// newsMailInterval is how often scheduled articles are looked for, to mail
-// them once they are visible.
-const newsMailInterval = time.Minute
-
-// mailNewsLoop queues the mails of articles that became visible, every
-// minute until ctx ends.
-func (s *Server) mailNewsLoop(ctx context.Context) {
-	t := time.NewTicker(newsMailInterval)
-	defer t.Stop()
-	for {
-		if n, err := s.MailDueNews(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("mail due news", "err", err)
-		} else if n > 0 {
-			s.log.Info("queued news mails", "count", n)
-			s.wakeMail()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // MailDueNews queues, for each article visible by now whose mail was asked
 // for and not queued yet, one mail per subscriber, and records it in the
 // same transaction so that no article is mailed twice, even by several

@@ -254,9 +254,6 @@ func (s *Server) mailIfVisible(r *http.Request, tx *store.Store, a model.NewsArt
 	if err != nil {
 		return 0, err
 	}
-	if n > 0 {
-		s.wakeMail()
-	}
 	return n, s.record(r.Context(), tx, r, "news.mail", "news", a.ID, nil, map[string]any{"mails": n})
 }
 

@@ -267,7 +267,6 @@ func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.wakeMail()
 	if state == model.UpdatePublished {
 		s.redirectWithFlash(w, r, back, "La mise à jour est validée et publiée ; son auteur en est informé.")
 	} else {
@@ -396,7 +395,6 @@ Le secrétariat du comité de coordination
 	if err != nil {
 		return err
 	}
-	s.wakeMail()
 	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
 	return nil
 }

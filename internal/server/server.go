@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,8 +31,6 @@ type Server struct {
 	draining atomic.Bool
 	// now is the clock, replaceable in tests of time-based rules.
 	now func() time.Time
-	// mailWake asks the mail worker to deliver at once; nil without SMTP.
-	mailWake func()
 	// files stores uploaded files; jobs runs their text extraction. Both
 	// nil means documents cannot be uploaded or downloaded.
 	files *blob.Store
@@ -45,7 +42,7 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, now: time.Now}
 	sm := scs.New()
 	// No clean-up goroutine in pgxstore: its start races with StopCleanup.
-	// Maintain deletes expired sessions instead.
+	// The hourly maintenance deletes expired sessions instead.
 	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 0)
 	sm.Lifetime = cfg.SessionLifetime
 	sm.IdleTimeout = cfg.SessionIdle
@@ -71,9 +68,6 @@ func (s *Server) SetDocuments(files *blob.Store, runner *jobs.Runner) {
 	s.files, s.jobs = files, runner
 }
 
-// SetMailWake tells the server how to wake the mail worker after it queued mails.
-func (s *Server) SetMailWake(wake func()) { s.mailWake = wake }
-
 // Drain marks the server as shutting down: /readyz answers 503 so that a load
 // balancer stops sending new requests.
 func (s *Server) Drain() { s.draining.Store(true) }
@@ -83,41 +77,54 @@ func (s *Server) Drain() { s.draining.Store(true) }
 // read without a lock.
 func (s *Server) SetClock(now func() time.Time) { s.now = now }
 
-// Maintain deletes expired sessions, old login attempts, submission keys
-// older than a day and stored files that no document references, once an
-// hour until ctx ends; and every minute it mails the articles that became
-// visible.
-func (s *Server) Maintain(ctx context.Context) {
-	var news sync.WaitGroup
-	news.Go(func() { s.mailNewsLoop(ctx) })
-	defer news.Wait()
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if err := s.store.DeleteLoginAttemptsBefore(ctx, s.now().Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
-			s.log.Warn("delete old login attempts", "err", err)
+// Maintenance intervals: the hourly clean-up, and the look for scheduled
+// articles that became visible, to mail them.
+const (
+	cleanupInterval  = time.Hour
+	newsMailInterval = time.Minute
+)
+
+// ScheduleMaintenance registers the server's periodic work with the job
+// runner, which runs it on one instance: once an hour it deletes expired
+// sessions, old login attempts, submission keys older than a day and stored
+// files that no document references; every minute it mails the articles
+// that became visible. Call it before the runner starts.
+func (s *Server) ScheduleMaintenance(r *jobs.Runner) error {
+	if err := r.Every("cleanup", cleanupInterval, s.cleanup); err != nil {
+		return err
+	}
+	return r.Every("news_mail", newsMailInterval, s.mailNews)
+}
+
+// cleanup is the hourly part of the maintenance.
+func (s *Server) cleanup(ctx context.Context) {
+	if err := s.store.DeleteLoginAttemptsBefore(ctx, s.now().Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
+		s.log.Warn("delete old login attempts", "err", err)
+	}
+	if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("delete expired sessions", "err", err)
+	}
+	// A form is sent twice within seconds; a day covers a retry after
+	// a long outage too.
+	if err := s.store.DeleteSubmissionsBefore(ctx, s.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+		s.log.Warn("delete old submission keys", "err", err)
+	}
+	if s.files != nil {
+		// A day's grace leaves alone a file whose row is still being committed.
+		n, err := s.files.Sweep(ctx, 24*time.Hour, s.store.BlobReferenced)
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("sweep unreferenced files", "err", err)
+		} else if n > 0 {
+			s.log.Info("swept unreferenced files", "count", n)
 		}
-		if err := s.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("delete expired sessions", "err", err)
-		}
-		// A form is sent twice within seconds; a day covers a retry after
-		// a long outage too.
-		if err := s.store.DeleteSubmissionsBefore(ctx, s.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
-			s.log.Warn("delete old submission keys", "err", err)
-		}
-		if s.files != nil {
-			// A day's grace leaves alone a file whose row is still being committed.
-			n, err := s.files.Sweep(ctx, 24*time.Hour, s.store.BlobReferenced)
-			if err != nil && ctx.Err() == nil {
-				s.log.Warn("sweep unreferenced files", "err", err)
-			} else if n > 0 {
-				s.log.Info("swept unreferenced files", "count", n)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	}
+}
+
+// mailNews queues the mails of the articles that became visible.
+func (s *Server) mailNews(ctx context.Context) {
+	if n, err := s.MailDueNews(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("mail due news", "err", err)
+	} else if n > 0 {
+		s.log.Info("queued news mails", "count", n)
 	}
 }

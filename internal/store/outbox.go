@@ -25,7 +25,9 @@ func collectMails(rows pgx.Rows) ([]model.Mail, error) {
 
 // QueueMail writes a mail into the outbox and returns its id. Call it inside
 // the transaction of the change that causes the mail, so that the mail exists
-// exactly when the change is committed.
+// exactly when the change is committed. The hook set by OnMailQueued (the
+// mail's delivery job) is called in that transaction too; outside of one,
+// QueueMail makes its own.
 func (s *Store) QueueMail(ctx context.Context, to, subject, text string) (int64, error) {
 	return s.QueueCalendarMail(ctx, to, subject, text, "")
 }
@@ -33,38 +35,34 @@ func (s *Store) QueueMail(ctx context.Context, to, subject, text string) (int64,
 // QueueCalendarMail is QueueMail for a mail that carries an iCalendar part
 // (an invitation, its update or its cancellation) besides its text.
 func (s *Store) QueueCalendarMail(ctx context.Context, to, subject, text, calendar string) (int64, error) {
+	if s.mailQueued != nil && s.Tx() == nil {
+		var id int64
+		err := s.InTx(ctx, func(tx *Store) error {
+			var err error
+			id, err = tx.QueueCalendarMail(ctx, to, subject, text, calendar)
+			return err
+		})
+		return id, err
+	}
 	var id int64
 	err := s.db.QueryRow(ctx, `INSERT INTO outbox (to_addr, subject, body_text, calendar) VALUES ($1, $2, $3, $4) RETURNING id`,
 		strings.TrimSpace(to), subject, text, calendar).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("queue mail: %w", mapErr(err))
 	}
+	if s.mailQueued != nil {
+		if err := s.mailQueued(ctx, s.Tx(), id); err != nil {
+			return 0, fmt.Errorf("queue mail: %w", err)
+		}
+	}
 	return id, nil
 }
 
-// DueMails claims up to limit pending mails whose next attempt has come, for
-// delivery, oldest due first. Claiming pushes their next attempt lease ahead,
-// so that another instance skips them meanwhile and a crashed sender's mails
-// come back once the lease is over. The single statement is its own short
-// transaction: SKIP LOCKED makes concurrent callers take disjoint mails.
-func (s *Store) DueMails(ctx context.Context, limit int, lease time.Duration) ([]model.Mail, error) {
-	rows, err := s.db.Query(ctx, `WITH due AS (
-			SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
-			ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
-		), claimed AS (
-			UPDATE outbox o SET next_attempt_at = now() + make_interval(secs => $2)
-			FROM due WHERE o.id = due.id
-			RETURNING o.*
-		)
-		SELECT `+mailColumns+` FROM claimed ORDER BY id`, limit, lease.Seconds())
-	if err != nil {
-		return nil, fmt.Errorf("due mails: %w", err)
-	}
-	mails, err := collectMails(rows)
-	if err != nil {
-		return nil, fmt.Errorf("due mails: %w", err)
-	}
-	return mails, nil
+// OnMailQueued makes QueueMail call fn with every mail it writes, inside the
+// transaction that writes it: the job runner inserts the mail's delivery job
+// there. Call it before the store is used; stores made by InTx inherit it.
+func (s *Store) OnMailQueued(fn func(ctx context.Context, tx pgx.Tx, id int64) error) {
+	s.mailQueued = fn
 }
 
 // MarkMailSent records a delivery; the successful attempt counts in attempts.

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"comite/internal/model"
 	"comite/internal/pgtest"
@@ -71,12 +73,13 @@ func TestQueueCalendarMailKeepsItsCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mails, err := s.DueMails(ctx, 10, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(mails) != 2 {
-		t.Fatalf("DueMails = %+v, want 2 mails", mails)
+	var mails []model.Mail
+	for _, id := range []int64{invitation, plain} {
+		m, err := s.QueuedMail(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mails = append(mails, m)
 	}
 	if m := mails[0]; m.ID != invitation || m.To != "Claire@Example.fr" || m.Subject != "Convocation" ||
 		m.Text != "Bonjour" || m.Calendar != calendar {
@@ -87,110 +90,47 @@ func TestQueueCalendarMailKeepsItsCalendar(t *testing.T) {
 	}
 }
 
-func TestDueMailsConcurrentCallersTakeDisjointMails(t *testing.T) {
+// TestMailQueuedHook: with a hook, every queued mail is handed to it inside
+// the transaction that writes it; a mail queued outside a transaction gets
+// one of its own.
+func TestMailQueuedHook(t *testing.T) {
 	ctx := t.Context()
 	s := newTestStore(t)
-	const n = 200
-	for i := range n {
-		if _, err := s.QueueMail(ctx, fmt.Sprintf("m%d@example.fr", i), "s", "t"); err != nil {
-			t.Fatal(err)
+	var seen []int64
+	s.OnMailQueued(func(ctx context.Context, tx pgx.Tx, id int64) error {
+		// The hook sees the row, uncommitted, through the transaction.
+		var to string
+		if err := tx.QueryRow(ctx, `SELECT to_addr FROM outbox WHERE id = $1`, id).Scan(&to); err != nil {
+			return err
 		}
-	}
-
-	var (
-		mu     sync.Mutex
-		seen   = map[int64]int{}
-		wg     sync.WaitGroup
-		start  = make(chan struct{})
-		errs   = make(chan error, 4)
-		claims [4]int
-	)
-	for w := range 4 {
-		wg.Go(func() {
-			<-start
-			for {
-				mails, err := s.DueMails(ctx, 7, 5*time.Minute)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(mails) == 0 {
-					return
-				}
-				mu.Lock()
-				claims[w] += len(mails)
-				for _, m := range mails {
-					seen[m.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	// A caller may stop on an empty answer while another still holds locks;
-	// whatever is left must still be claimable.
-	rest, err := s.DueMails(ctx, n, 5*time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range rest {
-		seen[m.ID]++
-	}
-	for id, c := range seen {
-		if c != 1 {
-			t.Errorf("mail %d claimed %d times", id, c)
+		if to == "refused@example.fr" {
+			return errors.New("refused")
 		}
-	}
-	if len(seen) != n {
-		t.Errorf("claimed %d distinct mails, want %d", len(seen), n)
-	}
-	t.Logf("claims per caller: %v, left over: %d", claims, len(rest))
-
-	// Leased mails are not due again until the lease ends.
-	if again, err := s.DueMails(ctx, n, time.Minute); err != nil || len(again) != 0 {
-		t.Errorf("DueMails after claiming everything = %d mails, %v", len(again), err)
-	}
-}
-
-func TestDueMailsLeaseAndStatus(t *testing.T) {
-	ctx := t.Context()
-	s := newTestStore(t)
-	sent, _ := s.QueueMail(ctx, "sent@example.fr", "s", "t")
-	failed, _ := s.QueueMail(ctx, "failed@example.fr", "s", "t")
-	later, _ := s.QueueMail(ctx, "later@example.fr", "s", "t")
-	due, _ := s.QueueMail(ctx, "due@example.fr", "s", "t")
-	if err := s.MarkMailSent(ctx, sent); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.MarkMailFailed(ctx, failed, "550 no", time.Now().Add(-time.Minute), true); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.MarkMailFailed(ctx, later, "451 later", time.Now().Add(time.Hour), false); err != nil {
-		t.Fatal(err)
-	}
-
-	// A lease in the past stands for a sender that crashed long ago.
-	mails, err := s.DueMails(ctx, 10, -time.Second)
+		seen = append(seen, id)
+		return nil
+	})
+	var inTx int64
+	err := s.InTx(ctx, func(tx *Store) error {
+		var err error
+		inTx, err = tx.QueueMail(ctx, "a@example.fr", "s", "t")
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(mails) != 1 || mails[0].ID != due {
-		t.Fatalf("DueMails = %+v, want only mail %d", mails, due)
-	}
-	mails, err = s.DueMails(ctx, 10, time.Minute)
+	alone, err := s.QueueCalendarMail(ctx, "b@example.fr", "s", "t", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(mails) != 1 || mails[0].ID != due {
-		t.Fatalf("after an expired lease DueMails = %+v, want mail %d again", mails, due)
+	if fmt.Sprint(seen) != fmt.Sprint([]int64{inTx, alone}) {
+		t.Errorf("hook saw %v, want %v", seen, []int64{inTx, alone})
 	}
-	if mails, _ := s.DueMails(ctx, 10, time.Minute); len(mails) != 0 {
-		t.Fatalf("a leased mail came back: %+v", mails)
+	// A hook that fails takes its mail with it.
+	if _, err := s.QueueMail(ctx, "refused@example.fr", "s", "t"); err == nil {
+		t.Error("QueueMail succeeded although its hook failed")
+	}
+	if mails, _ := s.MailsTo(ctx, "refused@example.fr"); len(mails) != 0 {
+		t.Errorf("a mail whose hook failed was kept: %+v", mails)
 	}
 }
 

@@ -27,6 +27,9 @@ type querier interface {
 type Store struct {
 	pool *pgxpool.Pool
 	db   querier
+	// mailQueued is called with each mail QueueMail writes, in its
+	// transaction (see OnMailQueued); nil does nothing more.
+	mailQueued func(ctx context.Context, tx pgx.Tx, id int64) error
 }
 
 // New returns a store on pool.
@@ -41,7 +44,7 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // committed when fn returns nil and rolled back otherwise.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, db: tx})
+		return fn(&Store{pool: s.pool, db: tx, mailQueued: s.mailQueued})
 	})
 }
 
