@@ -240,19 +240,9 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 	}
-	// All background work runs on river: text extraction, mail delivery
-	// (a job per mail, inserted with it) and the periodic maintenance.
-	runner, err := jobs.New(db.pool, st, files, log)
+	runner, err := newRunner(db, st, files, cfg, log)
 	if err != nil {
 		return err
-	}
-	st.OnMailQueued(runner.EnqueueMailTx)
-	if cfg.SMTP.Host != "" {
-		if err := runner.DeliverMail(mail.NewSMTP(cfg.SMTP)); err != nil {
-			return err
-		}
-	} else {
-		log.Info("no SMTP server configured: mails stay in the outbox (/admin/outbox)")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -268,29 +258,11 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err := srv.ScheduleMaintenance(runner); err != nil {
 		return err
 	}
-	httpServer := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // uploads of large files
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	// Background work stops before the pool closes (defers run last first),
-	// so that a mail being sent gets its result recorded: the jobs live on
-	// after ctx ends, until runner.Stop.
-	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopRun()
-	if err := runner.Start(runCtx); err != nil {
+	stopJobs, err := startJobs(ctx, runner, log)
+	if err != nil {
 		return err
 	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := runner.Stop(stopCtx); err != nil {
-			log.Warn("stop background jobs", "err", err)
-		}
-	}()
+	defer stopJobs()
 
 	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
 	// Uploads still running when serving stops are abandoned: their staged
@@ -300,7 +272,53 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			log.Info("removed the staged files of unfinished uploads", "count", n)
 		}
 	}
-	return serveUntilDone(ctx, httpServer, ln, srv.Drain, abandon, log)
+	return serveUntilDone(ctx, newHTTPServer(srv.Handler(), log), ln, srv.Drain, abandon, log)
+}
+
+// newRunner prepares the background work, all on river: text extraction,
+// mail delivery (a job per mail, inserted with it) and, once the server
+// schedules it, the periodic maintenance.
+func newRunner(db *database, st *store.Store, files *blob.Store, cfg config.Config, log *slog.Logger) (*jobs.Runner, error) {
+	runner, err := jobs.New(db.pool, st, files, log)
+	if err != nil {
+		return nil, err
+	}
+	st.OnMailQueued(runner.EnqueueMailTx)
+	if cfg.SMTP.Host == "" {
+		log.Info("no SMTP server configured: mails stay in the outbox (/admin/outbox)")
+		return runner, nil
+	}
+	return runner, runner.DeliverMail(mail.NewSMTP(cfg.SMTP))
+}
+
+// startJobs starts the runner. The returned stop must run before the pool
+// closes, so that a mail being sent gets its result recorded: the jobs live
+// on after ctx ends, until stop.
+func startJobs(ctx context.Context, runner *jobs.Runner, log *slog.Logger) (stop func(), err error) {
+	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
+	if err := runner.Start(runCtx); err != nil {
+		cancelRun()
+		return nil, err
+	}
+	return func() {
+		defer cancelRun()
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Warn("stop background jobs", "err", err)
+		}
+	}, nil
+}
+
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large files
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // shutdownGrace is how long the requests in flight get to finish at shutdown.
