@@ -14,7 +14,7 @@ import (
 // the table of contents: every route and who may use it.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.metrics.instrument, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.limitBody, s.checkInput, middleware.GetHead)
+	r.Use(s.requestID, s.compress, s.metrics.instrument, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.limitBody, s.checkInput, middleware.GetHead)
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed }))
 

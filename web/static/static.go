@@ -5,10 +5,12 @@ package static
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strings"
@@ -23,6 +25,9 @@ type asset struct {
 	name string // path inside files, e.g. css/app.css
 	body []byte
 	etag string
+	// gzipped is body compressed once at start, nil when that does not
+	// make it smaller (images).
+	gzipped []byte
 }
 
 var assets = sync.OnceValue(func() map[string]asset {
@@ -37,7 +42,7 @@ var assets = sync.OnceValue(func() map[string]asset {
 		}
 		sum := sha256.Sum256(body)
 		h := hex.EncodeToString(sum[:])[:12]
-		byURL[hashedURL(p, h)] = asset{name: p, body: body, etag: `"` + h + `"`}
+		byURL[hashedURL(p, h)] = asset{name: p, body: body, etag: `"` + h + `"`, gzipped: gzipped(body)}
 		return nil
 	})
 	return byURL
@@ -50,6 +55,32 @@ var urls = sync.OnceValue(func() map[string]string {
 	}
 	return m
 })
+
+// gzipped compresses body at the best level, once; nil when that saves
+// less than a tenth.
+func gzipped(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	if buf.Len() > len(body)*9/10 {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// acceptsGzip reads Accept-Encoding as browsers send it: gzip listed, and
+// not refused with q=0.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
 
 func hashedURL(p, hash string) string {
 	ext := path.Ext(p)
@@ -75,9 +106,21 @@ func Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("ETag", a.etag)
+		h := w.Header()
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		body, etag := a.body, a.etag
+		if a.gzipped != nil {
+			h.Set("Vary", "Accept-Encoding")
+			if acceptsGzip(r) {
+				// A compressed representation has its own ETag (RFC 9110, 8.8.3).
+				body, etag = a.gzipped, strings.TrimSuffix(a.etag, `"`)+`-gz"`
+				h.Set("Content-Encoding", "gzip")
+				// ServeContent would sniff the type from the compressed bytes.
+				h.Set("Content-Type", mime.TypeByExtension(path.Ext(a.name)))
+			}
+		}
+		h.Set("ETag", etag)
 		// The zero time leaves validation to the ETag, which follows the content.
-		http.ServeContent(w, r, path.Base(a.name), time.Time{}, bytes.NewReader(a.body))
+		http.ServeContent(w, r, path.Base(a.name), time.Time{}, bytes.NewReader(body))
 	})
 }

@@ -1,0 +1,30 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/klauspost/compress/gzhttp"
+)
+
+// compress encodes answers for the clients that accept it (gzip, or zstd
+// when preferred): pages, CSS, JSON, CSV, iCalendar and Atom shrink five to
+// ten times. Downloads of documents are sent as stored: they are often
+// compressed formats already, and a compressed answer could not honour the
+// Range requests that resume a long download. Static assets come
+// precompressed (package static), which the wrapper leaves alone.
+func (s *Server) compress(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512))
+	if err != nil {
+		// The options above are constants; an error here is a programming error.
+		panic(err)
+	}
+	compressed := wrap(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/download") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		compressed.ServeHTTP(w, r)
+	})
+}
