@@ -103,27 +103,13 @@ func commentText(f *view.Form, raw string) string {
 	return text
 }
 
-// measureAndPlan loads the measure named in the path and its plan.
-func (s *Server) measureAndPlan(r *http.Request) (model.Measure, model.Plan, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Measure{}, model.Plan{}, err
-	}
-	m, err := s.store.Measure(r.Context(), id)
-	if err != nil {
-		return m, model.Plan{}, err
-	}
-	pl, err := s.store.Plan(r.Context(), m.PlanID)
-	return m, pl, err
-}
-
 // postComment publishes a comment or a reply on a measure (or queues it
 // for the secretariat when the plan is pre-moderated), makes its author
 // follow the measure and tells the followers.
 func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	m, pl, err := s.measureAndPlan(r)
+	m, pl, err := s.measureFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -297,32 +283,6 @@ Le secrétariat du comité de coordination
 		}
 	}
 	return nil
-}
-
-// commentFor loads the comment named in the path with its measure and
-// plan, and checks that the viewer may see it.
-func (s *Server) commentFor(r *http.Request) (model.Comment, model.Measure, model.Plan, error) {
-	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		return model.Comment{}, model.Measure{}, model.Plan{}, err
-	}
-	c, err := s.store.Comment(ctx, id)
-	if err != nil {
-		return c, model.Measure{}, model.Plan{}, err
-	}
-	m, err := s.store.Measure(ctx, c.MeasureID)
-	if err != nil {
-		return c, m, model.Plan{}, err
-	}
-	pl, err := s.store.Plan(ctx, m.PlanID)
-	if err != nil {
-		return c, m, pl, err
-	}
-	if !access.CanSeeComment(viewerOf(ctx), pl, c) {
-		return c, m, pl, model.ErrNotFound
-	}
-	return c, m, pl, nil
 }
 
 func commentLink(c model.Comment) string {
@@ -550,7 +510,7 @@ func (s *Server) commentHistory(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) followMeasure(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	m, pl, err := s.measureAndPlan(r)
+	m, pl, err := s.measureFromPath(r)
 	if err != nil {
 		return err
 	}

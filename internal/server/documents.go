@@ -26,27 +26,6 @@ const documentsPageSize = 20
 // errNoStorage means the server was built without a file store.
 var errNoStorage = errors.New("no file storage configured")
 
-// documentFor loads the document of the URL and checks the viewer may see
-// it. A document whose very existence is private answers 404.
-func (s *Server) documentFor(r *http.Request) (model.Document, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Document{}, err
-	}
-	d, err := s.store.Document(r.Context(), id)
-	if err != nil {
-		return d, err
-	}
-	v := viewerOf(r.Context())
-	if !access.CanSeeDocument(v, d, s.now()) {
-		if access.DocumentExistenceIsPrivate(d, s.now()) {
-			return d, model.ErrNotFound
-		}
-		return d, model.ErrForbidden
-	}
-	return d, nil
-}
-
 func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()

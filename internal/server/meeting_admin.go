@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,27 +43,6 @@ func meetingForm(m model.Meeting) *view.Form {
 		f.Values["public_minutes"] = "1"
 	}
 	return f
-}
-
-// clock reads an HH:MM time of day on the given date, in Paris.
-func (c *checker) clock(name string, date *time.Time) *time.Time {
-	v := c.f.Value(name)
-	if v == "" {
-		if c.fields[name].Required {
-			c.fail(name, "Saisissez une heure.")
-		}
-		return nil
-	}
-	t, err := time.Parse("15:04", v)
-	if err != nil {
-		c.fail(name, "Saisissez une heure valide au format HH:MM, par exemple 14:30.")
-		return nil
-	}
-	if date == nil {
-		return nil
-	}
-	at := time.Date(date.Year(), date.Month(), date.Day(), t.Hour(), t.Minute(), 0, 0, view.Paris)
-	return &at
 }
 
 func meetingFromForm(f *view.Form, fields []view.Field) model.Meeting {
@@ -201,7 +179,7 @@ func (s *Server) editMeeting(w http.ResponseWriter, r *http.Request) error {
 	flash := "La réunion est modifiée."
 	if notify {
 		s.wakeMail()
-		flash += " " + plural(queued, "membre convoqué a reçu", "membres convoqués ont reçu") + " la mise à jour de leur invitation."
+		flash += " " + view.Plural(queued, "membre convoqué a reçu", "membres convoqués ont reçu") + " la mise à jour de leur invitation."
 	}
 	s.redirectWithFlash(w, r, back, flash)
 	return nil
@@ -212,13 +190,6 @@ func equalTime(a, b *time.Time) bool {
 		return a == b
 	}
 	return a.Equal(*b)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) error {
@@ -346,12 +317,12 @@ func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
 		return "Indiquez la nouvelle date. La réunion redevient programmée ; publiez ensuite son ordre du jour pour convoquer de nouveau les membres."
 	case model.MeetingPostponed:
 		if invitees > 0 {
-			return plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
+			return view.Plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
 		}
 		return "La réunion sera reportée sans nouvelle date."
 	case model.MeetingCancelled:
 		if invitees > 0 {
-			return plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
+			return view.Plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
 		}
 		if !m.AgendaPublished() {
 			return "La réunion sera annulée. Son ordre du jour n'ayant pas été publié, les documents déposés pour la réunion resteront réservés au secrétariat."
@@ -579,10 +550,10 @@ func (s *Server) meetingStatus(w http.ResponseWriter, r *http.Request) error {
 	flash := "Statut de la réunion : " + to.Label() + "."
 	if queued > 0 {
 		s.wakeMail()
-		flash += " " + plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes concernées."
+		flash += " " + view.Plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes concernées."
 	}
 	if missing > 0 {
-		flash += " " + plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."
+		flash += " " + view.Plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."
 	}
 	s.redirectWithFlash(w, r, back, flash)
 	return nil

@@ -73,22 +73,6 @@ func (s *Server) agendaMeeting(w http.ResponseWriter, r *http.Request) (model.Me
 	return m, true, nil
 }
 
-// agendaItemFor loads the {item} of the meeting's agenda.
-func (s *Server) agendaItemFor(r *http.Request, m model.Meeting) (model.AgendaItem, error) {
-	id, err := pathInt(r, "item")
-	if err != nil {
-		return model.AgendaItem{}, err
-	}
-	it, err := s.store.AgendaItem(r.Context(), id)
-	if err != nil {
-		return it, err
-	}
-	if it.MeetingID != m.ID {
-		return it, model.ErrNotFound
-	}
-	return it, nil
-}
-
 func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	m, ok, err := s.agendaMeeting(w, r)
@@ -423,7 +407,7 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back+"#participation", plural(len(present), "personne présente est enregistrée", "personnes présentes sont enregistrées")+".")
+	s.redirectWithFlash(w, r, back+"#participation", view.Plural(len(present), "personne présente est enregistrée", "personnes présentes sont enregistrées")+".")
 	return nil
 }
 

@@ -15,19 +15,6 @@ import (
 
 const meetingsPageSize = 20
 
-// pathID reads the numeric {id} of the route; anything else is a 404.
-func pathID(r *http.Request) (int64, error) {
-	return pathInt(r, "id")
-}
-
-func pathInt(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id < 1 {
-		return 0, model.ErrNotFound
-	}
-	return id, nil
-}
-
 // day is the meeting's date in Paris, the day its seats are read on.
 func day(m model.Meeting) time.Time {
 	t := m.StartsAt.In(view.Paris)
@@ -82,31 +69,6 @@ func (s *Server) meetings(w http.ResponseWriter, r *http.Request) error {
 	p.Today = now
 	s.render(w, r, http.StatusOK, view.Meetings(p))
 	return nil
-}
-
-// meetingFor loads the meeting of the route and checks that the viewer may
-// see it.
-func (s *Server) meetingFor(r *http.Request) (model.Meeting, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Meeting{}, err
-	}
-	m, err := s.store.Meeting(r.Context(), id)
-	if err != nil {
-		return m, err
-	}
-	if !access.CanSeeMeeting(viewerOf(r.Context()), m, s.now()) {
-		return m, model.ErrForbidden
-	}
-	return m, nil
-}
-
-// managedMeeting loads the meeting of the route for the secretariat.
-func (s *Server) managedMeeting(r *http.Request) (model.Meeting, error) {
-	if !access.CanManageMeetings(viewerOf(r.Context())) {
-		return model.Meeting{}, model.ErrForbidden
-	}
-	return s.meetingFor(r)
 }
 
 // presence tells what the viewer's relation to a held meeting is: whether

@@ -271,7 +271,7 @@ func newsSavedFlash(a model.NewsArticle, now time.Time, queued int) string {
 		msg = "L'article est publié."
 	}
 	if queued > 0 {
-		msg += " " + plural(queued, "courriel a été préparé pour l'abonné", "courriels ont été préparés pour les abonnés") + "."
+		msg += " " + view.Plural(queued, "courriel a été préparé pour l'abonné", "courriels ont été préparés pour les abonnés") + "."
 	}
 	return msg
 }

@@ -129,15 +129,6 @@ func (s *Server) newPlan(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// planFromPath reads the plan of the URL.
-func (s *Server) planFromPath(r *http.Request) (model.Plan, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Plan{}, err
-	}
-	return s.store.Plan(r.Context(), id)
-}
-
 func (s *Server) editPlan(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := requirePlanManager(ctx); err != nil {
@@ -253,20 +244,6 @@ func axisFromForm(f *view.Form) model.Axis {
 	return a
 }
 
-// wholeNumber reads a whole number between lo and hi; msg says what is expected.
-func (c *checker) wholeNumber(name string, lo, hi int, msg string) int {
-	v := c.f.Value(name)
-	if v == "" && !c.fields[name].Required {
-		return 0
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		c.fail(name, msg)
-		return 0
-	}
-	return n
-}
-
 const axisTaken = "Ce numéro est déjà celui d'un autre axe du plan. Choisissez-en un autre."
 
 func (s *Server) addAxis(w http.ResponseWriter, r *http.Request) error {
@@ -310,20 +287,6 @@ func (s *Server) addAxis(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.redirectWithFlash(w, r, location, fmt.Sprintf("L'axe %d « %s » a été ajouté.", a.Number, a.Title))
 	return nil
-}
-
-// axisFromPath reads the axis of the URL and its plan.
-func (s *Server) axisFromPath(r *http.Request) (model.Axis, model.Plan, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Axis{}, model.Plan{}, err
-	}
-	a, err := s.store.Axis(r.Context(), id)
-	if err != nil {
-		return a, model.Plan{}, err
-	}
-	pl, err := s.store.Plan(r.Context(), a.PlanID)
-	return a, pl, err
 }
 
 func (s *Server) editAxis(w http.ResponseWriter, r *http.Request) error {
@@ -679,20 +642,6 @@ func (s *Server) readMeasure(r *http.Request, pl model.Plan) (model.Measure, []i
 	return m, pilots, partners, f, nil
 }
 
-// measureFromPath reads the measure of the URL and its plan.
-func (s *Server) measureFromPath(r *http.Request) (model.Measure, model.Plan, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Measure{}, model.Plan{}, err
-	}
-	m, err := s.store.Measure(r.Context(), id)
-	if err != nil {
-		return m, model.Plan{}, err
-	}
-	pl, err := s.store.Plan(r.Context(), m.PlanID)
-	return m, pl, err
-}
-
 func (s *Server) editMeasure(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := requirePlanManager(ctx); err != nil {
@@ -825,28 +774,6 @@ func (s *Server) addIndicator(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// indicatorFromPath reads the measure of the URL and its indicator.
-func (s *Server) indicatorFromPath(r *http.Request) (model.Measure, model.Indicator, error) {
-	m, _, err := s.measureFromPath(r)
-	if err != nil {
-		return m, model.Indicator{}, err
-	}
-	id, err := pathInt(r, "indicator")
-	if err != nil {
-		return m, model.Indicator{}, err
-	}
-	is, err := s.store.Indicators(r.Context(), m.ID)
-	if err != nil {
-		return m, model.Indicator{}, err
-	}
-	for _, i := range is {
-		if i.ID == id {
-			return m, i, nil
-		}
-	}
-	return m, model.Indicator{}, fmt.Errorf("indicator %d of measure %d: %w", id, m.ID, model.ErrNotFound)
-}
-
 func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if err := requirePlanManager(ctx); err != nil {
@@ -921,30 +848,6 @@ func (s *Server) deleteIndicator(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Links of a measure: to recommendations and to measures of other plans.
-
-// linkAction reads the hidden action of a link form; anything else than
-// link or unlink is a forged request.
-func linkAction(r *http.Request) (bool, error) {
-	if err := r.ParseForm(); err != nil {
-		return false, err
-	}
-	switch r.PostForm.Get("action") {
-	case "link":
-		return true, nil
-	case "unlink":
-		return false, nil
-	}
-	return false, errBadRequest
-}
-
-// postedID reads a posted id; 0 when absent or malformed.
-func postedID(r *http.Request, name string) int64 {
-	id, err := strconv.ParseInt(r.PostForm.Get(name), 10, 64)
-	if err != nil || id < 1 {
-		return 0
-	}
-	return id
-}
 
 func (s *Server) measureRecommendations(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()

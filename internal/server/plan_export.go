@@ -26,7 +26,7 @@ var planCSVHeader = []string{"Axe", "Numéro", "Mesure", "Pilotes", "Partenaires
 // it answers. Published data only, whoever asks.
 func (s *Server) planCSV(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func apiBodies(bs []model.BodyRef) []apiBody {
 func (s *Server) planReport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}

@@ -327,7 +327,7 @@ func (s *Server) newCampaign(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanManagePlans(viewerOf(ctx)) {
 		return model.ErrForbidden
 	}
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -397,7 +397,7 @@ Le secrétariat du comité de coordination
 		return err
 	}
 	s.wakeMail()
-	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
+	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+view.Plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
 	return nil
 }
 
