@@ -154,3 +154,17 @@ func (s *Server) documentFor(r *http.Request) (model.Document, error) {
 	}
 	return d, nil
 }
+
+// agendaMeeting loads the meeting of the route for an agenda change, which
+// is possible until the meeting is held.
+func (s *Server) agendaMeeting(r *http.Request) (model.Meeting, error) {
+	m, err := s.managedMeeting(r)
+	if err != nil {
+		return m, err
+	}
+	if !m.Status.Announced() {
+		return m, &redirectError{location: fmt.Sprintf("/meetings/%d", m.ID),
+			flash: "L'ordre du jour ne peut plus être modifié : la réunion est au statut « " + m.Status.Label() + " »."}
+	}
+	return m, nil
+}
