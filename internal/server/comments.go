@@ -55,13 +55,13 @@ func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Mea
 	sec.Actions = map[int64]view.CommentActions{}
 	actions := func(c model.Comment) view.CommentActions {
 		return view.CommentActions{
-			ShowText: access.CanSeeCommentText(v, c),
-			Edit:     access.CanEditComment(v, c, open, now),
-			Withdraw: access.CanWithdrawComment(v, c),
-			Flag:     access.CanFlagComment(v, c),
-			MarkOfficial: c.ParentID != 0 && c.AuthorID == v.AccountID && access.CanAnswerOfficially(v, m) &&
-				c.State == model.CommentPublished && !c.Withdrawn() && !c.Hidden(),
-			History: c.Version > 1 && (v.IsSecretariat() || c.AuthorID == v.AccountID),
+			ShowText:     access.CanSeeCommentText(v, c),
+			Edit:         access.CanEditComment(v, c, open, now),
+			Withdraw:     access.CanWithdrawComment(v, c),
+			Flag:         access.CanFlagComment(v, c),
+			MarkOfficial: access.CanMarkOfficial(v, m, c),
+			History:      c.Version > 1 && access.CanSeeCommentHistory(v, c),
+			Reply:        access.CanReplyTo(v, pl, m, c, open),
 		}
 	}
 	for _, t := range threads {
@@ -152,7 +152,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	case !cons.Open:
 		form.Fail("text", "Texte", "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier.")
 		status = http.StatusConflict
-	case parent.ID != 0 && (parent.State != model.CommentPublished || parent.Withdrawn() || parent.Hidden()):
+	case parent.ID != 0 && !parent.OpenToReplies():
 		form.Fail("text", "Texte", "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous.")
 		status = http.StatusConflict
 	}
@@ -409,8 +409,7 @@ func (s *Server) markOfficial(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if c.ParentID == 0 || c.AuthorID != v.AccountID || !access.CanAnswerOfficially(v, m) || c.Withdrawn() || c.Hidden() ||
-		c.State != model.CommentPublished {
+	if !access.CanMarkOfficial(v, m, c) {
 		return model.ErrForbidden
 	}
 	if err := r.ParseForm(); err != nil {
@@ -494,7 +493,7 @@ func (s *Server) commentHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !v.IsSecretariat() && c.AuthorID != v.AccountID {
+	if !access.CanSeeCommentHistory(v, c) {
 		return model.ErrForbidden
 	}
 	p := view.CommentHistoryPage{Base: s.base(r, "Versions du commentaire"), Comment: c, Measure: m}
@@ -605,7 +604,7 @@ func (s *Server) bodyComments(ctx context.Context, p *view.BodyPage) error {
 	}
 	for _, c := range all {
 		pl := plans[p.CommentMeasures[c.MeasureID].PlanID]
-		if access.CanSeeComment(v, pl, c) && !c.Withdrawn() && (!c.Hidden() || v.IsSecretariat()) {
+		if access.CanSeeCommentOnBodyPage(v, pl, c) {
 			p.Comments = append(p.Comments, c)
 		}
 	}

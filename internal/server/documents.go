@@ -191,7 +191,7 @@ func documentFields(v access.Viewer) []view.Field {
 	}
 	vis := []view.Option{}
 	for _, l := range model.Visibilities {
-		if v.IsSecretariat() || l == model.VisibilityMembers {
+		if access.CanChooseVisibility(v, l) {
 			vis = append(vis, view.Option{Value: string(l), Label: l.Label()})
 		}
 	}
@@ -202,7 +202,7 @@ func documentFields(v access.Viewer) []view.Field {
 		{Name: "date", Label: "Date du document", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
 		{Name: "visibility", Label: "Visibilité", Kind: "select", Required: true, Options: vis},
 	}
-	if v.IsSecretariat() {
+	if access.CanSetEmbargo(v) {
 		fields = append(fields,
 			view.Field{Name: "embargo_until", Label: "Levée de l'embargo", Kind: "datetime-local",
 				Hint: "Facultatif. À cette date et heure (heure de Paris), la visibilité ci-dessous s'applique d'elle-même."},
@@ -498,7 +498,7 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 		if target.visibility != "" {
 			f.Values["visibility"] = string(target.visibility)
 		}
-		if !v.IsSecretariat() {
+		if !access.CanChooseDocumentKind(v) {
 			f.Values["kind"] = string(model.KindContribution)
 		}
 		s.render(w, r, http.StatusOK, view.Edit(page("Déposer un document", f)))
@@ -705,7 +705,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrForbidden
 	}
 	d.ID, d.CreatedBy, d.HeldFor, d.HeldID = old.ID, old.CreatedBy, old.HeldFor, old.HeldID
-	if !v.IsSecretariat() {
+	if !access.CanSetEmbargo(v) {
 		d.EmbargoUntil, d.EmbargoVisibility = old.EmbargoUntil, old.EmbargoVisibility
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
