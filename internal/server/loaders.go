@@ -168,3 +168,24 @@ func (s *Server) agendaMeeting(r *http.Request) (model.Meeting, error) {
 	}
 	return m, nil
 }
+
+// updateFromPath reads the {update} of the measure of the URL.
+func (s *Server) updateFromPath(r *http.Request) (model.MeasureUpdate, model.Measure, error) {
+	measureID, err := pathID(r)
+	if err != nil {
+		return model.MeasureUpdate{}, model.Measure{}, err
+	}
+	updateID, err := pathInt(r, "update")
+	if err != nil {
+		return model.MeasureUpdate{}, model.Measure{}, err
+	}
+	u, err := s.store.MeasureUpdate(r.Context(), updateID)
+	if err != nil {
+		return u, model.Measure{}, err
+	}
+	if u.MeasureID != measureID {
+		return u, model.Measure{}, model.ErrNotFound
+	}
+	m, err := s.store.Measure(r.Context(), measureID)
+	return u, m, err
+}
