@@ -321,6 +321,20 @@ func CanAnswerOfficially(v Viewer, m model.Measure) bool {
 	return speaksForBody(v) && m.PilotedBy(v.BodyID)
 }
 
+// CanPostComment reports whether v may post on measure m of plan p, the
+// consultation's window aside: a new thread (CanComment) or a reply
+// (CanReply), and an official answer only as a reply by the measure's
+// pilots (CanAnswerOfficially).
+func CanPostComment(v Viewer, p model.Plan, m model.Measure, reply, official bool) bool {
+	if official && (!reply || !CanAnswerOfficially(v, m)) {
+		return false
+	}
+	if reply {
+		return CanReply(v, p, m, true)
+	}
+	return CanComment(v, p, true)
+}
+
 // CanMarkOfficial reports whether v may present reply c as (or no longer
 // as) the official answer of v's body: its author, who answers officially
 // for the measure, while the reply is published and shown.

@@ -116,18 +116,9 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	var parent model.Comment
-	if raw := r.PostForm.Get("parent"); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			return errBadRequest
-		}
-		if parent, err = s.store.Comment(ctx, id); err != nil {
-			return err
-		}
-		if parent.MeasureID != m.ID || parent.ParentID != 0 || !access.CanSeeComment(v, pl, parent) {
-			return model.ErrNotFound
-		}
+	parent, err := s.parentFor(r, pl, m)
+	if err != nil {
+		return err
 	}
 	cons, err := s.consultationOf(ctx, m)
 	if err != nil {
@@ -135,11 +126,8 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Who may take part does not depend on the window: a refusal here
 	// is for a crafted request, since the page shows them no form.
-	if parent.ID == 0 && !access.CanComment(v, pl, true) || parent.ID != 0 && !access.CanReply(v, pl, m, true) {
-		return model.ErrForbidden
-	}
 	official := r.PostForm.Get("official") == "1"
-	if official && (parent.ID == 0 || !access.CanAnswerOfficially(v, m)) {
+	if !access.CanPostComment(v, pl, m, parent.ID != 0, official) {
 		return model.ErrForbidden
 	}
 	form := view.NewForm()
@@ -148,58 +136,20 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	text := commentText(form, r.PostForm.Get("text"))
 	status := http.StatusUnprocessableEntity
-	switch {
-	case !cons.Open:
-		form.Fail("text", "Texte", "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier.")
-		status = http.StatusConflict
-	case parent.ID != 0 && !parent.OpenToReplies():
-		form.Fail("text", "Texte", "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous.")
+	if msg := closedThread(cons.Open, parent); msg != "" {
+		form.Fail("text", "Texte", msg)
 		status = http.StatusConflict
 	}
 	if !form.Valid() {
 		return s.refuseComment(w, r, pl, m, form, parent.ID, status, text)
 	}
-
-	c := model.Comment{MeasureID: m.ID, ParentID: parent.ID, AuthorID: v.AccountID, BodyID: v.BodyID, Category: v.Category,
-		Text: text, HTML: markdown.Limited(text), Official: official, State: model.CommentPublished}
-	if pl.Premoderation {
-		c.State = model.CommentPending
-	}
+	c := newComment(v, m, parent.ID, text, official, pl.Premoderation)
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		// Counted under a lock of the author's posts, so that parallel
-		// posts are counted one after the other and the limit holds.
-		if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
-			return "", err
-		}
-		n, err := tx.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
-		if err != nil {
-			return "", err
-		}
-		if n >= model.CommentBurst {
-			return "", commentBurstError{n}
-		}
-		if c.ID, err = tx.CreateComment(ctx, c); err != nil {
-			return "", err
-		}
-		if err := s.record(ctx, tx, r, "comment.create", "comment", c.ID, nil, map[string]any{"measure": m.ID,
-			"parent": parent.ID, "text": text, "official": official, "state": c.State}); err != nil {
-			return "", err
-		}
-		token, _ := newToken()
-		if err := tx.Follow(ctx, v.AccountID, m.ID, token); err != nil {
-			return "", err
-		}
-		location := fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID)
-		if c.State != model.CommentPublished {
-			return location, nil
-		}
-		c.AuthorName, c.BodyName = v.Name, v.BodyName
-		return location, s.notifyFollowers(ctx, tx, r, m, c)
+		return s.createComment(ctx, tx, r, m, c)
 	})
 	var burst commentBurstError
 	if errors.As(err, &burst) {
-		form.Fail("text", "Texte", fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
-			burst.count, int(model.CommentBurstWindow.Minutes())))
+		form.Fail("text", "Texte", burst.message())
 		w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
 		return s.refuseComment(w, r, pl, m, form, parent.ID, http.StatusTooManyRequests, text)
 	}
@@ -215,12 +165,98 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// parentFor reads the comment a reply answers (the posted "parent"), a
+// thread of measure m the viewer sees; the zero comment for a new thread.
+func (s *Server) parentFor(r *http.Request, pl model.Plan, m model.Measure) (model.Comment, error) {
+	raw := r.PostForm.Get("parent")
+	if raw == "" {
+		return model.Comment{}, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return model.Comment{}, errBadRequest
+	}
+	parent, err := s.store.Comment(r.Context(), id)
+	if err != nil {
+		return parent, err
+	}
+	if parent.MeasureID != m.ID || parent.ParentID != 0 || !access.CanSeeComment(viewerOf(r.Context()), pl, parent) {
+		return parent, model.ErrNotFound
+	}
+	return parent, nil
+}
+
+// closedThread says why a post that may have been allowed when its form
+// was shown can no longer be published, or "": the consultation closed,
+// or the comment it answers was withdrawn or hidden meanwhile.
+func closedThread(open bool, parent model.Comment) string {
+	switch {
+	case !open:
+		return "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier."
+	case parent.ID != 0 && !parent.OpenToReplies():
+		return "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous."
+	}
+	return ""
+}
+
+// newComment is v's post on measure m: published at once, or pending
+// when the plan is pre-moderated.
+func newComment(v access.Viewer, m model.Measure, parentID int64, text string, official, premoderation bool) model.Comment {
+	c := model.Comment{MeasureID: m.ID, ParentID: parentID, AuthorID: v.AccountID, BodyID: v.BodyID, Category: v.Category,
+		Text: text, HTML: markdown.Limited(text), Official: official, State: model.CommentPublished}
+	if premoderation {
+		c.State = model.CommentPending
+	}
+	return c
+}
+
+// createComment inserts c within the author's rate limit, makes the
+// author follow the measure and, once c is published, tells the followers.
+func (s *Server) createComment(ctx context.Context, tx *store.Store, r *http.Request, m model.Measure, c model.Comment) (string, error) {
+	v := viewerOf(ctx)
+	// Counted under a lock of the author's posts, so that parallel
+	// posts are counted one after the other and the limit holds.
+	if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
+		return "", err
+	}
+	n, err := tx.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
+	if err != nil {
+		return "", err
+	}
+	if n >= model.CommentBurst {
+		return "", commentBurstError{n}
+	}
+	if c.ID, err = tx.CreateComment(ctx, c); err != nil {
+		return "", err
+	}
+	if err := s.record(ctx, tx, r, "comment.create", "comment", c.ID, nil, map[string]any{"measure": m.ID,
+		"parent": c.ParentID, "text": c.Text, "official": c.Official, "state": c.State}); err != nil {
+		return "", err
+	}
+	token, _ := newToken()
+	if err := tx.Follow(ctx, v.AccountID, m.ID, token); err != nil {
+		return "", err
+	}
+	location := fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID)
+	if c.State != model.CommentPublished {
+		return location, nil
+	}
+	c.AuthorName, c.BodyName = v.Name, v.BodyName
+	return location, s.notifyFollowers(ctx, tx, r, m, c)
+}
+
 // commentBurstError refuses a post over the rate limit: the author posted
 // count comments within model.CommentBurstWindow.
 type commentBurstError struct{ count int }
 
 func (e commentBurstError) Error() string {
 	return fmt.Sprintf("%d comments in the burst window", e.count)
+}
+
+// message tells the author to wait; the text is kept.
+func (e commentBurstError) message() string {
+	return fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
+		e.count, int(model.CommentBurstWindow.Minutes()))
 }
 
 // refuseComment shows the measure again with the refused post's form and
