@@ -127,6 +127,24 @@ func CanSeeMinutes(v Viewer, m model.Meeting, attended bool) bool {
 	return false
 }
 
+// CanSeeRemarks reports whether v may read the remarks sent on the draft
+// minutes: the secretariat and the attendees, while the minutes are a
+// draft.
+func CanSeeRemarks(v Viewer, m model.Meeting, attended bool) bool {
+	return m.Status == model.MeetingMinutesDraft && (CanManageMeetings(v) || attended)
+}
+
+// CanSeeDissents reports whether v may read the dissenting positions
+// annexed to the minutes: while they are a draft, the secretariat, the
+// attendees and the members of the bodies seated that day; afterwards,
+// whoever reads the minutes (CanSeeMinutes), once written.
+func CanSeeDissents(v Viewer, m model.Meeting, attended, bodySeated bool) bool {
+	if m.Status == model.MeetingMinutesDraft && (CanManageMeetings(v) || attended || bodySeated) {
+		return true
+	}
+	return CanSeeMinutes(v, m, attended) && m.MinutesHTML != ""
+}
+
 // CanRemarkOnMinutes reports whether v may send remarks on the draft
 // minutes: the attendees, while the minutes are a draft.
 func CanRemarkOnMinutes(v Viewer, m model.Meeting, attended bool) bool {

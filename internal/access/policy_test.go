@@ -256,3 +256,24 @@ func TestEveryRuleIsTested(t *testing.T) {
 		}
 	}
 }
+
+func TestMinutesReadingRules(t *testing.T) {
+	draft := model.Meeting{Status: model.MeetingMinutesDraft, MinutesHTML: "<p>Projet</p>"}
+	approved := model.Meeting{Status: model.MeetingMinutesApproved, MinutesHTML: "<p>Compte rendu</p>"}
+	openApproved := approved
+	openApproved.PublicMinutes = true
+	held := model.Meeting{Status: model.MeetingHeld}
+	check(t, []rule{
+		{"the secretariat reads the remarks on a draft", CanSeeRemarks(secretariat, draft, false), true},
+		{"an attendee reads the remarks on a draft", CanSeeRemarks(union, draft, true), true},
+		{"a member who was absent does not read the remarks", CanSeeRemarks(union, draft, false), false},
+		{"nobody reads remarks once the minutes are approved", CanSeeRemarks(secretariat, approved, true), false},
+		{"a seated body reads the dissents on a draft", CanSeeDissents(union, draft, false, true), true},
+		{"a body not seated does not read the dissents on a draft", CanSeeDissents(union, draft, false, false), false},
+		{"the secretariat reads the dissents on a draft", CanSeeDissents(secretariat, draft, false, false), true},
+		{"members read the dissents of approved minutes", CanSeeDissents(union, approved, false, false), true},
+		{"the public does not read the dissents of members' minutes", CanSeeDissents(public, approved, false, false), false},
+		{"the public reads the dissents of public minutes", CanSeeDissents(public, openApproved, false, false), true},
+		{"no dissents before the draft", CanSeeDissents(secretariat, held, true, true), false},
+	})
+}

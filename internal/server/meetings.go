@@ -138,15 +138,7 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 		}
 	}
 	if p.Details {
-		mandate, err := s.store.MandateOn(ctx, day(m))
-		if err != nil && !isNotFound(err) {
-			return p, err
-		}
-		p.Attendance = model.Summarize(attendees, mandate.Quorum)
-		if p.Decisions, err = s.store.Decisions(ctx, m.ID); err != nil {
-			return p, err
-		}
-		if p.ActionMeasures, err = s.store.MeasuresOfActions(ctx, m.ID); err != nil {
+		if err := s.fillDetails(r, &p, attendees); err != nil {
 			return p, err
 		}
 	}
@@ -161,14 +153,14 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 	if access.CanSeeMinutes(v, m, attended) {
 		p.MinutesHTML = m.MinutesHTML
 	}
-	if m.Status == model.MeetingMinutesDraft && (p.Manage || attended) {
+	if access.CanSeeRemarks(v, m, attended) {
 		if p.Remarks, err = s.store.Remarks(ctx, m.ID); err != nil {
 			return p, err
 		}
 	}
 	p.CanRemark = access.CanRemarkOnMinutes(v, m, attended)
 	p.CanDissent = access.CanAnnexDissent(v, m, bodySeated)
-	if m.Status == model.MeetingMinutesDraft && (p.Manage || attended || bodySeated) || p.MinutesHTML != "" {
+	if access.CanSeeDissents(v, m, attended, bodySeated) {
 		if p.Dissents, err = s.store.Dissents(ctx, m.ID); err != nil {
 			return p, err
 		}
@@ -184,6 +176,23 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 		}
 	}
 	return p, nil
+}
+
+// fillDetails adds the attendance counts, the decisions and the measures
+// of the actions decided.
+func (s *Server) fillDetails(r *http.Request, p *view.MeetingPage, attendees []model.Attendee) error {
+	ctx := r.Context()
+	m := p.Meeting
+	mandate, err := s.store.MandateOn(ctx, day(m))
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	p.Attendance = model.Summarize(attendees, mandate.Quorum)
+	if p.Decisions, err = s.store.Decisions(ctx, m.ID); err != nil {
+		return err
+	}
+	p.ActionMeasures, err = s.store.MeasuresOfActions(ctx, m.ID)
+	return err
 }
 
 // fillAgenda reads the agenda with each item's documents.
