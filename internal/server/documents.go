@@ -380,6 +380,27 @@ func (s *Server) createDocument(ctx context.Context, tx *store.Store, r *http.Re
 	return target.back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
 }
 
+// attachDocument attaches document documentID to a target, or detaches
+// it, with its audit entry; the attach forms carry a key (createOnce), the
+// detach ones none.
+func (s *Server) attachDocument(r *http.Request, documentID int64, targetType string, targetID int64, detach bool, back string) error {
+	ctx := r.Context()
+	_, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		link := map[string]any{"target_type": targetType, "target_id": targetID}
+		if detach {
+			if err := tx.UnlinkDocument(ctx, documentID, targetType, targetID); err != nil {
+				return "", err
+			}
+			return back, s.record(ctx, tx, r, "document.detach", "document", documentID, link, nil)
+		}
+		if err := tx.LinkDocument(ctx, documentID, targetType, targetID); err != nil {
+			return "", err
+		}
+		return back, s.record(ctx, tx, r, "document.attach", "document", documentID, nil, link)
+	})
+	return err
+}
+
 // attachment is where a new document is attached as it is uploaded.
 type attachment struct {
 	kind      string // "meeting", "agenda_item", "news" or "" for none
@@ -599,21 +620,7 @@ func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	detach := r.PostForm.Get("action") == "detach"
-	// The attach form carries a key, the detach ones none.
-	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		link := map[string]any{"target_type": "meeting", "target_id": m.ID}
-		if detach {
-			if err := tx.UnlinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-				return "", err
-			}
-			return back, s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
-		}
-		if err := tx.LinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-			return "", err
-		}
-		return back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
-	})
-	if err != nil {
+	if err := s.attachDocument(r, d.ID, "meeting", m.ID, detach, back); err != nil {
 		return err
 	}
 	if detach {

@@ -189,3 +189,28 @@ func (s *Server) updateFromPath(r *http.Request) (model.MeasureUpdate, model.Mea
 	m, err := s.store.Measure(r.Context(), measureID)
 	return u, m, err
 }
+
+// meetingWithPresence loads the meeting of the route, which the viewer may
+// see, with the viewer's relation to it (see presence).
+func (s *Server) meetingWithPresence(r *http.Request) (m model.Meeting, attended, bodySeated bool, err error) {
+	if m, err = s.meetingFor(r); err != nil {
+		return m, false, false, err
+	}
+	attendees, err := s.store.Attendees(r.Context(), m.ID, day(m))
+	if err != nil {
+		return m, false, false, err
+	}
+	attended, bodySeated = presence(viewerOf(r.Context()), attendees)
+	return m, attended, bodySeated, nil
+}
+
+// agendaItemToChange loads the meeting of the route, whose agenda may
+// still change (agendaMeeting), and the {item} of its agenda.
+func (s *Server) agendaItemToChange(r *http.Request) (model.Meeting, model.AgendaItem, error) {
+	m, err := s.agendaMeeting(r)
+	if err != nil {
+		return m, model.AgendaItem{}, err
+	}
+	it, err := s.agendaItemFor(r, m)
+	return m, it, err
+}

@@ -138,11 +138,7 @@ func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, err := s.agendaMeeting(r)
-	if err != nil {
-		return err
-	}
-	it, err := s.agendaItemFor(r, m)
+	m, it, err := s.agendaItemToChange(r)
 	if err != nil {
 		return err
 	}
@@ -209,11 +205,7 @@ func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, err := s.agendaMeeting(r)
-	if err != nil {
-		return err
-	}
-	it, err := s.agendaItemFor(r, m)
+	m, it, err := s.agendaItemToChange(r)
 	if err != nil {
 		return err
 	}
@@ -247,11 +239,7 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 // so that two moves at once both apply, one after the other.
 func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, err := s.agendaMeeting(r)
-	if err != nil {
-		return err
-	}
-	it, err := s.agendaItemFor(r, m)
+	m, it, err := s.agendaItemToChange(r)
 	if err != nil {
 		return err
 	}
