@@ -334,7 +334,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if c.AuthorID != v.AccountID {
+	if !access.IsCommentAuthor(v, c) {
 		return model.ErrForbidden
 	}
 	cons, err := s.consultationOf(ctx, m)
@@ -408,7 +408,7 @@ func (s *Server) withdrawComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !access.CanWithdrawComment(v, c) {
-		if c.Withdrawn() && c.AuthorID == v.AccountID {
+		if c.Withdrawn() && access.IsCommentAuthor(v, c) {
 			s.redirectWithFlash(w, r, commentLink(c), "Ce commentaire est déjà retiré.")
 			return nil
 		}
