@@ -296,7 +296,9 @@ func CanSeeCommentText(v Viewer, c model.Comment) bool {
 
 // IsCommentAuthor reports whether v wrote comment c: what only its author
 // may do (edit, withdraw, see its history) starts there.
-func IsCommentAuthor(v Viewer, c model.Comment) bool { return v.SignedIn() && c.AuthorID == v.AccountID }
+func IsCommentAuthor(v Viewer, c model.Comment) bool {
+	return v.SignedIn() && c.AuthorID == v.AccountID
+}
 
 // CanSeeCommentHistory reports whether v may read every text comment c
 // has had: its author and the secretariat.
