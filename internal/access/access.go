@@ -127,6 +127,24 @@ func CanSeeMinutes(v Viewer, m model.Meeting, attended bool) bool {
 	return false
 }
 
+// CanSeeRemarks reports whether v may read the remarks sent on the draft
+// minutes: the secretariat and the attendees, while the minutes are a
+// draft.
+func CanSeeRemarks(v Viewer, m model.Meeting, attended bool) bool {
+	return m.Status == model.MeetingMinutesDraft && (CanManageMeetings(v) || attended)
+}
+
+// CanSeeDissents reports whether v may read the dissenting positions
+// annexed to the minutes: while they are a draft, the secretariat, the
+// attendees and the members of the bodies seated that day; afterwards,
+// whoever reads the minutes (CanSeeMinutes), once written.
+func CanSeeDissents(v Viewer, m model.Meeting, attended, bodySeated bool) bool {
+	if m.Status == model.MeetingMinutesDraft && (CanManageMeetings(v) || attended || bodySeated) {
+		return true
+	}
+	return CanSeeMinutes(v, m, attended) && m.MinutesHTML != ""
+}
+
 // CanRemarkOnMinutes reports whether v may send remarks on the draft
 // minutes: the attendees, while the minutes are a draft.
 func CanRemarkOnMinutes(v Viewer, m model.Meeting, attended bool) bool {
@@ -157,6 +175,12 @@ func VisibleLevels(v Viewer) []model.Visibility {
 	}
 	return []model.Visibility{model.VisibilityPublic}
 }
+
+// SeesUnpublished reports whether v sees, in lists and search, what is not
+// or no longer shown to members: draft agendas, pending and hidden
+// comments, draft and scheduled articles. The search query applies it in
+// SQL (store.SearchViewer).
+func SeesUnpublished(v Viewer) bool { return v.IsSecretariat() }
 
 // DocumentReader is what the store needs to know of v to apply
 // CanSeeDocument inside its queries (lists, attachments, search): keep the
@@ -198,6 +222,21 @@ func DocumentExistenceIsPrivate(d model.Document, now time.Time) bool {
 func CanUploadDocument(v Viewer, k model.DocumentKind) bool {
 	return v.IsSecretariat() || (v.SignedIn() && k == model.KindContribution)
 }
+
+// CanChooseDocumentKind reports whether v picks the kind of a document it
+// uploads; everyone else uploads contributions (see CanUploadDocument).
+func CanChooseDocumentKind(v Viewer) bool { return v.IsSecretariat() }
+
+// CanChooseVisibility reports whether v may give a document visibility l:
+// the secretariat any; a member only "members", the audience of a
+// contribution.
+func CanChooseVisibility(v Viewer, l model.Visibility) bool {
+	return v.IsSecretariat() || l == model.VisibilityMembers
+}
+
+// CanSetEmbargo reports whether v may put a document under embargo (a date
+// after which its visibility widens by itself) or change one.
+func CanSetEmbargo(v Viewer) bool { return v.IsSecretariat() }
 
 // CanEditDocument reports whether v may change d's metadata, add versions or
 // delete it: the secretariat, or the member who uploaded a contribution.
@@ -255,6 +294,26 @@ func CanSeeCommentText(v Viewer, c model.Comment) bool {
 	return true
 }
 
+// IsCommentAuthor reports whether v wrote comment c: what only its author
+// may do (edit, withdraw, see its history) starts there.
+func IsCommentAuthor(v Viewer, c model.Comment) bool {
+	return v.SignedIn() && c.AuthorID == v.AccountID
+}
+
+// CanSeeCommentHistory reports whether v may read every text comment c
+// has had: its author and the secretariat.
+func CanSeeCommentHistory(v Viewer, c model.Comment) bool {
+	return v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
+}
+
+// CanSeeCommentOnBodyPage reports whether v finds comment c among its
+// body's comments on the body's page: a comment v may see, not withdrawn,
+// and once hidden only for the secretariat (the list shows texts, without
+// the thread that explains the hiding).
+func CanSeeCommentOnBodyPage(v Viewer, p model.Plan, c model.Comment) bool {
+	return CanSeeComment(v, p, c) && !c.Withdrawn() && (!c.Hidden() || v.IsSecretariat())
+}
+
 // speaksForBody reports whether v is a member speaking for a body, the
 // only kind of account that takes part in a consultation.
 func speaksForBody(v Viewer) bool { return v.SignedIn() && !v.IsSecretariat() && v.BodyID != 0 }
@@ -273,10 +332,39 @@ func CanReply(v Viewer, p model.Plan, m model.Measure, open bool) bool {
 	return CanComment(v, p, open) || (open && speaksForBody(v) && m.PilotedBy(v.BodyID))
 }
 
+// CanReplyTo reports whether v may reply to comment c of measure m now: c
+// takes replies (model.Comment.OpenToReplies) and v may reply in the
+// measure's threads.
+func CanReplyTo(v Viewer, p model.Plan, m model.Measure, c model.Comment, open bool) bool {
+	return c.OpenToReplies() && CanReply(v, p, m, open)
+}
+
 // CanAnswerOfficially reports whether v may mark a reply as the official
 // answer of v's body: a member of a body that pilots the measure.
 func CanAnswerOfficially(v Viewer, m model.Measure) bool {
 	return speaksForBody(v) && m.PilotedBy(v.BodyID)
+}
+
+// CanPostComment reports whether v may post on measure m of plan p, the
+// consultation's window aside: a new thread (CanComment) or a reply
+// (CanReply), and an official answer only as a reply by the measure's
+// pilots (CanAnswerOfficially).
+func CanPostComment(v Viewer, p model.Plan, m model.Measure, reply, official bool) bool {
+	if official && (!reply || !CanAnswerOfficially(v, m)) {
+		return false
+	}
+	if reply {
+		return CanReply(v, p, m, true)
+	}
+	return CanComment(v, p, true)
+}
+
+// CanMarkOfficial reports whether v may present reply c as (or no longer
+// as) the official answer of v's body: its author, who answers officially
+// for the measure, while the reply is published and shown.
+func CanMarkOfficial(v Viewer, m model.Measure, c model.Comment) bool {
+	return c.ParentID != 0 && v.SignedIn() && c.AuthorID == v.AccountID && CanAnswerOfficially(v, m) &&
+		c.State == model.CommentPublished && !c.Withdrawn() && !c.Hidden()
 }
 
 // CanEditComment reports whether v may change the text of c at now: its

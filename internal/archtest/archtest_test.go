@@ -22,6 +22,7 @@ var modules = map[string]string{
 	"chi":            "github.com/go-chi/chi/v5",
 	"chromedp":       "github.com/chromedp/chromedp",
 	"goldmark":       "github.com/yuin/goldmark",
+	"gzhttp":         "github.com/klauspost/compress",
 	"golang-migrate": "github.com/golang-migrate/migrate/v4",
 	"mimetype":       "github.com/gabriel-vasile/mimetype",
 	"minio-go":       "github.com/minio/minio-go/v7",

@@ -60,6 +60,12 @@ func (c Comment) Withdrawn() bool { return c.WithdrawnAt != nil }
 // Hidden reports whether the moderation hid the comment.
 func (c Comment) Hidden() bool { return c.HiddenAt != nil }
 
+// OpenToReplies reports whether c may receive replies: a published
+// top-level comment, neither withdrawn nor hidden.
+func (c Comment) OpenToReplies() bool {
+	return c.ParentID == 0 && c.State == CommentPublished && !c.Withdrawn() && !c.Hidden()
+}
+
 // Editable reports whether the author may still change the text at now.
 func (c Comment) Editable(now time.Time) bool {
 	return !c.Withdrawn() && !c.Hidden() && c.State != CommentRejected && now.Sub(c.CreatedAt) < CommentEditWindow

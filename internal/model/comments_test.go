@@ -35,3 +35,36 @@ func TestConsultationAt(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenToReplies(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	thread := Comment{ID: 1, State: CommentPublished}
+	hidden, withdrawn, pending, reply := thread, thread, thread, thread
+	hidden.HiddenAt = &now
+	withdrawn.WithdrawnAt = &now
+	pending.State = CommentPending
+	reply.ParentID = 7
+	for _, tc := range []struct {
+		name string
+		c    Comment
+		want bool
+	}{
+		{"a published thread", thread, true},
+		{"a hidden comment", hidden, false},
+		{"a withdrawn comment", withdrawn, false},
+		{"a pending comment", pending, false},
+		{"a reply (one level deep)", reply, false},
+	} {
+		if got := tc.c.OpenToReplies(); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRoleNeedsBody(t *testing.T) {
+	for r, want := range map[Role]bool{RoleSecretariat: false, RolePilot: true, RoleMember: true} {
+		if got := r.NeedsBody(); got != want {
+			t.Errorf("%s: got %v, want %v", r, got, want)
+		}
+	}
+}

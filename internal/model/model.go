@@ -33,6 +33,10 @@ func (r Role) Valid() bool {
 	return r == RoleSecretariat || r == RolePilot || r == RoleMember
 }
 
+// NeedsBody reports whether an account with role r must belong to a body:
+// pilots and members speak for one, the secretariat for none.
+func (r Role) NeedsBody() bool { return r == RolePilot || r == RoleMember }
+
 // Label is the role's name as shown to users.
 func (r Role) Label() string {
 	switch r {

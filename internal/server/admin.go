@@ -60,7 +60,7 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request) error {
 			return s.record(ctx, tx, r, "account.activate", "account", id, map[string]any{"active": false}, map[string]any{"active": true})
 		case "role":
 			role := model.Role(r.PostForm.Get("role"))
-			if !role.Valid() || (role != model.RoleSecretariat && old.BodyID == 0) {
+			if !role.Valid() || (role.NeedsBody() && old.BodyID == 0) {
 				return fmt.Errorf("role %q for account %d: %w", role, id, errBadRequest)
 			}
 			flash = "Le rôle de " + old.DisplayName + " est désormais : " + role.Label() + "."

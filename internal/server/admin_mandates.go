@@ -148,9 +148,7 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 		m.ID = id
 		return fmt.Sprintf("/admin/mandates/%d", id), s.record(ctx, tx, r, "mandate.create", "mandate", id, nil, m)
 	})
-	if overlap := (mandateOverlap{}); errors.As(err, &overlap) {
-		newChecker(f, mandateFields).fail("starts_on", overlap.Error())
-		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.mandatePage(r, "Erreur – Nouvelle mandature", "/admin/mandates/new", "/admin/mandates", f)))
+	if s.showOverlap(w, r, err, f, s.mandatePage(r, "Erreur – Nouvelle mandature", "/admin/mandates/new", "/admin/mandates", f)) {
 		return nil
 	}
 	if err != nil {
@@ -158,6 +156,19 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.redirectWithFlash(w, r, location, "La mandature « "+m.Label+" » a été créée.")
 	return nil
+}
+
+// showOverlap shows the mandate form page again when err is a period that
+// overlaps another mandate's, with the message on the start date, and
+// reports whether it did.
+func (s *Server) showOverlap(w http.ResponseWriter, r *http.Request, err error, f *view.Form, page view.EditPage) bool {
+	overlap := mandateOverlap{}
+	if !errors.As(err, &overlap) {
+		return false
+	}
+	newChecker(f, mandateFields).fail("starts_on", overlap.Error())
+	s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page))
+	return true
 }
 
 func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
@@ -193,9 +204,7 @@ func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.record(ctx, tx, r, "mandate.update", "mandate", id, old, m)
 	})
-	if overlap := (mandateOverlap{}); errors.As(err, &overlap) {
-		newChecker(f, mandateFields).fail("starts_on", overlap.Error())
-		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.mandatePage(r, "Erreur – Modifier « "+old.Label+" »", action, back, f)))
+	if s.showOverlap(w, r, err, f, s.mandatePage(r, "Erreur – Modifier « "+old.Label+" »", action, back, f)) {
 		return nil
 	}
 	if err != nil {

@@ -55,13 +55,13 @@ func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Mea
 	sec.Actions = map[int64]view.CommentActions{}
 	actions := func(c model.Comment) view.CommentActions {
 		return view.CommentActions{
-			ShowText: access.CanSeeCommentText(v, c),
-			Edit:     access.CanEditComment(v, c, open, now),
-			Withdraw: access.CanWithdrawComment(v, c),
-			Flag:     access.CanFlagComment(v, c),
-			MarkOfficial: c.ParentID != 0 && c.AuthorID == v.AccountID && access.CanAnswerOfficially(v, m) &&
-				c.State == model.CommentPublished && !c.Withdrawn() && !c.Hidden(),
-			History: c.Version > 1 && (v.IsSecretariat() || c.AuthorID == v.AccountID),
+			ShowText:     access.CanSeeCommentText(v, c),
+			Edit:         access.CanEditComment(v, c, open, now),
+			Withdraw:     access.CanWithdrawComment(v, c),
+			Flag:         access.CanFlagComment(v, c),
+			MarkOfficial: access.CanMarkOfficial(v, m, c),
+			History:      c.Version > 1 && access.CanSeeCommentHistory(v, c),
+			Reply:        access.CanReplyTo(v, pl, m, c, open),
 		}
 	}
 	for _, t := range threads {
@@ -103,45 +103,22 @@ func commentText(f *view.Form, raw string) string {
 	return text
 }
 
-// measureAndPlan loads the measure named in the path and its plan.
-func (s *Server) measureAndPlan(r *http.Request) (model.Measure, model.Plan, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Measure{}, model.Plan{}, err
-	}
-	m, err := s.store.Measure(r.Context(), id)
-	if err != nil {
-		return m, model.Plan{}, err
-	}
-	pl, err := s.store.Plan(r.Context(), m.PlanID)
-	return m, pl, err
-}
-
 // postComment publishes a comment or a reply on a measure (or queues it
 // for the secretariat when the plan is pre-moderated), makes its author
 // follow the measure and tells the followers.
 func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	m, pl, err := s.measureAndPlan(r)
+	m, pl, err := s.measureFromPath(r)
 	if err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	var parent model.Comment
-	if raw := r.PostForm.Get("parent"); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			return errBadRequest
-		}
-		if parent, err = s.store.Comment(ctx, id); err != nil {
-			return err
-		}
-		if parent.MeasureID != m.ID || parent.ParentID != 0 || !access.CanSeeComment(v, pl, parent) {
-			return model.ErrNotFound
-		}
+	parent, err := s.parentFor(r, pl, m)
+	if err != nil {
+		return err
 	}
 	cons, err := s.consultationOf(ctx, m)
 	if err != nil {
@@ -149,11 +126,8 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Who may take part does not depend on the window: a refusal here
 	// is for a crafted request, since the page shows them no form.
-	if parent.ID == 0 && !access.CanComment(v, pl, true) || parent.ID != 0 && !access.CanReply(v, pl, m, true) {
-		return model.ErrForbidden
-	}
 	official := r.PostForm.Get("official") == "1"
-	if official && (parent.ID == 0 || !access.CanAnswerOfficially(v, m)) {
+	if !access.CanPostComment(v, pl, m, parent.ID != 0, official) {
 		return model.ErrForbidden
 	}
 	form := view.NewForm()
@@ -162,57 +136,20 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	text := commentText(form, r.PostForm.Get("text"))
 	status := http.StatusUnprocessableEntity
-	switch {
-	case !cons.Open:
-		form.Fail("text", "Texte", "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier.")
-		status = http.StatusConflict
-	case parent.ID != 0 && (parent.State != model.CommentPublished || parent.Withdrawn() || parent.Hidden()):
-		form.Fail("text", "Texte", "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous.")
+	if msg := closedThread(cons.Open, parent); msg != "" {
+		form.Fail("text", "Texte", msg)
 		status = http.StatusConflict
 	}
 	if !form.Valid() {
 		return s.refuseComment(w, r, pl, m, form, parent.ID, status, text)
 	}
-
-	c := model.Comment{MeasureID: m.ID, ParentID: parent.ID, AuthorID: v.AccountID, BodyID: v.BodyID, Category: v.Category,
-		Text: text, HTML: markdown.Limited(text), Official: official, State: model.CommentPublished}
-	if pl.Premoderation {
-		c.State = model.CommentPending
-	}
+	c := newComment(v, m, parent.ID, text, official, pl.Premoderation)
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		// Counted under a lock of the author's posts, so that parallel
-		// posts are counted one after the other and the limit holds.
-		if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
-			return "", err
-		}
-		n, err := tx.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
-		if err != nil {
-			return "", err
-		}
-		if n >= model.CommentBurst {
-			return "", commentBurstError{n}
-		}
-		if c.ID, err = tx.CreateComment(ctx, c); err != nil {
-			return "", err
-		}
-		if err := s.record(ctx, tx, r, "comment.create", "comment", c.ID, nil, map[string]any{"measure": m.ID,
-			"parent": parent.ID, "text": text, "official": official, "state": c.State}); err != nil {
-			return "", err
-		}
-		if err := tx.Follow(ctx, v.AccountID, m.ID); err != nil {
-			return "", err
-		}
-		location := fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID)
-		if c.State != model.CommentPublished {
-			return location, nil
-		}
-		c.AuthorName, c.BodyName = v.Name, v.BodyName
-		return location, s.notifyFollowers(ctx, tx, r, m, c)
+		return s.createComment(ctx, tx, r, m, c)
 	})
 	var burst commentBurstError
 	if errors.As(err, &burst) {
-		form.Fail("text", "Texte", fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
-			burst.count, int(model.CommentBurstWindow.Minutes())))
+		form.Fail("text", "Texte", burst.message())
 		w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
 		return s.refuseComment(w, r, pl, m, form, parent.ID, http.StatusTooManyRequests, text)
 	}
@@ -227,12 +164,97 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// parentFor reads the comment a reply answers (the posted "parent"), a
+// thread of measure m the viewer sees; the zero comment for a new thread.
+func (s *Server) parentFor(r *http.Request, pl model.Plan, m model.Measure) (model.Comment, error) {
+	raw := r.PostForm.Get("parent")
+	if raw == "" {
+		return model.Comment{}, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return model.Comment{}, errBadRequest
+	}
+	parent, err := s.store.Comment(r.Context(), id)
+	if err != nil {
+		return parent, err
+	}
+	if parent.MeasureID != m.ID || parent.ParentID != 0 || !access.CanSeeComment(viewerOf(r.Context()), pl, parent) {
+		return parent, model.ErrNotFound
+	}
+	return parent, nil
+}
+
+// closedThread says why a post that may have been allowed when its form
+// was shown can no longer be published, or "": the consultation closed,
+// or the comment it answers was withdrawn or hidden meanwhile.
+func closedThread(open bool, parent model.Comment) string {
+	switch {
+	case !open:
+		return "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier."
+	case parent.ID != 0 && !parent.OpenToReplies():
+		return "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous."
+	}
+	return ""
+}
+
+// newComment is v's post on measure m: published at once, or pending
+// when the plan is pre-moderated.
+func newComment(v access.Viewer, m model.Measure, parentID int64, text string, official, premoderation bool) model.Comment {
+	c := model.Comment{MeasureID: m.ID, ParentID: parentID, AuthorID: v.AccountID, BodyID: v.BodyID, Category: v.Category,
+		Text: text, HTML: markdown.Limited(text), Official: official, State: model.CommentPublished}
+	if premoderation {
+		c.State = model.CommentPending
+	}
+	return c
+}
+
+// createComment inserts c within the author's rate limit, makes the
+// author follow the measure and, once c is published, tells the followers.
+func (s *Server) createComment(ctx context.Context, tx *store.Store, r *http.Request, m model.Measure, c model.Comment) (string, error) {
+	v := viewerOf(ctx)
+	// Counted under a lock of the author's posts, so that parallel
+	// posts are counted one after the other and the limit holds.
+	if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
+		return "", err
+	}
+	n, err := tx.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
+	if err != nil {
+		return "", err
+	}
+	if n >= model.CommentBurst {
+		return "", commentBurstError{n}
+	}
+	if c.ID, err = tx.CreateComment(ctx, c); err != nil {
+		return "", err
+	}
+	if err := s.record(ctx, tx, r, "comment.create", "comment", c.ID, nil, map[string]any{"measure": m.ID,
+		"parent": c.ParentID, "text": c.Text, "official": c.Official, "state": c.State}); err != nil {
+		return "", err
+	}
+	if err := tx.Follow(ctx, v.AccountID, m.ID); err != nil {
+		return "", err
+	}
+	location := fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID)
+	if c.State != model.CommentPublished {
+		return location, nil
+	}
+	c.AuthorName, c.BodyName = v.Name, v.BodyName
+	return location, s.notifyFollowers(ctx, tx, r, m, c)
+}
+
 // commentBurstError refuses a post over the rate limit: the author posted
 // count comments within model.CommentBurstWindow.
 type commentBurstError struct{ count int }
 
 func (e commentBurstError) Error() string {
 	return fmt.Sprintf("%d comments in the burst window", e.count)
+}
+
+// message tells the author to wait; the text is kept.
+func (e commentBurstError) message() string {
+	return fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
+		e.count, int(model.CommentBurstWindow.Minutes()))
 }
 
 // refuseComment shows the measure again with the refused post's form and
@@ -301,32 +323,6 @@ Le secrétariat du comité de coordination
 	return nil
 }
 
-// commentFor loads the comment named in the path with its measure and
-// plan, and checks that the viewer may see it.
-func (s *Server) commentFor(r *http.Request) (model.Comment, model.Measure, model.Plan, error) {
-	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		return model.Comment{}, model.Measure{}, model.Plan{}, err
-	}
-	c, err := s.store.Comment(ctx, id)
-	if err != nil {
-		return c, model.Measure{}, model.Plan{}, err
-	}
-	m, err := s.store.Measure(ctx, c.MeasureID)
-	if err != nil {
-		return c, m, model.Plan{}, err
-	}
-	pl, err := s.store.Plan(ctx, m.PlanID)
-	if err != nil {
-		return c, m, pl, err
-	}
-	if !access.CanSeeComment(viewerOf(ctx), pl, c) {
-		return c, m, pl, model.ErrNotFound
-	}
-	return c, m, pl, nil
-}
-
 func commentLink(c model.Comment) string {
 	return fmt.Sprintf("/measures/%d#commentaire-%d", c.MeasureID, c.ID)
 }
@@ -340,7 +336,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if c.AuthorID != v.AccountID {
+	if !access.IsCommentAuthor(v, c) {
 		return model.ErrForbidden
 	}
 	cons, err := s.consultationOf(ctx, m)
@@ -414,7 +410,7 @@ func (s *Server) withdrawComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !access.CanWithdrawComment(v, c) {
-		if c.Withdrawn() && c.AuthorID == v.AccountID {
+		if c.Withdrawn() && access.IsCommentAuthor(v, c) {
 			s.redirectWithFlash(w, r, commentLink(c), "Ce commentaire est déjà retiré.")
 			return nil
 		}
@@ -451,8 +447,7 @@ func (s *Server) markOfficial(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if c.ParentID == 0 || c.AuthorID != v.AccountID || !access.CanAnswerOfficially(v, m) || c.Withdrawn() || c.Hidden() ||
-		c.State != model.CommentPublished {
+	if !access.CanMarkOfficial(v, m, c) {
 		return model.ErrForbidden
 	}
 	if err := r.ParseForm(); err != nil {
@@ -536,7 +531,7 @@ func (s *Server) commentHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !v.IsSecretariat() && c.AuthorID != v.AccountID {
+	if !access.CanSeeCommentHistory(v, c) {
 		return model.ErrForbidden
 	}
 	p := view.CommentHistoryPage{Base: s.base(r, "Versions du commentaire"), Comment: c, Measure: m}
@@ -552,7 +547,7 @@ func (s *Server) commentHistory(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) followMeasure(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	m, pl, err := s.measureAndPlan(r)
+	m, pl, err := s.measureFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -646,7 +641,7 @@ func (s *Server) bodyComments(ctx context.Context, p *view.BodyPage) error {
 	}
 	for _, c := range all {
 		pl := plans[p.CommentMeasures[c.MeasureID].PlanID]
-		if access.CanSeeComment(v, pl, c) && !c.Withdrawn() && (!c.Hidden() || v.IsSecretariat()) {
+		if access.CanSeeCommentOnBodyPage(v, pl, c) {
 			p.Comments = append(p.Comments, c)
 		}
 	}

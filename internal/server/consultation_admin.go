@@ -36,7 +36,7 @@ func categoryChoices() []view.Option { return categoryOptions()[1:] }
 // lists its windows with the form that opens a new one.
 func (s *Server) consultationAdmin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *Server) parseScope(r *http.Request, pl model.Plan, raw string) (model.C
 func (s *Server) addWindow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}

@@ -4,17 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"comite/internal/access"
-	"comite/internal/blob"
 	"comite/internal/filetype"
 	"comite/internal/model"
 	"comite/internal/store"
@@ -25,27 +21,6 @@ const documentsPageSize = 20
 
 // errNoStorage means the server was built without a file store.
 var errNoStorage = errors.New("no file storage configured")
-
-// documentFor loads the document of the URL and checks the viewer may see
-// it. A document whose very existence is private answers 404.
-func (s *Server) documentFor(r *http.Request) (model.Document, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Document{}, err
-	}
-	d, err := s.store.Document(r.Context(), id)
-	if err != nil {
-		return d, err
-	}
-	v := viewerOf(r.Context())
-	if !access.CanSeeDocument(v, d, s.now()) {
-		if access.DocumentExistenceIsPrivate(d, s.now()) {
-			return d, model.ErrNotFound
-		}
-		return d, model.ErrForbidden
-	}
-	return d, nil
-}
 
 func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -212,7 +187,7 @@ func documentFields(v access.Viewer) []view.Field {
 	}
 	vis := []view.Option{}
 	for _, l := range model.Visibilities {
-		if v.IsSecretariat() || l == model.VisibilityMembers {
+		if access.CanChooseVisibility(v, l) {
 			vis = append(vis, view.Option{Value: string(l), Label: l.Label()})
 		}
 	}
@@ -223,7 +198,7 @@ func documentFields(v access.Viewer) []view.Field {
 		{Name: "date", Label: "Date du document", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
 		{Name: "visibility", Label: "Visibilité", Kind: "select", Required: true, Options: vis},
 	}
-	if v.IsSecretariat() {
+	if access.CanSetEmbargo(v) {
 		fields = append(fields,
 			view.Field{Name: "embargo_until", Label: "Levée de l'embargo", Kind: "datetime-local",
 				Hint: "Facultatif. À cette date et heure (heure de Paris), la visibilité ci-dessous s'applique d'elle-même."},
@@ -274,201 +249,6 @@ func documentFromForm(f *view.Form, fields []view.Field) model.Document {
 	return d
 }
 
-// maxUploadParts caps the parts of an upload form: a few text fields and a file.
-const maxUploadParts = 100
-
-// upload is a multipart submission: its text fields and its file, staged.
-type upload struct {
-	form     *view.Form
-	staged   *blob.Staged
-	filename string
-	tooLarge bool
-}
-
-// status is the answer to a refused upload: 413 when the file was too large.
-func (up *upload) status() int {
-	if up.tooLarge {
-		return http.StatusRequestEntityTooLarge
-	}
-	return http.StatusUnprocessableEntity
-}
-
-// readUpload streams a multipart form: text fields into the form, the file
-// into the blob store's staging area, never into memory. File problems are
-// recorded on the form's "file" field.
-func (s *Server) readUpload(r *http.Request, fields []view.Field) (*upload, error) {
-	if s.files == nil {
-		return nil, errNoStorage
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, errBadRequest
-	}
-	up := &upload{form: view.NewForm()}
-	labels := map[string]string{}
-	for _, f := range fields {
-		labels[f.Name] = f.Label
-	}
-	// Text fields are held in memory: their number and total size are capped
-	// like an url-encoded form's, whatever the file's size.
-	parts, textBytes := 0, int64(0)
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			up.Discard()
-			var maxBytes *http.MaxBytesError
-			if errors.As(err, &maxBytes) {
-				return nil, err
-			}
-			return nil, errBadRequest
-		}
-		if parts++; parts > maxUploadParts {
-			part.Close()
-			up.Discard()
-			return nil, errBadRequest
-		}
-		name := part.FormName()
-		if name != "file" {
-			b, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxFormBytes-textBytes+1))
-			part.Close()
-			if err != nil {
-				up.Discard()
-				return nil, errBadRequest
-			}
-			if textBytes += int64(len(b)); textBytes > s.cfg.MaxFormBytes {
-				up.Discard()
-				return nil, &http.MaxBytesError{Limit: s.cfg.MaxFormBytes}
-			}
-			if !cleanLine(name) || !cleanText(string(b)) {
-				up.Discard()
-				return nil, errBadText
-			}
-			up.form.Values[name] = strings.TrimSpace(string(b))
-			continue
-		}
-		up.filename = cleanFilename(part.FileName())
-		if up.filename == "" || up.staged != nil {
-			_, _ = io.Copy(io.Discard, part)
-			part.Close()
-			continue
-		}
-		body := &bodyReader{r: part}
-		up.staged, err = s.files.Stage(r.Context(), body, s.cfg.MaxUploadBytes)
-		switch {
-		case errors.Is(err, blob.ErrTooLarge):
-			up.tooLarge = true
-			// Read what is left so that the browser gets our answer instead of a reset connection.
-			_, _ = io.Copy(io.Discard, part)
-		case err != nil && body.err != nil:
-			// The request itself broke off or was malformed, not the storage.
-			part.Close()
-			var maxBytes *http.MaxBytesError
-			if errors.As(body.err, &maxBytes) {
-				return nil, body.err
-			}
-			return nil, errBadRequest
-		case err != nil:
-			part.Close()
-			return nil, err
-		}
-		part.Close()
-	}
-	for name, label := range labels {
-		up.form.Labels[name] = label
-	}
-	switch {
-	case up.tooLarge:
-		up.form.Fail("file", labels["file"], "Le fichier dépasse la taille maximale autorisée ("+view.SizeLabel(s.cfg.MaxUploadBytes)+").")
-	case up.staged == nil && !fileRequired(fields):
-		// An optional file left empty: nothing to check.
-	case up.staged == nil:
-		up.form.Fail("file", labels["file"], "Choisissez un fichier à envoyer.")
-	case up.staged.Size == 0:
-		up.form.Fail("file", labels["file"], "Le fichier est vide.")
-	default:
-		media, err := filetype.Check(up.filename, up.staged.MediaType)
-		if err != nil {
-			up.form.Fail("file", labels["file"], err.Error())
-		} else {
-			up.staged.MediaType = media
-		}
-	}
-	return up, nil
-}
-
-// bodyReader remembers why reading the request failed, to tell a broken
-// request (400) from a storage failure (500).
-type bodyReader struct {
-	r   io.Reader
-	err error
-}
-
-func (b *bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
-		b.err = err
-	}
-	return n, err
-}
-
-func fileRequired(fields []view.Field) bool {
-	for _, f := range fields {
-		if f.Name == "file" {
-			return f.Required
-		}
-	}
-	return false
-}
-
-// Discard removes the staged file, if any.
-func (up *upload) Discard() {
-	if up != nil && up.staged != nil {
-		up.staged.Discard()
-	}
-}
-
-// cleanFilename keeps the base name a browser sent, for the download's
-// Content-Disposition; it never becomes a storage path. Invalid bytes,
-// control characters and bidirectional controls go (a right-to-left
-// override makes "rapport\u202Etxt.pdf" read "rapportfdp.txt"); a long name
-// is cut on a character boundary, keeping its extension.
-func cleanFilename(name string) string {
-	name = strings.ToValidUTF8(name, "")
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if isControl(r) || bidiControl(r) {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if name == "." || name == "/" || name == ".." {
-		return ""
-	}
-	const maxBytes = 200
-	if len(name) <= maxBytes {
-		return name
-	}
-	ext := filepath.Ext(name)
-	if len(ext) > 16 {
-		ext = ""
-	}
-	stem := name[:len(name)-len(ext)]
-	cut := maxBytes - len(ext)
-	for cut > 0 && !utf8.RuneStart(stem[cut]) {
-		cut--
-	}
-	return stem[:cut] + ext
-}
-
-// bidiControl is a Unicode bidirectional formatting character.
-func bidiControl(r rune) bool {
-	return r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
-}
-
 // storeVersion writes the staged file to storage, then records it in the
 // same transaction as the caller's change, with its extraction job. If the
 // transaction fails the file stays unreferenced and the sweeper removes it.
@@ -487,44 +267,62 @@ func (s *Server) storeVersion(ctx context.Context, tx *store.Store, up *upload, 
 	return v, nil
 }
 
+// newDocument uploads a document to the library, attached as it is
+// uploaded to what the query names (attachTarget), if anything.
 func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	v := viewerOf(ctx)
+	v := viewerOf(r.Context())
 	fields := append(documentFields(v), s.fileField("Fichier"))
 	target, err := s.attachTarget(r)
 	if err != nil {
 		return err
 	}
-	page := func(title string, f *view.Form) view.EditPage {
-		p := view.EditPage{Base: s.base(r, title), Back: "/documents", BackLabel: "Tous les documents", Action: "/documents/new",
-			Submit: "Déposer le document", Form: f, Fields: fields, Multipart: true}
-		if target.kind != "" {
-			p.Back, p.BackLabel = target.back, target.backLabel
-			p.Action += "?" + r.URL.RawQuery
-			p.Intro = "Le document sera joint " + target.label + "."
-			if target.holdFor != 0 {
-				p.Intro += " L'ordre du jour n'étant pas encore publié, seul le secrétariat pourra le consulter jusqu'à sa publication, quelle que soit la visibilité choisie."
-			}
-		}
-		return p
-	}
 	if r.Method == http.MethodGet {
-		f := view.NewForm()
-		if target.kind != "" {
-			f.Values["kind"] = string(model.KindOther)
-		}
-		f.Values["date"] = s.now().In(view.Paris).Format(time.DateOnly)
-		f.Values["language"] = "fr"
-		f.Values["visibility"] = string(model.VisibilityMembers)
-		if target.visibility != "" {
-			f.Values["visibility"] = string(target.visibility)
-		}
-		if !v.IsSecretariat() {
-			f.Values["kind"] = string(model.KindContribution)
-		}
-		s.render(w, r, http.StatusOK, view.Edit(page("Déposer un document", f)))
+		s.render(w, r, http.StatusOK, view.Edit(s.newDocumentPage(r, fields, target, "Déposer un document", newDocumentForm(v, target, s.now()))))
 		return nil
 	}
+	return s.saveNewDocument(w, r, fields, target)
+}
+
+// newDocumentPage is the upload form, which says where the document will
+// be attached, if anywhere.
+func (s *Server) newDocumentPage(r *http.Request, fields []view.Field, target attachment, title string, f *view.Form) view.EditPage {
+	p := view.EditPage{Base: s.base(r, title), Back: "/documents", BackLabel: "Tous les documents", Action: "/documents/new",
+		Submit: "Déposer le document", Form: f, Fields: fields, Multipart: true}
+	if target.kind != "" {
+		p.Back, p.BackLabel = target.back, target.backLabel
+		p.Action += "?" + r.URL.RawQuery
+		p.Intro = "Le document sera joint " + target.label + "."
+		if target.holdFor != 0 {
+			p.Intro += " L'ordre du jour n'étant pas encore publié, seul le secrétariat pourra le consulter jusqu'à sa publication, quelle que soit la visibilité choisie."
+		}
+	}
+	return p
+}
+
+// newDocumentForm proposes a document of today in French, for members (or
+// the audience of what it is attached to); a member uploads a contribution.
+func newDocumentForm(v access.Viewer, target attachment, now time.Time) *view.Form {
+	f := view.NewForm()
+	if target.kind != "" {
+		f.Values["kind"] = string(model.KindOther)
+	}
+	f.Values["date"] = now.In(view.Paris).Format(time.DateOnly)
+	f.Values["language"] = "fr"
+	f.Values["visibility"] = string(model.VisibilityMembers)
+	if target.visibility != "" {
+		f.Values["visibility"] = string(target.visibility)
+	}
+	if !access.CanChooseDocumentKind(v) {
+		f.Values["kind"] = string(model.KindContribution)
+	}
+	return f
+}
+
+// saveNewDocument stores the uploaded document, once, and attaches it to
+// its target.
+func (s *Server) saveNewDocument(w http.ResponseWriter, r *http.Request, fields []view.Field, target attachment) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
 	up, err := s.readUpload(r, fields)
 	if err != nil {
 		return err
@@ -532,7 +330,7 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 	defer up.Discard()
 	d := documentFromForm(up.form, fields)
 	if !up.form.Valid() {
-		s.render(w, r, up.status(), view.Edit(page("Erreur – Déposer un document", up.form)))
+		s.render(w, r, up.status(), view.Edit(s.newDocumentPage(r, fields, target, "Erreur – Déposer un document", up.form)))
 		return nil
 	}
 	if !access.CanUploadDocument(v, d.Kind) {
@@ -546,24 +344,7 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
-		var err error
-		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
-			return "", err
-		}
-		version, err := s.storeVersion(ctx, tx, up, d.ID, v.AccountID)
-		if err != nil {
-			return "", err
-		}
-		if err := s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version}); err != nil {
-			return "", err
-		}
-		if target.kind == "" {
-			return fmt.Sprintf("/documents/%d", d.ID), nil
-		}
-		if err := tx.LinkDocument(ctx, d.ID, target.kind, target.id); err != nil {
-			return "", err
-		}
-		return target.back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
+		return s.createDocument(ctx, tx, r, up, d, target)
 	})
 	if err != nil {
 		return err
@@ -574,6 +355,50 @@ func (s *Server) newDocument(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.redirectWithFlash(w, r, location, flash)
 	return nil
+}
+
+// createDocument inserts d with its first version and its attachment, and
+// returns the page to go to.
+func (s *Server) createDocument(ctx context.Context, tx *store.Store, r *http.Request, up *upload, d model.Document, target attachment) (string, error) {
+	var err error
+	if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
+		return "", err
+	}
+	version, err := s.storeVersion(ctx, tx, up, d.ID, d.CreatedBy)
+	if err != nil {
+		return "", err
+	}
+	if err := s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version}); err != nil {
+		return "", err
+	}
+	if target.kind == "" {
+		return fmt.Sprintf("/documents/%d", d.ID), nil
+	}
+	if err := tx.LinkDocument(ctx, d.ID, target.kind, target.id); err != nil {
+		return "", err
+	}
+	return target.back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, map[string]any{"target_type": target.kind, "target_id": target.id})
+}
+
+// attachDocument attaches document documentID to a target, or detaches
+// it, with its audit entry; the attach forms carry a key (createOnce), the
+// detach ones none.
+func (s *Server) attachDocument(r *http.Request, documentID int64, targetType string, targetID int64, detach bool, back string) error {
+	ctx := r.Context()
+	_, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
+		link := map[string]any{"target_type": targetType, "target_id": targetID}
+		if detach {
+			if err := tx.UnlinkDocument(ctx, documentID, targetType, targetID); err != nil {
+				return "", err
+			}
+			return back, s.record(ctx, tx, r, "document.detach", "document", documentID, link, nil)
+		}
+		if err := tx.LinkDocument(ctx, documentID, targetType, targetID); err != nil {
+			return "", err
+		}
+		return back, s.record(ctx, tx, r, "document.attach", "document", documentID, nil, link)
+	})
+	return err
 }
 
 // attachment is where a new document is attached as it is uploaded.
@@ -726,7 +551,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrForbidden
 	}
 	d.ID, d.CreatedBy, d.HeldFor, d.HeldID = old.ID, old.CreatedBy, old.HeldFor, old.HeldID
-	if !v.IsSecretariat() {
+	if !access.CanSetEmbargo(v) {
 		d.EmbargoUntil, d.EmbargoVisibility = old.EmbargoUntil, old.EmbargoVisibility
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
@@ -795,21 +620,7 @@ func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	detach := r.PostForm.Get("action") == "detach"
-	// The attach form carries a key, the detach ones none.
-	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		link := map[string]any{"target_type": "meeting", "target_id": m.ID}
-		if detach {
-			if err := tx.UnlinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-				return "", err
-			}
-			return back, s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
-		}
-		if err := tx.LinkDocument(ctx, d.ID, "meeting", m.ID); err != nil {
-			return "", err
-		}
-		return back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
-	})
-	if err != nil {
+	if err := s.attachDocument(r, d.ID, "meeting", m.ID, detach, back); err != nil {
 		return err
 	}
 	if detach {

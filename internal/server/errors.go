@@ -21,6 +21,22 @@ var (
 	errCrossOrigin      = errors.New("cross-origin request")
 )
 
+// redirectError is a request that cannot be carried out in the object's
+// present state: serveError sends the viewer to location with flash, as a
+// handler's own Post/Redirect/Get would.
+type redirectError struct{ location, flash string }
+
+func (e *redirectError) Error() string { return "redirect to " + e.location + ": " + e.flash }
+
+// plainError is a short plain-text answer with its status, for addresses
+// that serve files rather than pages (exports).
+type plainError struct {
+	status int
+	text   string
+}
+
+func (e *plainError) Error() string { return e.text }
+
 // handlerFunc is a handler that returns its error instead of writing it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
@@ -41,11 +57,19 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var maxBytes *http.MaxBytesError
 	var submitted *submittedError
 	var param *paramError
+	var redirect *redirectError
+	var plain *plainError
 	switch {
 	case errors.As(err, &submitted):
 		// The same copy of a form sent again wrote nothing: its sender
 		// goes where the first sending went.
 		s.redirectWithFlash(w, r, submitted.location, "Ce formulaire avait déjà été envoyé ; il n'a été enregistré qu'une fois.")
+		return
+	case errors.As(err, &redirect):
+		s.redirectWithFlash(w, r, redirect.location, redirect.flash)
+		return
+	case errors.As(err, &plain):
+		http.Error(w, plain.text, plain.status)
 		return
 	case errors.Is(err, model.ErrForbidden) && !v.SignedIn() && r.Method == http.MethodGet && !isAPI(r):
 		// A members' page asked by a signed-out viewer: sign in first, then come back.

@@ -105,8 +105,7 @@ func (s *Server) membersCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		http.Error(w, badDayMessage, http.StatusBadRequest)
-		return nil
+		return &plainError{status: http.StatusBadRequest, text: badDayMessage}
 	}
 	var buf bytes.Buffer
 	if err := export.WriteCSV(&buf, membersCSVHeader, membersCSVRows(l)); err != nil {

@@ -220,3 +220,38 @@ func bodyOptions(bodies []model.Body, none string) []view.Option {
 	}
 	return opts
 }
+
+// clock reads an HH:MM time of day on the given date, in Paris.
+func (c *checker) clock(name string, date *time.Time) *time.Time {
+	v := c.f.Value(name)
+	if v == "" {
+		if c.fields[name].Required {
+			c.fail(name, "Saisissez une heure.")
+		}
+		return nil
+	}
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		c.fail(name, "Saisissez une heure valide au format HH:MM, par exemple 14:30.")
+		return nil
+	}
+	if date == nil {
+		return nil
+	}
+	at := time.Date(date.Year(), date.Month(), date.Day(), t.Hour(), t.Minute(), 0, 0, view.Paris)
+	return &at
+}
+
+// wholeNumber reads a whole number between lo and hi; msg says what is expected.
+func (c *checker) wholeNumber(name string, lo, hi int, msg string) int {
+	v := c.f.Value(name)
+	if v == "" && !c.fields[name].Required {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		c.fail(name, msg)
+		return 0
+	}
+	return n
+}

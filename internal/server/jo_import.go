@@ -251,77 +251,16 @@ func (s *Server) importPlan(ctx context.Context, st *store.Store, m model.Mandat
 // applyImport carries the plan out inside one transaction: everything is
 // written, or nothing.
 func (s *Server) applyImport(ctx context.Context, tx *store.Store, r *http.Request, m model.Mandate, res jo.Result, plan view.ImportPlan) error {
-	created := map[string]int64{}
-	bodyID := func(it view.ImportItem) (int64, error) {
-		if !it.NewBody {
-			return it.BodyID, nil
-		}
-		if id, ok := created[foldName(it.BodyName)]; ok {
-			return id, nil
-		}
-		id, err := s.createBody(ctx, tx, r, model.Body{Name: it.BodyName, Category: it.Category})
-		created[foldName(it.BodyName)] = id
-		return id, err
-	}
+	im := &seatImport{s: s, tx: tx, r: r, created: map[string]int64{}}
 	for i, it := range plan.Items {
-		member := res.Members[i]
-		bid, err := bodyID(it)
-		if err != nil {
-			return err
-		}
-		personID := it.PersonID
-		if personID == 0 {
-			p := model.Person{Civility: member.Civility, GivenName: member.GivenName, FamilyName: member.FamilyName, BodyID: bid}
-			if personID, err = tx.CreatePerson(ctx, p); err != nil {
-				return err
-			}
-			p.ID = personID
-			if err := s.record(ctx, tx, r, "person.create", "person", personID, nil, p); err != nil {
-				return err
-			}
-		}
-		switch it.Action {
-		case "new_seat":
-			st := model.Seat{MandateID: m.ID, BodyID: bid, PersonID: personID, Role: it.Role, PostLabel: it.Representing, StartsOn: plan.Effective}
-			if st.ID, err = tx.CreateSeat(ctx, st); err != nil {
-				return err
-			}
-			err = s.record(ctx, tx, r, "seat.create", "seat", st.ID, nil, st)
-		case "replace":
-			var newID int64
-			if newID, err = tx.ReplaceSeat(ctx, it.SeatID, personID, plan.Effective); err != nil {
-				return err
-			}
-			err = s.record(ctx, tx, r, "seat.replace", "seat", newID, map[string]any{"seat_id": it.SeatID, "holder": it.OldHolder},
-				map[string]any{"person_id": personID, "from": plan.Effective.Format(time.DateOnly)})
-		}
-		if err != nil {
+		if err := im.seat(ctx, m, res.Members[i], it, plan.Effective); err != nil {
 			return err
 		}
 	}
-	end := plan.Effective.AddDate(0, 0, -1)
-	for _, it := range plan.Closed {
-		old, err := tx.Seat(ctx, it.SeatID)
-		if err != nil {
-			return err
-		}
-		closed := old
-		closed.EndsOn = &end
-		if err := tx.UpdateSeat(ctx, closed); err != nil {
-			return err
-		}
-		if err := s.record(ctx, tx, r, "seat.close", "seat", old.ID, old, closed); err != nil {
-			return err
-		}
+	if err := im.close(ctx, plan.Closed, plan.Effective.AddDate(0, 0, -1)); err != nil {
+		return err
 	}
-	if res.Title != "" || res.NOR != "" {
-		updated := m
-		updated.JOTitle, updated.NOR, updated.JORF, updated.JOTextNumber, updated.ELIURL = res.Title, res.NOR, res.JORF, res.TextNumber, res.ELI
-		if !res.Date.IsZero() {
-			d := res.Date
-			updated.JODate = &d
-		}
-		updated.Illustrative = false
+	if updated, ok := mandateFromJO(m, res); ok {
 		if err := tx.UpdateMandate(ctx, updated); err != nil {
 			return err
 		}
@@ -332,4 +271,99 @@ func (s *Server) applyImport(ctx context.Context, tx *store.Store, r *http.Reque
 	return s.record(ctx, tx, r, "mandate.import", "mandate", m.ID, nil, map[string]any{
 		"lines": res.Lines, "understood": res.Understood, "unrecognised": len(res.Unrecognised),
 		"new_seats": plan.NewSeats, "replaced": plan.Replaced, "closed": len(plan.Closed), "unchanged": plan.Unchanged})
+}
+
+// seatImport writes an import plan inside its transaction; created holds
+// the bodies it created, by folded name, so that a body named twice in the
+// arrêté is created once.
+type seatImport struct {
+	s       *Server
+	tx      *store.Store
+	r       *http.Request
+	created map[string]int64
+}
+
+// body is the id of the item's body, created at its first mention.
+func (im *seatImport) body(ctx context.Context, it view.ImportItem) (int64, error) {
+	if !it.NewBody {
+		return it.BodyID, nil
+	}
+	if id, ok := im.created[foldName(it.BodyName)]; ok {
+		return id, nil
+	}
+	id, err := im.s.createBody(ctx, im.tx, im.r, model.Body{Name: it.BodyName, Category: it.Category})
+	im.created[foldName(it.BodyName)] = id
+	return id, err
+}
+
+// seat writes one item of the plan: the person if new, then a new seat or
+// the replacement of the seat's holder from the day the arrêté takes effect.
+func (im *seatImport) seat(ctx context.Context, m model.Mandate, member jo.Member, it view.ImportItem, effective time.Time) error {
+	bid, err := im.body(ctx, it)
+	if err != nil {
+		return err
+	}
+	personID := it.PersonID
+	if personID == 0 {
+		p := model.Person{Civility: member.Civility, GivenName: member.GivenName, FamilyName: member.FamilyName, BodyID: bid}
+		if personID, err = im.tx.CreatePerson(ctx, p); err != nil {
+			return err
+		}
+		p.ID = personID
+		if err := im.s.record(ctx, im.tx, im.r, "person.create", "person", personID, nil, p); err != nil {
+			return err
+		}
+	}
+	switch it.Action {
+	case "new_seat":
+		st := model.Seat{MandateID: m.ID, BodyID: bid, PersonID: personID, Role: it.Role, PostLabel: it.Representing, StartsOn: effective}
+		if st.ID, err = im.tx.CreateSeat(ctx, st); err != nil {
+			return err
+		}
+		return im.s.record(ctx, im.tx, im.r, "seat.create", "seat", st.ID, nil, st)
+	case "replace":
+		newID, err := im.tx.ReplaceSeat(ctx, it.SeatID, personID, effective)
+		if err != nil {
+			return err
+		}
+		return im.s.record(ctx, im.tx, im.r, "seat.replace", "seat", newID, map[string]any{"seat_id": it.SeatID, "holder": it.OldHolder},
+			map[string]any{"person_id": personID, "from": effective.Format(time.DateOnly)})
+	}
+	return nil
+}
+
+// close ends on the day end the seats the arrêté no longer names.
+func (im *seatImport) close(ctx context.Context, items []view.ImportItem, end time.Time) error {
+	for _, it := range items {
+		old, err := im.tx.Seat(ctx, it.SeatID)
+		if err != nil {
+			return err
+		}
+		closed := old
+		closed.EndsOn = &end
+		if err := im.tx.UpdateSeat(ctx, closed); err != nil {
+			return err
+		}
+		if err := im.s.record(ctx, im.tx, im.r, "seat.close", "seat", old.ID, old, closed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mandateFromJO is mandate m with the references of the arrêté read by
+// the import, no longer illustrative; ok is false when the text gave
+// neither a title nor a NOR, and m is left as it is.
+func mandateFromJO(m model.Mandate, res jo.Result) (updated model.Mandate, ok bool) {
+	if res.Title == "" && res.NOR == "" {
+		return m, false
+	}
+	updated = m
+	updated.JOTitle, updated.NOR, updated.JORF, updated.JOTextNumber, updated.ELIURL = res.Title, res.NOR, res.JORF, res.TextNumber, res.ELI
+	if !res.Date.IsZero() {
+		d := res.Date
+		updated.JODate = &d
+	}
+	updated.Illustrative = false
+	return updated, true
 }

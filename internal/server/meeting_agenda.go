@@ -59,40 +59,10 @@ func agendaItemFromForm(f *view.Form, fields []view.Field) model.AgendaItem {
 	return it
 }
 
-// agendaMeeting loads the meeting of the route for an agenda change, which
-// is possible until the meeting is held.
-func (s *Server) agendaMeeting(w http.ResponseWriter, r *http.Request) (model.Meeting, bool, error) {
-	m, err := s.managedMeeting(r)
-	if err != nil {
-		return m, false, err
-	}
-	if !m.Status.Announced() {
-		s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d", m.ID), "L'ordre du jour ne peut plus être modifié : la réunion est au statut « "+m.Status.Label()+" ».")
-		return m, false, nil
-	}
-	return m, true, nil
-}
-
-// agendaItemFor loads the {item} of the meeting's agenda.
-func (s *Server) agendaItemFor(r *http.Request, m model.Meeting) (model.AgendaItem, error) {
-	id, err := pathInt(r, "item")
-	if err != nil {
-		return model.AgendaItem{}, err
-	}
-	it, err := s.store.AgendaItem(r.Context(), id)
-	if err != nil {
-		return it, err
-	}
-	if it.MeetingID != m.ID {
-		return it, model.ErrNotFound
-	}
-	return it, nil
-}
-
 func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, ok, err := s.agendaMeeting(w, r)
-	if !ok {
+	m, err := s.agendaMeeting(r)
+	if err != nil {
 		return err
 	}
 	f, err := readForm(r, agendaItemFields())
@@ -128,8 +98,8 @@ func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) error {
 // addActionToAgenda puts the follow-up of an open action on the agenda.
 func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, ok, err := s.agendaMeeting(w, r)
-	if !ok {
+	m, err := s.agendaMeeting(r)
+	if err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
@@ -168,11 +138,7 @@ func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, ok, err := s.agendaMeeting(w, r)
-	if !ok {
-		return err
-	}
-	it, err := s.agendaItemFor(r, m)
+	m, it, err := s.agendaItemToChange(r)
 	if err != nil {
 		return err
 	}
@@ -239,11 +205,7 @@ func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, ok, err := s.agendaMeeting(w, r)
-	if !ok {
-		return err
-	}
-	it, err := s.agendaItemFor(r, m)
+	m, it, err := s.agendaItemToChange(r)
 	if err != nil {
 		return err
 	}
@@ -277,11 +239,7 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 // so that two moves at once both apply, one after the other.
 func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, ok, err := s.agendaMeeting(w, r)
-	if !ok {
-		return err
-	}
-	it, err := s.agendaItemFor(r, m)
+	m, it, err := s.agendaItemToChange(r)
 	if err != nil {
 		return err
 	}
@@ -346,8 +304,8 @@ func (s *Server) reorder(r *http.Request, m model.Meeting, ids []int64) error {
 // order holds the item ids, comma-separated. Scripts get 204; a stale order
 // (an item added or removed meanwhile) gets 409 and the page reloads.
 func (s *Server) reorderAgenda(w http.ResponseWriter, r *http.Request) error {
-	m, ok, err := s.agendaMeeting(w, r)
-	if !ok {
+	m, err := s.agendaMeeting(r)
+	if err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
@@ -423,7 +381,7 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back+"#participation", plural(len(present), "personne présente est enregistrée", "personnes présentes sont enregistrées")+".")
+	s.redirectWithFlash(w, r, back+"#participation", view.Plural(len(present), "personne présente est enregistrée", "personnes présentes sont enregistrées")+".")
 	return nil
 }
 

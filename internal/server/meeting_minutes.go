@@ -225,32 +225,16 @@ func (s *Server) printableMinutes(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) addRemark(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	m, err := s.meetingFor(r)
+	m, attended, _, err := s.meetingWithPresence(r)
 	if err != nil {
 		return err
 	}
-	attendees, err := s.store.Attendees(ctx, m.ID, day(m))
-	if err != nil {
-		return err
-	}
-	attended, _ := presence(v, attendees)
 	if !access.CanRemarkOnMinutes(v, m, attended) {
 		return model.ErrForbidden
 	}
-	fields := []view.Field{view.RemarkField}
-	f, err := readForm(r, fields)
-	if err != nil {
+	text, shown, err := s.meetingText(w, r, m, view.RemarkField, 5000, func(p *view.MeetingPage, f *view.Form) { p.RemarkForm = f })
+	if err != nil || shown {
 		return err
-	}
-	text := newChecker(f, fields).text(view.RemarkField.Name, 5000)
-	if !f.Valid() {
-		p, err := s.meetingPage(r, m)
-		if err != nil {
-			return err
-		}
-		p.RemarkForm = f
-		s.render(w, r, http.StatusUnprocessableEntity, view.Meeting(p))
-		return nil
 	}
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		id, err := tx.AddRemark(ctx, m.ID, v.AccountID, v.BodyID, text, markdown.Limited(text))
@@ -313,32 +297,16 @@ func (s *Server) answerRemark(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) setDissent(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	m, err := s.meetingFor(r)
+	m, _, bodySeated, err := s.meetingWithPresence(r)
 	if err != nil {
 		return err
 	}
-	attendees, err := s.store.Attendees(ctx, m.ID, day(m))
-	if err != nil {
-		return err
-	}
-	_, bodySeated := presence(v, attendees)
 	if !access.CanAnnexDissent(v, m, bodySeated) {
 		return model.ErrForbidden
 	}
-	fields := []view.Field{view.DissentField}
-	f, err := readForm(r, fields)
-	if err != nil {
+	text, shown, err := s.meetingText(w, r, m, view.DissentField, 10000, func(p *view.MeetingPage, f *view.Form) { p.DissentForm = f })
+	if err != nil || shown {
 		return err
-	}
-	text := newChecker(f, fields).text(view.DissentField.Name, 10000)
-	if !f.Valid() {
-		p, err := s.meetingPage(r, m)
-		if err != nil {
-			return err
-		}
-		p.DissentForm = f
-		s.render(w, r, http.StatusUnprocessableEntity, view.Meeting(p))
-		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		id, err := tx.SetDissent(ctx, m.ID, v.BodyID, v.AccountID, text, markdown.Limited(text))
@@ -352,4 +320,27 @@ func (s *Server) setDissent(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#positions", m.ID), "La position de votre organisme est annexée au projet de compte rendu.")
 	return nil
+}
+
+// meetingText reads the one text field of a form posted from the meeting
+// page. When it is not valid, the page is shown again with the form, put
+// in its place by place, and shown is true.
+func (s *Server) meetingText(w http.ResponseWriter, r *http.Request, m model.Meeting, field view.Field, max int,
+	place func(*view.MeetingPage, *view.Form)) (text string, shown bool, err error) {
+	fields := []view.Field{field}
+	f, err := readForm(r, fields)
+	if err != nil {
+		return "", false, err
+	}
+	text = newChecker(f, fields).text(field.Name, max)
+	if f.Valid() {
+		return text, false, nil
+	}
+	p, err := s.meetingPage(r, m)
+	if err != nil {
+		return "", false, err
+	}
+	place(&p, f)
+	s.render(w, r, http.StatusUnprocessableEntity, view.Meeting(p))
+	return "", true, nil
 }

@@ -15,19 +15,6 @@ import (
 
 const meetingsPageSize = 20
 
-// pathID reads the numeric {id} of the route; anything else is a 404.
-func pathID(r *http.Request) (int64, error) {
-	return pathInt(r, "id")
-}
-
-func pathInt(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id < 1 {
-		return 0, model.ErrNotFound
-	}
-	return id, nil
-}
-
 // day is the meeting's date in Paris, the day its seats are read on.
 func day(m model.Meeting) time.Time {
 	t := m.StartsAt.In(view.Paris)
@@ -82,31 +69,6 @@ func (s *Server) meetings(w http.ResponseWriter, r *http.Request) error {
 	p.Today = now
 	s.render(w, r, http.StatusOK, view.Meetings(p))
 	return nil
-}
-
-// meetingFor loads the meeting of the route and checks that the viewer may
-// see it.
-func (s *Server) meetingFor(r *http.Request) (model.Meeting, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Meeting{}, err
-	}
-	m, err := s.store.Meeting(r.Context(), id)
-	if err != nil {
-		return m, err
-	}
-	if !access.CanSeeMeeting(viewerOf(r.Context()), m, s.now()) {
-		return m, model.ErrForbidden
-	}
-	return m, nil
-}
-
-// managedMeeting loads the meeting of the route for the secretariat.
-func (s *Server) managedMeeting(r *http.Request) (model.Meeting, error) {
-	if !access.CanManageMeetings(viewerOf(r.Context())) {
-		return model.Meeting{}, model.ErrForbidden
-	}
-	return s.meetingFor(r)
 }
 
 // presence tells what the viewer's relation to a held meeting is: whether
@@ -176,15 +138,7 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 		}
 	}
 	if p.Details {
-		mandate, err := s.store.MandateOn(ctx, day(m))
-		if err != nil && !isNotFound(err) {
-			return p, err
-		}
-		p.Attendance = model.Summarize(attendees, mandate.Quorum)
-		if p.Decisions, err = s.store.Decisions(ctx, m.ID); err != nil {
-			return p, err
-		}
-		if p.ActionMeasures, err = s.store.MeasuresOfActions(ctx, m.ID); err != nil {
+		if err := s.fillDetails(r, &p, attendees); err != nil {
 			return p, err
 		}
 	}
@@ -199,14 +153,14 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 	if access.CanSeeMinutes(v, m, attended) {
 		p.MinutesHTML = m.MinutesHTML
 	}
-	if m.Status == model.MeetingMinutesDraft && (p.Manage || attended) {
+	if access.CanSeeRemarks(v, m, attended) {
 		if p.Remarks, err = s.store.Remarks(ctx, m.ID); err != nil {
 			return p, err
 		}
 	}
 	p.CanRemark = access.CanRemarkOnMinutes(v, m, attended)
 	p.CanDissent = access.CanAnnexDissent(v, m, bodySeated)
-	if m.Status == model.MeetingMinutesDraft && (p.Manage || attended || bodySeated) || p.MinutesHTML != "" {
+	if access.CanSeeDissents(v, m, attended, bodySeated) {
 		if p.Dissents, err = s.store.Dissents(ctx, m.ID); err != nil {
 			return p, err
 		}
@@ -222,6 +176,23 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 		}
 	}
 	return p, nil
+}
+
+// fillDetails adds the attendance counts, the decisions and the measures
+// of the actions decided.
+func (s *Server) fillDetails(r *http.Request, p *view.MeetingPage, attendees []model.Attendee) error {
+	ctx := r.Context()
+	m := p.Meeting
+	mandate, err := s.store.MandateOn(ctx, day(m))
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	p.Attendance = model.Summarize(attendees, mandate.Quorum)
+	if p.Decisions, err = s.store.Decisions(ctx, m.ID); err != nil {
+		return err
+	}
+	p.ActionMeasures, err = s.store.MeasuresOfActions(ctx, m.ID)
+	return err
 }
 
 // fillAgenda reads the agenda with each item's documents.

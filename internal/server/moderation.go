@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -67,8 +66,7 @@ func (s *Server) moderation(w http.ResponseWriter, r *http.Request) error {
 // dismissal.
 func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	v := viewerOf(ctx)
-	if !access.CanModerate(v) {
+	if !access.CanModerate(viewerOf(ctx)) {
 		return model.ErrForbidden
 	}
 	id, err := pathID(r)
@@ -92,75 +90,17 @@ func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	decision := r.PostForm.Get("decision")
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
-	if (decision == "hide" || decision == "reject") && reason == "" {
-		s.redirectWithFlash(w, r, back, "Indiquez le motif : il est montré à la place du commentaire et envoyé à son auteur.")
+	if msg := moderationProblem(decision, reason); msg != "" {
+		s.redirectWithFlash(w, r, back, msg)
 		return nil
 	}
-	if utf8.RuneCountInString(reason) > 500 {
-		s.redirectWithFlash(w, r, back, "Le motif ne peut dépasser 500 caractères.")
-		return nil
+	flash, ok := moderationFlash(decision)
+	if !ok {
+		return errBadRequest
 	}
-	now := s.now()
-	var flash, subject, text string
-	link := s.baseURL() + commentLink(c)
+	subject, text := moderationMail(decision, c, m, reason, s.baseURL()+commentLink(c))
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		var change func() error
-		switch decision {
-		case "hide":
-			change = func() error {
-				if err := tx.HideComment(ctx, c.ID, reason, now); err != nil {
-					return err
-				}
-				_, err := tx.ResolveFlags(ctx, c.ID, "hidden", v.AccountID, now)
-				return err
-			}
-			flash = "Le commentaire est masqué ; son auteur en est informé."
-			subject = "Votre commentaire a été masqué"
-			text = fmt.Sprintf("Le secrétariat a masqué votre commentaire du %s sur la mesure « %s ».\nMotif indiqué à sa place : %s\n\n%s\n",
-				view.DateTime(c.CreatedAt), m.Label(), reason, link)
-		case "restore":
-			change = func() error { return tx.RestoreComment(ctx, c.ID) }
-			flash = "Le commentaire est de nouveau visible ; son auteur en est informé."
-			subject = "Votre commentaire est de nouveau visible"
-			text = fmt.Sprintf("Le secrétariat a rétabli votre commentaire du %s sur la mesure « %s ».\n\n%s\n",
-				view.DateTime(c.CreatedAt), m.Label(), link)
-		case "dismiss":
-			change = func() error {
-				n, err := tx.ResolveFlags(ctx, c.ID, "dismissed", v.AccountID, now)
-				if err == nil && n == 0 {
-					err = model.ErrConflict
-				}
-				return err
-			}
-			flash = "Les signalements sont classés ; le commentaire reste visible."
-		case "approve":
-			change = func() error {
-				if err := tx.SetCommentState(ctx, c.ID, model.CommentPublished); err != nil {
-					return err
-				}
-				published := c
-				published.State = model.CommentPublished
-				return s.notifyFollowers(ctx, tx, r, m, published)
-			}
-			flash = "Le commentaire est publié ; son auteur et les personnes qui suivent la mesure en sont informés."
-			subject = "Votre commentaire est publié"
-			text = fmt.Sprintf("Le secrétariat a validé votre commentaire du %s sur la mesure « %s ». Il est désormais publié :\n%s\n",
-				view.DateTime(c.CreatedAt), m.Label(), link)
-		case "reject":
-			change = func() error {
-				if err := tx.SetCommentState(ctx, c.ID, model.CommentRejected); err != nil {
-					return err
-				}
-				return tx.SetRejectionReason(ctx, c.ID, reason)
-			}
-			flash = "Le commentaire ne sera pas publié ; son auteur en est informé."
-			subject = "Votre commentaire n'a pas été publié"
-			text = fmt.Sprintf("Le secrétariat n'a pas publié votre commentaire du %s sur la mesure « %s ».\nMotif : %s\n\n%s\n",
-				view.DateTime(c.CreatedAt), m.Label(), reason, link)
-		default:
-			return errBadRequest
-		}
-		if err := change(); err != nil {
+		if err := s.applyModeration(ctx, tx, r, c, m, decision, reason); err != nil {
 			return err
 		}
 		if err := s.record(ctx, tx, r, "comment."+decision, "comment", c.ID, map[string]any{"state": c.State, "hidden": c.Hidden()},
@@ -183,16 +123,68 @@ func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// mailAuthor queues a mail to a comment's author, if the account is still
-// active.
-func (s *Server) mailAuthor(ctx context.Context, tx *store.Store, c model.Comment, subject, text string) error {
-	author, err := tx.Account(ctx, c.AuthorID)
-	if err != nil {
+// moderationProblem says why a decision cannot be taken with this reason,
+// or "": hiding and refusing need one, shown or sent in the comment's
+// place, and no reason is longer than 500 characters.
+func moderationProblem(decision, reason string) string {
+	if (decision == "hide" || decision == "reject") && reason == "" {
+		return "Indiquez le motif : il est montré à la place du commentaire et envoyé à son auteur."
+	}
+	if utf8.RuneCountInString(reason) > 500 {
+		return "Le motif ne peut dépasser 500 caractères."
+	}
+	return ""
+}
+
+// moderationFlash is what the secretariat reads once the decision is
+// taken; ok is false for a decision the desk does not offer.
+func moderationFlash(decision string) (flash string, ok bool) {
+	switch decision {
+	case "hide":
+		return "Le commentaire est masqué ; son auteur en est informé.", true
+	case "restore":
+		return "Le commentaire est de nouveau visible ; son auteur en est informé.", true
+	case "dismiss":
+		return "Les signalements sont classés ; le commentaire reste visible.", true
+	case "approve":
+		return "Le commentaire est publié ; son auteur et les personnes qui suivent la mesure en sont informés.", true
+	case "reject":
+		return "Le commentaire ne sera pas publié ; son auteur en est informé.", true
+	}
+	return "", false
+}
+
+// applyModeration writes the decision on comment c of measure m.
+func (s *Server) applyModeration(ctx context.Context, tx *store.Store, r *http.Request, c model.Comment, m model.Measure, decision, reason string) error {
+	now := s.now()
+	by := viewerOf(ctx).AccountID
+	switch decision {
+	case "hide":
+		if err := tx.HideComment(ctx, c.ID, reason, now); err != nil {
+			return err
+		}
+		_, err := tx.ResolveFlags(ctx, c.ID, "hidden", by, now)
 		return err
+	case "restore":
+		return tx.RestoreComment(ctx, c.ID)
+	case "dismiss":
+		n, err := tx.ResolveFlags(ctx, c.ID, "dismissed", by, now)
+		if err == nil && n == 0 {
+			err = model.ErrConflict
+		}
+		return err
+	case "approve":
+		if err := tx.SetCommentState(ctx, c.ID, model.CommentPublished); err != nil {
+			return err
+		}
+		published := c
+		published.State = model.CommentPublished
+		return s.notifyFollowers(ctx, tx, r, m, published)
+	case "reject":
+		if err := tx.SetCommentState(ctx, c.ID, model.CommentRejected); err != nil {
+			return err
+		}
+		return tx.SetRejectionReason(ctx, c.ID, reason)
 	}
-	if !author.Active {
-		return nil
-	}
-	_, err = tx.QueueMail(ctx, author.Email, subject, "Bonjour "+author.DisplayName+",\n\n"+text+"\nLe secrétariat du comité de coordination\n")
-	return err
+	return errBadRequest
 }

@@ -268,7 +268,7 @@ func newsSavedFlash(a model.NewsArticle, now time.Time, queued int) string {
 		msg = "L'article est publié."
 	}
 	if queued > 0 {
-		msg += " " + plural(queued, "courriel a été préparé pour l'abonné", "courriels ont été préparés pour les abonnés") + "."
+		msg += " " + view.Plural(queued, "courriel a été préparé pour l'abonné", "courriels ont été préparés pour les abonnés") + "."
 	}
 	return msg
 }
@@ -505,21 +505,7 @@ func (s *Server) attachNews(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	detach := r.PostForm.Get("action") == "detach"
-	// The attach forms carry a key, the detach ones none.
-	_, err = s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		link := map[string]any{"target_type": "news", "target_id": a.ID}
-		if detach {
-			if err := tx.UnlinkDocument(ctx, d.ID, "news", a.ID); err != nil {
-				return "", err
-			}
-			return back, s.record(ctx, tx, r, "document.detach", "document", d.ID, link, nil)
-		}
-		if err := tx.LinkDocument(ctx, d.ID, "news", a.ID); err != nil {
-			return "", err
-		}
-		return back, s.record(ctx, tx, r, "document.attach", "document", d.ID, nil, link)
-	})
-	if err != nil {
+	if err := s.attachDocument(r, d.ID, "news", a.ID, detach, back); err != nil {
 		return err
 	}
 	msg := "Le document « " + d.Title + " » est joint à l'article."

@@ -22,20 +22,12 @@ func (s *Server) plans(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) planFor(r *http.Request) (model.Plan, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return model.Plan{}, err
-	}
-	return s.store.Plan(r.Context(), id)
-}
-
 // plan shows a plan by axis: its measures with status, progress and
 // pilots, the counts per status as a chart, filtered by status, pilot body
 // and axis.
 func (s *Server) plan(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}

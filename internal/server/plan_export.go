@@ -24,7 +24,7 @@ var planCSVHeader = []string{"Axe", "Numéro", "Mesure", "Pilotes", "Partenaires
 // it answers. Published data only, whoever asks.
 func (s *Server) planCSV(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (s *Server) recommendationsByMeasure(r *http.Request) (map[int64][]model.Re
 func (s *Server) planReport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -147,20 +147,14 @@ func (s *Server) planReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := view.PlanReportPage{Base: s.base(r, "Bilan de mise en œuvre – "+pl.Name()), Plan: pl, Today: s.now().In(view.Paris),
-		Counts: map[model.MeasureStatus]int{}}
+	p := view.PlanReportPage{Base: s.base(r, "Bilan de mise en œuvre – "+pl.Name()), Plan: pl, Today: s.now().In(view.Paris)}
 	p.Nav = "plan"
+	if axes, p.Axis, err = reportAxis(axes, r.URL.Query().Get("axis")); err != nil {
+		return err
+	}
 	f := store.MeasureFilter{PlanID: pl.ID}
-	if q := r.URL.Query().Get("axis"); q != "" {
-		// A report said to be about one axis must be about it: an axis
-		// that is not the plan's is not found, not silently widened.
-		id, err := strconv.ParseInt(q, 10, 64)
-		i := slices.IndexFunc(axes, func(a model.Axis) bool { return a.ID == id })
-		if err != nil || i < 0 {
-			return errNotFound
-		}
-		p.Axis, f.AxisID = &axes[i], id
-		axes = axes[i : i+1]
+	if p.Axis != nil {
+		f.AxisID = p.Axis.ID
 		p.Title += ", axe " + strconv.Itoa(p.Axis.Number)
 	}
 	ms, err := s.store.Measures(ctx, f)
@@ -179,42 +173,78 @@ func (s *Server) planReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range axes {
-		p.Sections = append(p.Sections, view.ReportSection{Axis: a})
-	}
-	inReport := map[int64]bool{}
-	for _, m := range ms {
-		inReport[m.ID] = true
-		p.Counts[m.Status]++
-		rm := view.ReportMeasure{Measure: m}
-		if u, ok := latest[m.ID]; ok {
-			rm.Latest, rm.Evidence = &u, evidence[u.ID]
-		}
-		i := slices.IndexFunc(p.Sections, func(sec view.ReportSection) bool { return sec.Axis.ID == m.AxisID })
-		if i < 0 {
-			p.Sections = append(p.Sections, view.ReportSection{})
-			i = len(p.Sections) - 1
-		}
-		p.Sections[i].Measures = append(p.Sections[i].Measures, rm)
-	}
+	p.Sections, p.Counts = reportSections(axes, ms, latest, evidence)
 	p.Total = len(ms)
 	recs, err := s.store.Recommendations(ctx, store.RecommendationFilter{})
 	if err != nil {
 		return err
 	}
+	p.Recommendations = reportRecommendations(recs, pl.ID, p.Axis != nil, ms)
+	s.render(w, r, http.StatusOK, view.PlanReport(p))
+	return nil
+}
+
+// reportAxis narrows the report to the axis of the ?axis= query, q. A
+// report said to be about one axis must be about it: an axis that is not
+// the plan's is not found, not silently widened. Without q, every axis.
+func reportAxis(axes []model.Axis, q string) ([]model.Axis, *model.Axis, error) {
+	if q == "" {
+		return axes, nil, nil
+	}
+	id, err := strconv.ParseInt(q, 10, 64)
+	i := slices.IndexFunc(axes, func(a model.Axis) bool { return a.ID == id })
+	if err != nil || i < 0 {
+		return nil, nil, errNotFound
+	}
+	return axes[i : i+1], &axes[i], nil
+}
+
+// reportSections puts each measure, with its latest published update and
+// that update's evidence, under its axis, and counts the measures per
+// status. A measure of no listed axis gets a section without one.
+func reportSections(axes []model.Axis, ms []model.Measure, latest map[int64]model.MeasureUpdate, evidence map[int64][]model.Document) ([]view.ReportSection, map[model.MeasureStatus]int) {
+	var sections []view.ReportSection
+	counts := map[model.MeasureStatus]int{}
+	for _, a := range axes {
+		sections = append(sections, view.ReportSection{Axis: a})
+	}
+	for _, m := range ms {
+		counts[m.Status]++
+		rm := view.ReportMeasure{Measure: m}
+		if u, ok := latest[m.ID]; ok {
+			rm.Latest, rm.Evidence = &u, evidence[u.ID]
+		}
+		i := slices.IndexFunc(sections, func(sec view.ReportSection) bool { return sec.Axis.ID == m.AxisID })
+		if i < 0 {
+			sections = append(sections, view.ReportSection{})
+			i = len(sections) - 1
+		}
+		sections[i].Measures = append(sections[i].Measures, rm)
+	}
+	return sections, counts
+}
+
+// reportRecommendations lists the recommendations with the measures of
+// plan planID that answer them; a report on one axis (oneAxis) keeps
+// those answered by a measure of the report, ms.
+func reportRecommendations(recs []model.Recommendation, planID int64, oneAxis bool, ms []model.Measure) []view.ReportRecommendation {
+	inReport := map[int64]bool{}
+	for _, m := range ms {
+		inReport[m.ID] = true
+	}
+	var out []view.ReportRecommendation
 	for _, rec := range recs {
 		rr := view.ReportRecommendation{Recommendation: rec}
 		inAxis := false
 		for _, m := range rec.Measures {
-			if m.PlanID == pl.ID {
+			if m.PlanID == planID {
 				rr.Measures = append(rr.Measures, m)
 				inAxis = inAxis || inReport[m.ID]
 			}
 		}
-		if p.Axis == nil || inAxis {
-			p.Recommendations = append(p.Recommendations, rr)
+		if !oneAxis || inAxis {
+			out = append(out, rr)
 		}
 	}
-	s.render(w, r, http.StatusOK, view.PlanReport(p))
-	return nil
+	return out
 }

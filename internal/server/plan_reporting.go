@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -67,35 +68,42 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	fields := s.updateFields(indicators)
-	back := fmt.Sprintf("/measures/%d", m.ID)
-	page := func(f *view.Form) view.EditPage {
-		p := view.EditPage{Base: s.base(r, "Mise à jour – "+m.Label()), Back: back, BackLabel: "Retour à la mesure",
-			Action: fmt.Sprintf("/measures/%d/updates/new", m.ID), Form: f, Fields: fields, Multipart: true}
-		p.Nav = "plan"
-		if manage {
-			p.Submit, p.Intro = "Publier la mise à jour", "La mise à jour sera publiée aussitôt dans la chronologie de la mesure, avec son justificatif."
-		} else {
-			p.Submit, p.Intro = "Envoyer pour validation", "Votre mise à jour sera publiée dans la chronologie de la mesure après validation par le secrétariat. D'ici là, seuls les pilotes de la mesure et le secrétariat la voient, justificatif compris."
-		}
-		return p
-	}
 	if r.Method == http.MethodGet {
-		f := view.NewForm()
-		f.Values = map[string]string{"status": string(m.Status), "progress": strconv.Itoa(m.Progress),
-			"happened_on": s.now().In(view.Paris).Format(time.DateOnly)}
-		for _, i := range indicators {
-			f.Values["indicator-"+strconv.FormatInt(i.ID, 10)] = i.Current
-		}
-		s.render(w, r, http.StatusOK, view.Edit(page(f)))
+		s.render(w, r, http.StatusOK, view.Edit(s.updatePage(r, m, fields, manage, updateForm(m, indicators, s.now()))))
 		return nil
 	}
-	up, err := s.readUpload(r, fields)
-	if err != nil {
-		return err
+	return s.saveMeasureUpdate(w, r, m, indicators, fields, manage)
+}
+
+// updatePage is the update form of measure m; manage says the update is
+// published at once.
+func (s *Server) updatePage(r *http.Request, m model.Measure, fields []view.Field, manage bool, f *view.Form) view.EditPage {
+	p := view.EditPage{Base: s.base(r, "Mise à jour – "+m.Label()), Back: fmt.Sprintf("/measures/%d", m.ID), BackLabel: "Retour à la mesure",
+		Action: fmt.Sprintf("/measures/%d/updates/new", m.ID), Form: f, Fields: fields, Multipart: true}
+	p.Nav = "plan"
+	if manage {
+		p.Submit, p.Intro = "Publier la mise à jour", "La mise à jour sera publiée aussitôt dans la chronologie de la mesure, avec son justificatif."
+	} else {
+		p.Submit, p.Intro = "Envoyer pour validation", "Votre mise à jour sera publiée dans la chronologie de la mesure après validation par le secrétariat. D'ici là, seuls les pilotes de la mesure et le secrétariat la voient, justificatif compris."
 	}
-	defer up.Discard()
-	c := newChecker(up.form, fields)
-	u := model.MeasureUpdate{MeasureID: m.ID, AuthorID: v.AccountID, BodyID: v.BodyID, State: model.UpdatePending,
+	return p
+}
+
+// updateForm starts an update from the measure as it stands, dated today.
+func updateForm(m model.Measure, indicators []model.Indicator, now time.Time) *view.Form {
+	f := view.NewForm()
+	f.Values = map[string]string{"status": string(m.Status), "progress": strconv.Itoa(m.Progress),
+		"happened_on": now.In(view.Paris).Format(time.DateOnly)}
+	for _, i := range indicators {
+		f.Values["indicator-"+strconv.FormatInt(i.ID, 10)] = i.Current
+	}
+	return f
+}
+
+// readMeasureUpdate checks the update form of measure m sent by v; only
+// the indicators whose value changed are kept. title is the evidence's.
+func readMeasureUpdate(c *checker, m model.Measure, indicators []model.Indicator, v access.Viewer, manage bool) (u model.MeasureUpdate, title string) {
+	u = model.MeasureUpdate{MeasureID: m.ID, AuthorID: v.AccountID, BodyID: v.BodyID, State: model.UpdatePending,
 		Status: model.MeasureStatus(c.choice("status")), Text: c.text("text", 10000), IndicatorValues: map[string]string{}}
 	if manage {
 		u.State = model.UpdatePublished
@@ -103,7 +111,7 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 	if d := c.date("happened_on"); d != nil {
 		u.HappenedOn = *d
 	}
-	if n, err := strconv.Atoi(up.form.Value("progress")); err != nil || n < 0 || n > 100 {
+	if n, err := strconv.Atoi(c.f.Value("progress")); err != nil || n < 0 || n > 100 {
 		c.fail("progress", "Saisissez un nombre entier entre 0 et 100.")
 	} else {
 		u.Progress = n
@@ -114,9 +122,22 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 			u.IndicatorValues[key] = value
 		}
 	}
-	title := c.text("evidence_title", 300)
+	return u, c.text("evidence_title", 300)
+}
+
+// saveMeasureUpdate records the update, with its evidence file if one was
+// sent, once.
+func (s *Server) saveMeasureUpdate(w http.ResponseWriter, r *http.Request, m model.Measure, indicators []model.Indicator, fields []view.Field, manage bool) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	up, err := s.readUpload(r, fields)
+	if err != nil {
+		return err
+	}
+	defer up.Discard()
+	u, title := readMeasureUpdate(newChecker(up.form, fields), m, indicators, v, manage)
 	if !up.form.Valid() {
-		s.render(w, r, up.status(), view.Edit(page(up.form)))
+		s.render(w, r, up.status(), view.Edit(s.updatePage(r, m, fields, manage, up.form)))
 		return nil
 	}
 	if campaign, err := s.store.OpenCampaign(ctx, m.PlanID, s.now()); err == nil {
@@ -130,7 +151,7 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	location, err := s.createOnce(r, up.form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
-		location := back + "#chronologie"
+		location := fmt.Sprintf("/measures/%d#chronologie", m.ID)
 		var err error
 		if u.ID, err = tx.AddMeasureUpdate(ctx, u); err != nil {
 			return "", err
@@ -141,30 +162,7 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 		if up.staged == nil {
 			return location, nil
 		}
-		if title == "" {
-			title = "Justificatif – " + m.Label()
-			if len([]rune(title)) > 300 {
-				title = string([]rune(title)[:299]) + "…"
-			}
-		}
-		// The evidence of a pending update waits with it: its measure's
-		// pilots and the secretariat see it until it is published.
-		d := model.Document{Title: title, Kind: model.KindReport, Language: "fr", Date: u.HappenedOn,
-			Visibility: model.VisibilityMembers, CreatedBy: v.AccountID, HeldFor: model.HeldForUpdate, HeldID: u.ID}
-		if manage {
-			d.Visibility, d.HeldFor, d.HeldID = model.VisibilityPublic, "", 0
-		}
-		if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
-			return "", err
-		}
-		version, err := s.storeVersion(ctx, tx, up, d.ID, v.AccountID)
-		if err != nil {
-			return "", err
-		}
-		if err := tx.LinkDocument(ctx, d.ID, "measure_update", u.ID); err != nil {
-			return "", err
-		}
-		return location, s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version, "update": u.ID})
+		return location, s.addEvidence(ctx, tx, r, up, u, evidenceDocument(u, m, title, v.AccountID, manage))
 	})
 	if err != nil {
 		return err
@@ -177,30 +175,50 @@ func (s *Server) newMeasureUpdate(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// evidenceDocument is the document that holds the evidence of update u:
+// titled after the measure when its author gave no title, and held with
+// the update until it is published (its measure's pilots and the
+// secretariat see it until then), or public at once when the secretariat
+// publishes the update itself.
+func evidenceDocument(u model.MeasureUpdate, m model.Measure, title string, by int64, manage bool) model.Document {
+	if title == "" {
+		title = "Justificatif – " + m.Label()
+		if len([]rune(title)) > 300 {
+			title = string([]rune(title)[:299]) + "…"
+		}
+	}
+	d := model.Document{Title: title, Kind: model.KindReport, Language: "fr", Date: u.HappenedOn,
+		Visibility: model.VisibilityMembers, CreatedBy: by, HeldFor: model.HeldForUpdate, HeldID: u.ID}
+	if manage {
+		d.Visibility, d.HeldFor, d.HeldID = model.VisibilityPublic, "", 0
+	}
+	return d
+}
+
+// addEvidence stores the uploaded evidence as document d linked to update u.
+func (s *Server) addEvidence(ctx context.Context, tx *store.Store, r *http.Request, up *upload, u model.MeasureUpdate, d model.Document) error {
+	var err error
+	if d.ID, err = tx.CreateDocument(ctx, d); err != nil {
+		return err
+	}
+	version, err := s.storeVersion(ctx, tx, up, d.ID, d.CreatedBy)
+	if err != nil {
+		return err
+	}
+	if err := tx.LinkDocument(ctx, d.ID, "measure_update", u.ID); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, r, "document.create", "document", d.ID, nil, map[string]any{"document": d, "version": version, "update": u.ID})
+}
+
 // reviewUpdate publishes a pending update or returns it to its pilot with
 // a remark; the author is told by mail.
 func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	v := viewerOf(ctx)
-	if !access.CanManagePlans(v) {
+	if !access.CanManagePlans(viewerOf(ctx)) {
 		return model.ErrForbidden
 	}
-	measureID, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	updateID, err := pathInt(r, "update")
-	if err != nil {
-		return err
-	}
-	u, err := s.store.MeasureUpdate(ctx, updateID)
-	if err != nil {
-		return err
-	}
-	if u.MeasureID != measureID {
-		return model.ErrNotFound
-	}
-	m, err := s.store.Measure(ctx, measureID)
+	u, m, err := s.updateFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -209,57 +227,15 @@ func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := fmt.Sprintf("/measures/%d#chronologie", m.ID)
 	remark := r.PostForm.Get("remark")
-	state := model.UpdatePublished
-	switch r.PostForm.Get("decision") {
-	case "publish":
-	case "return":
-		state = model.UpdateReturned
-		if remark == "" {
-			s.redirectWithFlash(w, r, back, "Indiquez au pilote, dans la remarque, ce qui doit être revu avant de renvoyer la mise à jour.")
-			return nil
-		}
-	default:
-		return errBadRequest
+	state, msg, err := reviewDecision(r.PostForm.Get("decision"), remark)
+	if err != nil {
+		return err
 	}
-	if len([]rune(remark)) > 2000 {
-		s.redirectWithFlash(w, r, back, "La remarque ne peut dépasser 2 000 caractères.")
+	if msg != "" {
+		s.redirectWithFlash(w, r, back, msg)
 		return nil
 	}
-	err = s.store.InTx(ctx, func(tx *store.Store) error {
-		reviewed, err := tx.ReviewUpdate(ctx, u.ID, state, remark, v.AccountID)
-		if err != nil {
-			return err
-		}
-		after := map[string]any{"update": u.ID, "state": state, "remark": remark}
-		if state == model.UpdatePublished {
-			if err := tx.PublishEvidence(ctx, u.ID); err != nil {
-				return err
-			}
-			released, err := tx.ReleaseHeld(ctx, model.HeldForUpdate, u.ID)
-			if err != nil {
-				return err
-			}
-			if len(released) > 0 {
-				after["evidence_released"] = released
-			}
-		} else if err := tx.HoldEvidence(ctx, u.ID); err != nil {
-			return err
-		}
-		if err := s.record(ctx, tx, r, "measure.update_review", "measure", m.ID, map[string]any{"update": u.ID, "state": u.State},
-			after); err != nil {
-			return err
-		}
-		if reviewed.AuthorID == 0 {
-			return nil
-		}
-		author, err := tx.Account(ctx, reviewed.AuthorID)
-		if err != nil {
-			return err
-		}
-		subject, text := reviewMail(author, m, state, remark, s.baseURL()+fmt.Sprintf("/measures/%d", m.ID))
-		_, err = tx.QueueMail(ctx, author.Email, subject, text)
-		return err
-	})
+	err = s.store.InTx(ctx, func(tx *store.Store) error { return s.applyReview(ctx, tx, r, u, m, state, remark) })
 	if errors.Is(err, model.ErrConflict) {
 		s.redirectWithFlash(w, r, back, "Cette mise à jour a déjà été traitée.")
 		return nil
@@ -275,18 +251,63 @@ func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func reviewMail(author model.Account, m model.Measure, state model.UpdateState, remark, link string) (subject, text string) {
+// reviewDecision reads the secretariat's decision on an update: the state
+// it moves to, or a message saying what is missing; an unknown decision is
+// a bad request.
+func reviewDecision(decision, remark string) (state model.UpdateState, msg string, err error) {
+	switch decision {
+	case "publish":
+		state = model.UpdatePublished
+	case "return":
+		state = model.UpdateReturned
+		if remark == "" {
+			return state, "Indiquez au pilote, dans la remarque, ce qui doit être revu avant de renvoyer la mise à jour.", nil
+		}
+	default:
+		return "", "", errBadRequest
+	}
+	if len([]rune(remark)) > 2000 {
+		return state, "La remarque ne peut dépasser 2 000 caractères.", nil
+	}
+	return state, "", nil
+}
+
+// applyReview moves update u to state with the remark, publishes or holds
+// its evidence again, and mails its author.
+func (s *Server) applyReview(ctx context.Context, tx *store.Store, r *http.Request, u model.MeasureUpdate, m model.Measure, state model.UpdateState, remark string) error {
+	reviewed, err := tx.ReviewUpdate(ctx, u.ID, state, remark, viewerOf(ctx).AccountID)
+	if err != nil {
+		return err
+	}
+	after := map[string]any{"update": u.ID, "state": state, "remark": remark}
 	if state == model.UpdatePublished {
-		subject = "Mise à jour publiée : " + m.Label()
-		text = fmt.Sprintf("Bonjour %s,\n\nLe secrétariat a validé votre mise à jour de la mesure « %s ». Elle figure désormais dans la chronologie de la mesure :\n%s\n", author.DisplayName, m.Label(), link)
-	} else {
-		subject = "Mise à jour à revoir : " + m.Label()
-		text = fmt.Sprintf("Bonjour %s,\n\nLe secrétariat vous renvoie votre mise à jour de la mesure « %s » avec la remarque suivante :\n\n%s\n\nVous pouvez en soumettre une nouvelle depuis la page de la mesure :\n%s\n", author.DisplayName, m.Label(), remark, link)
+		if err := tx.PublishEvidence(ctx, u.ID); err != nil {
+			return err
+		}
+		released, err := tx.ReleaseHeld(ctx, model.HeldForUpdate, u.ID)
+		if err != nil {
+			return err
+		}
+		if len(released) > 0 {
+			after["evidence_released"] = released
+		}
+	} else if err := tx.HoldEvidence(ctx, u.ID); err != nil {
+		return err
 	}
-	if remark != "" && state == model.UpdatePublished {
-		text += "\nRemarque du secrétariat : " + remark + "\n"
+	if err := s.record(ctx, tx, r, "measure.update_review", "measure", m.ID, map[string]any{"update": u.ID, "state": u.State},
+		after); err != nil {
+		return err
 	}
-	return subject, text + "\nLe secrétariat du comité de coordination\n"
+	if reviewed.AuthorID == 0 {
+		return nil
+	}
+	author, err := tx.Account(ctx, reviewed.AuthorID)
+	if err != nil {
+		return err
+	}
+	subject, text := reviewMail(author, m, state, remark, s.baseURL()+fmt.Sprintf("/measures/%d", m.ID))
+	_, err = tx.QueueMail(ctx, author.Email, subject, text)
+	return err
 }
 
 // pendingUpdates lists the updates awaiting validation.
@@ -326,7 +347,7 @@ func (s *Server) newCampaign(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanManagePlans(viewerOf(ctx)) {
 		return model.ErrForbidden
 	}
-	pl, err := s.planFor(r)
+	pl, err := s.planFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -395,7 +416,7 @@ Le secrétariat du comité de coordination
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
+	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+view.Plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
 	return nil
 }
 

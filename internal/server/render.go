@@ -16,7 +16,7 @@ func (s *Server) base(r *http.Request, title string) view.Base {
 	b := view.Base{Title: title}
 	v := viewerOf(r.Context())
 	if v.SignedIn() {
-		b.User = &view.User{Name: v.Name, RoleLabel: v.Role.Label(), BodyName: v.BodyName, Secretariat: v.IsSecretariat()}
+		b.User = &view.User{Name: v.Name, RoleLabel: v.Role.Label(), BodyName: v.BodyName, Secretariat: access.Allows(v, access.Administer)}
 	}
 	if _, ok := r.Context().Value(viewerKey).(access.Viewer); ok {
 		b.Flash = s.sessions.PopString(r.Context(), sessionFlashKey)

@@ -177,7 +177,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/campaigns/{id}", s.handle(s.campaign))
 
 			// The plan's back office: plans, axes, measures, indicators,
-			// recommendations and links (plan_admin.go).
+			// recommendations and links (plan_admin*.go, one file per object).
 			r.Get("/admin/plans", s.handle(s.adminPlans))
 			r.Get("/admin/plans/new", s.handle(s.newPlan))
 			r.Post("/admin/plans/new", s.handle(s.newPlan))

@@ -15,7 +15,7 @@ const searchPageSize = 20
 
 // searchViewer is the viewer as the search query applies the rights.
 func searchViewer(v access.Viewer) store.SearchViewer {
-	return store.SearchViewer{SignedIn: access.Allows(v, access.ReadMemberArea), Secretariat: v.IsSecretariat(),
+	return store.SearchViewer{SignedIn: access.Allows(v, access.ReadMemberArea), Secretariat: access.SeesUnpublished(v),
 		AccountID: v.AccountID, Documents: access.DocumentReader(v)}
 }
 

@@ -11,7 +11,9 @@ import (
 	"comite/internal/model"
 )
 
-func plural(n int, one, many string) string {
+// Plural writes a count with its noun phrase, by the French rule: 0 and 1
+// take the singular (« 0 courriel envoyé », « 1 courriel envoyé »).
+func Plural(n int, one, many string) string {
 	if n <= 1 {
 		return strconv.Itoa(n) + " " + one
 	}

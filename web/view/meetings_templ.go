@@ -2213,7 +2213,7 @@ func attendanceSection(p MeetingPage) templ.Component {
 			}
 			if p.Attendance.Recorded {
 				var templ_7745c5c3_Var100 string
-				templ_7745c5c3_Var100, templ_7745c5c3_Err = templ.JoinStringErrs(plural(p.Attendance.PeoplePresent, "personne présente", "personnes présentes"))
+				templ_7745c5c3_Var100, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(p.Attendance.PeoplePresent, "personne présente", "personnes présentes"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 537, Col: 86}
 				}
@@ -2226,7 +2226,7 @@ func attendanceSection(p MeetingPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var101 string
-				templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(plural(p.Attendance.BodiesPresent, "organisme représenté", "organismes représentés"))
+				templ_7745c5c3_Var101, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(p.Attendance.BodiesPresent, "organisme représenté", "organismes représentés"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 538, Col: 94}
 				}
@@ -2253,7 +2253,7 @@ func attendanceSection(p MeetingPage) templ.Component {
 				}
 			} else {
 				var templ_7745c5c3_Var103 string
-				templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(plural(p.Attendance.Invited, "personne convoquée", "personnes convoquées"))
+				templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(p.Attendance.Invited, "personne convoquée", "personnes convoquées"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 540, Col: 82}
 				}
@@ -2328,7 +2328,7 @@ func attendanceSection(p MeetingPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var108 string
-				templ_7745c5c3_Var108, templ_7745c5c3_Err = templ.JoinStringErrs(plural(p.Attendance.Quorum, "organisme", "organismes"))
+				templ_7745c5c3_Var108, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(p.Attendance.Quorum, "organisme", "organismes"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 547, Col: 69}
 				}

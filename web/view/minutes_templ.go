@@ -1109,7 +1109,7 @@ func MinutesHistory(p MinutesHistoryPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var61 string
-				templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(plural(p.Inserted, "ligne ajoutée", "lignes ajoutées"))
+				templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(p.Inserted, "ligne ajoutée", "lignes ajoutées"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `minutes.templ`, Line: 193, Col: 229}
 				}
@@ -1122,7 +1122,7 @@ func MinutesHistory(p MinutesHistoryPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var62 string
-				templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(plural(p.Deleted, "ligne supprimée", "lignes supprimées"))
+				templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(p.Deleted, "ligne supprimée", "lignes supprimées"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `minutes.templ`, Line: 193, Col: 294}
 				}

@@ -152,7 +152,7 @@ func Moderation(p ModerationPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var8 string
-					templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(plural(len(p.Flags[c.ID]), "signalement", "signalements"))
+					templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(len(p.Flags[c.ID]), "signalement", "signalements"))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `moderation.templ`, Line: 40, Col: 81}
 					}
@@ -484,7 +484,7 @@ func waitingFor(since, now time.Time) string {
 	if days < 1 {
 		return "aujourd'hui"
 	}
-	return "depuis " + plural(days, "jour", "jours")
+	return "depuis " + Plural(days, "jour", "jours")
 }
 
 func moderateURL(id int64) templ.SafeURL {

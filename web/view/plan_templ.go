@@ -645,7 +645,7 @@ func PlanDetail(p PlanPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var30 string
-				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(plural(len(p.Measures), "mesure correspond", "mesures correspondent"))
+				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(len(p.Measures), "mesure correspond", "mesures correspondent"))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `plan.templ`, Line: 150, Col: 91}
 				}
@@ -878,7 +878,7 @@ func measureTable(ms []model.Measure, comments map[int64]int) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var38 string
-					templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(plural(n, "commentaire", "commentaires"))
+					templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(Plural(n, "commentaire", "commentaires"))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `plan.templ`, Line: 209, Col: 132}
 					}
@@ -2774,7 +2774,7 @@ func Matrix(p MatrixPage) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var134 string
-							templ_7745c5c3_Var134, templ_7745c5c3_Err = templruntime.NewAttributeExpression(plural(len(ids), "mesure", "mesures") + " de l'" + axisLabel(a) + " liées au " + o.Name()).Resolve(ctx)
+							templ_7745c5c3_Var134, templ_7745c5c3_Err = templruntime.NewAttributeExpression(Plural(len(ids), "mesure", "mesures") + " de l'" + axisLabel(a) + " liées au " + o.Name()).Resolve(ctx)
 							if templ_7745c5c3_Err != nil {
 								return templ.Error{Err: templ_7745c5c3_Err, FileName: `plan.templ`, Line: 543, Col: 195}
 							}

@@ -90,9 +90,9 @@ func countLabel(n int, capped bool) string {
 
 func (p SearchPage) resultCount() string {
 	if p.TotalCapped {
-		return "Plus de " + plural(p.Total, "résultat", "résultats")
+		return "Plus de " + Plural(p.Total, "résultat", "résultats")
 	}
-	return plural(p.Total, "résultat", "résultats")
+	return Plural(p.Total, "résultat", "résultats")
 }
 
 func (p SearchPage) yearTotal() int {
