@@ -5,6 +5,7 @@ package model
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -67,14 +68,7 @@ const (
 var Categories = []Category{CategoryInstitution, CategoryIndependentBody, CategoryAssociation, CategoryUnion, CategoryQualifiedPerson}
 
 // Valid reports whether c is one of the five categories.
-func (c Category) Valid() bool {
-	for _, k := range Categories {
-		if c == k {
-			return true
-		}
-	}
-	return false
-}
+func (c Category) Valid() bool { return slices.Contains(Categories, c) }
 
 // Label is the category's heading on the member list.
 func (c Category) Label() string {
@@ -302,14 +296,7 @@ const (
 var DocumentKinds = []DocumentKind{KindAgenda, KindMinutes, KindIntervention, KindContribution, KindReport, KindJOText, KindOther}
 
 // Valid reports whether k is a known kind.
-func (k DocumentKind) Valid() bool {
-	for _, x := range DocumentKinds {
-		if k == x {
-			return true
-		}
-	}
-	return false
-}
+func (k DocumentKind) Valid() bool { return slices.Contains(DocumentKinds, k) }
 
 // Label is the kind as shown to users.
 func (k DocumentKind) Label() string {
