@@ -494,6 +494,13 @@ var agendaOpeners = []string{
 	"Point d'étape sur ", "Présentation des travaux sur ", "Bilan de ", "Échange sur ", "Suivi de ",
 }
 
+// meetingTables are the rows meetingRows copies, table by table.
+type meetingTables struct {
+	meetings, versions, items, decisions [][]any
+}
+
+// meetingRows makes ten years of meetings and a few to come, with their
+// agendas, minutes and decisions.
 func (g *gen) meetingRows(ctx context.Context) error {
 	n := g.o.Meetings
 	ids, err := g.reserve(ctx, "meetings", n)
@@ -501,90 +508,139 @@ func (g *gen) meetingRows(ctx context.Context) error {
 		return err
 	}
 	future := max(1, n/75)
-	past := n - future
-	first := g.now.Add(-tenYears)
-	var meetings, versions, items, decisions [][]any
+	var t meetingTables
 	for i := range n {
-		r := g.rng(saltMeeting, i)
-		var at time.Time
-		if i < past {
-			at = first.Add(time.Duration(float64(g.now.Sub(first)-7*24*time.Hour) * float64(i) / float64(past)))
-		} else {
-			at = g.now.AddDate(0, 0, 21*(i-past+1))
+		if err := g.meeting(ctx, &t, i, ids[i], n-future); err != nil {
+			return err
 		}
-		d := at.In(g.paris)
-		start := time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, g.paris)
-		end := start.Add(3 * time.Hour)
-		status := "planned"
-		if i < past {
-			switch u := r.Float64(); {
-			case u < 0.03:
-				status = "cancelled"
-			case u < 0.07:
-				status = "held"
-			case u < 0.11 || i == past-1:
-				status = "minutes_draft"
-			default:
-				status = "minutes_approved"
-			}
-		}
-		title := pick(r, meetingTitles)
-		if r.IntN(4) == 0 {
-			title = "Groupe de travail « " + capitalize(pick(r, docSubjects)) + " »"
-		}
-		m := meetingRow{id: ids[i], starts: start, status: status, public: i < past && r.IntN(5) < 3}
-		reason := ""
-		if status == "cancelled" {
-			reason = "Réunion annulée faute de quorum."
-		}
-		if status != "cancelled" {
-			k := 4 + r.IntN(5)
-			for j := range k {
-				var t string
-				switch {
-				case j == 0:
-					t = "Approbation du compte rendu de la réunion précédente"
-				case j == k-1:
-					t = "Questions diverses"
-				default:
-					t = pick(r, agendaOpeners) + pickSkewed(r, objects)
-				}
-				m.itemText = append(m.itemText, t)
-			}
-			itemIDs, err := g.reserve(ctx, "agenda_items", k)
-			if err != nil {
-				return err
-			}
-			m.items = itemIDs
-			for j, t := range m.itemText {
-				items = append(items, []any{itemIDs[j], m.id, j + 1, t, pick(r, g.bodies).name, 10 + 5*r.IntN(11)})
-			}
-		}
-		var minutes, minutesHTML string
-		var approved any
-		version := 0
-		if status == "minutes_draft" || status == "minutes_approved" {
-			minutes = minutesText(r, m.itemText, 120+r.IntN(300))
-			minutesHTML = markdown.Document(minutes)
-			version = 1
-			versions = append(versions, []any{m.id, 1, minutes, g.notAfterNow(start.AddDate(0, 0, 10))})
-			if status == "minutes_approved" {
-				approved = g.day(g.notAfterNow(start.AddDate(0, 0, 45)))
-			}
-		}
-		summary := shortText(r, 2+r.IntN(2), 1000)
-		meetings = append(meetings, []any{m.id, fmt.Sprintf("gen-%s-%d", start.Format(time.DateOnly), i+1), title, start, end,
-			pick(r, places), status, summary, true, reason, m.public, m.public && status == "minutes_approved" && r.IntN(2) == 0,
-			minutes, version, minutesHTML, approved})
-		if m.held() {
-			g.held = append(g.held, len(g.meetings))
-		}
-		g.meetings = append(g.meetings, m)
 	}
-	// Decisions of held meetings, and a rare word in one of them.
-	di := 0
-	for _, mi := range g.held {
+	if err := g.decisionRows(ctx, &t); err != nil {
+		return err
+	}
+	if err := g.copyMeetingTables(ctx, t); err != nil {
+		return err
+	}
+	g.res.Meetings, g.res.AgendaItems, g.res.Decisions = len(t.meetings), len(t.items), len(t.decisions)
+	return nil
+}
+
+// meeting makes meeting i of n, the first past of them held before now,
+// with its agenda and minutes, and keeps it in g.meetings.
+func (g *gen) meeting(ctx context.Context, t *meetingTables, i int, id int64, past int) error {
+	r := g.rng(saltMeeting, i)
+	start := g.meetingStart(i, past)
+	status := "planned"
+	if i < past {
+		// The last past meeting awaits its minutes, as the latest one does.
+		status = pastMeetingStatus(r, i == past-1)
+	}
+	title := meetingTitle(r)
+	m := meetingRow{id: id, starts: start, status: status, public: i < past && r.IntN(5) < 3}
+	reason := ""
+	if status == "cancelled" {
+		reason = "Réunion annulée faute de quorum."
+	} else if err := g.agenda(ctx, r, t, &m); err != nil {
+		return err
+	}
+	minutes, version, approved := g.minutes(r, t, m)
+	minutesHTML := ""
+	if minutes != "" {
+		minutesHTML = markdown.Document(minutes)
+	}
+	summary := shortText(r, 2+r.IntN(2), 1000)
+	t.meetings = append(t.meetings, []any{m.id, fmt.Sprintf("gen-%s-%d", start.Format(time.DateOnly), i+1), title, start,
+		start.Add(3 * time.Hour), pick(r, places), status, summary, true, reason, m.public,
+		m.public && status == "minutes_approved" && r.IntN(2) == 0, minutes, version, minutesHTML, approved})
+	if m.held() {
+		g.held = append(g.held, len(g.meetings))
+	}
+	g.meetings = append(g.meetings, m)
+	return nil
+}
+
+// meetingStart is 14:00 in Paris on the day of meeting i: the past ones
+// evenly spread over ten years up to a week ago, the others every three
+// weeks from now.
+func (g *gen) meetingStart(i, past int) time.Time {
+	first := g.now.Add(-tenYears)
+	var at time.Time
+	if i < past {
+		at = first.Add(time.Duration(float64(g.now.Sub(first)-7*24*time.Hour) * float64(i) / float64(past)))
+	} else {
+		at = g.now.AddDate(0, 0, 21*(i-past+1))
+	}
+	d := at.In(g.paris)
+	return time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, g.paris)
+}
+
+// pastMeetingStatus is mostly approved minutes, with a few cancelled
+// meetings and some still waiting for their minutes.
+func pastMeetingStatus(r *rand.Rand, last bool) string {
+	switch u := r.Float64(); {
+	case u < 0.03:
+		return "cancelled"
+	case u < 0.07:
+		return "held"
+	case u < 0.11 || last:
+		return "minutes_draft"
+	}
+	return "minutes_approved"
+}
+
+func meetingTitle(r *rand.Rand) string {
+	title := pick(r, meetingTitles)
+	if r.IntN(4) == 0 {
+		title = "Groupe de travail « " + capitalize(pick(r, docSubjects)) + " »"
+	}
+	return title
+}
+
+// agenda gives m four to eight items, opened by the previous minutes and
+// closed by any other business.
+func (g *gen) agenda(ctx context.Context, r *rand.Rand, t *meetingTables, m *meetingRow) error {
+	k := 4 + r.IntN(5)
+	for j := range k {
+		switch {
+		case j == 0:
+			m.itemText = append(m.itemText, "Approbation du compte rendu de la réunion précédente")
+		case j == k-1:
+			m.itemText = append(m.itemText, "Questions diverses")
+		default:
+			m.itemText = append(m.itemText, pick(r, agendaOpeners)+pickSkewed(r, objects))
+		}
+	}
+	itemIDs, err := g.reserve(ctx, "agenda_items", k)
+	if err != nil {
+		return err
+	}
+	m.items = itemIDs
+	for j, text := range m.itemText {
+		t.items = append(t.items, []any{itemIDs[j], m.id, j + 1, text, pick(r, g.bodies).name, 10 + 5*r.IntN(11)})
+	}
+	return nil
+}
+
+// minutes writes the minutes of a meeting whose status says it has some,
+// as their first version, and the day they were approved on (nil when
+// they are not). A meeting without minutes gets "" and version 0.
+func (g *gen) minutes(r *rand.Rand, t *meetingTables, m meetingRow) (text string, version int, approved any) {
+	if m.status != "minutes_draft" && m.status != "minutes_approved" {
+		return "", 0, nil
+	}
+	text = minutesText(r, m.itemText, 120+r.IntN(300))
+	t.versions = append(t.versions, []any{m.id, 1, text, g.notAfterNow(m.starts.AddDate(0, 0, 10))})
+	if m.status == "minutes_approved" {
+		approved = g.day(g.notAfterNow(m.starts.AddDate(0, 0, 45)))
+	}
+	return text, 1, approved
+}
+
+// decisionRows gives each held meeting one to four decisions, and plants
+// a rare word in one of them.
+func (g *gen) decisionRows(ctx context.Context, t *meetingTables) error {
+	for di, mi := range g.held {
 		m := g.meetings[mi]
+		// Drawn apart from the meeting's own rows, which are all made by now.
 		r := g.rng(saltMeeting, 1<<20+mi)
 		k := 1 + r.IntN(4)
 		dids, err := g.reserve(ctx, "decisions", k)
@@ -598,25 +654,29 @@ func (g *gen) meetingRows(ctx context.Context) error {
 				text += " " + p.sentence
 				g.recordPlant(p, "decisions", dids[j], "")
 			}
-			decisions = append(decisions, []any{dids[j], m.id, m.items[r.IntN(len(m.items))], text, m.starts.Add(3 * time.Hour)})
+			t.decisions = append(t.decisions, []any{dids[j], m.id, m.items[r.IntN(len(m.items))], text, m.starts.Add(3 * time.Hour)})
 		}
-		di++
 	}
-	if err := g.copySlice(ctx, "meetings", []string{"id", "slug", "title", "starts_at", "ends_at", "place", "status", "summary",
-		"illustrative", "status_reason", "public_details", "public_minutes", "minutes_text", "minutes_version", "minutes_html",
-		"minutes_approved_on"}, meetings); err != nil {
-		return err
+	return nil
+}
+
+func (g *gen) copyMeetingTables(ctx context.Context, t meetingTables) error {
+	for _, c := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"meetings", []string{"id", "slug", "title", "starts_at", "ends_at", "place", "status", "summary", "illustrative",
+			"status_reason", "public_details", "public_minutes", "minutes_text", "minutes_version", "minutes_html",
+			"minutes_approved_on"}, t.meetings},
+		{"minutes_versions", []string{"meeting_id", "version", "body", "created_at"}, t.versions},
+		{"agenda_items", []string{"id", "meeting_id", "position", "title", "presenter", "duration_minutes"}, t.items},
+		{"decisions", []string{"id", "meeting_id", "agenda_item_id", "text", "created_at"}, t.decisions},
+	} {
+		if err := g.copySlice(ctx, c.table, c.cols, c.rows); err != nil {
+			return err
+		}
 	}
-	if err := g.copySlice(ctx, "minutes_versions", []string{"meeting_id", "version", "body", "created_at"}, versions); err != nil {
-		return err
-	}
-	if err := g.copySlice(ctx, "agenda_items", []string{"id", "meeting_id", "position", "title", "presenter", "duration_minutes"}, items); err != nil {
-		return err
-	}
-	if err := g.copySlice(ctx, "decisions", []string{"id", "meeting_id", "agenda_item_id", "text", "created_at"}, decisions); err != nil {
-		return err
-	}
-	g.res.Meetings, g.res.AgendaItems, g.res.Decisions = len(meetings), len(items), len(decisions)
 	return nil
 }
 
