@@ -710,6 +710,8 @@ func frenchDate(t time.Time) string {
 	return strconv.Itoa(t.Day()) + " " + frenchMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
+// documents makes the documents spread over ten years, their versions with
+// the extracted text, and the links of meetings' agendas and minutes.
 func (g *gen) documents(ctx context.Context) error {
 	n := g.o.Documents
 	if n == 0 {
@@ -721,76 +723,12 @@ func (g *gen) documents(ctx context.Context) error {
 	}
 	docs := make([]doc, n)
 	var rows, links [][]any
-	first := g.now.Add(-tenYears)
 	for i := range n {
-		r := g.rng(saltDocument, i)
-		d := doc{id: ids[i], versions: 1 + r.IntN(100)/65}
-		date := first.Add(time.Duration(r.Int64N(int64(g.now.Sub(first)))))
-		kind := "other"
-		w := r.IntN(100)
-		for _, k := range docKinds {
-			if w < k.weight {
-				kind = k.kind
-				break
-			}
-			w -= k.weight
-		}
-		var meeting int64
-		var meetingDay time.Time
-		if (kind == "agenda" || kind == "minutes") && len(g.held) > 0 {
-			m := g.meetings[g.held[r.IntN(len(g.held))]]
-			meeting, meetingDay = m.id, m.starts
-			date = m.starts.AddDate(0, 0, -7)
-			if kind == "minutes" {
-				date = g.notAfterNow(m.starts.AddDate(0, 0, 30))
-			}
-		} else if kind == "agenda" || kind == "minutes" {
-			kind = "other"
-		}
-		body := pick(r, g.bodies)
-		subject := pick(r, docSubjects)
-		switch kind {
-		case "agenda":
-			d.title = "Ordre du jour de la réunion du " + frenchDate(meetingDay.In(g.paris))
-		case "minutes":
-			d.title = "Compte rendu de la réunion du " + frenchDate(meetingDay.In(g.paris))
-		case "report":
-			d.title = pick(r, []string{"Rapport sur ", "Étude sur ", "Bilan annuel sur "}) + subject + " (" + strconv.Itoa(date.Year()) + ")"
-		case "contribution":
-			d.title = "Contribution de " + body.name + " sur " + subject
-		case "intervention":
-			d.title = "Intervention de " + personName(r) + " sur " + subject
-		case "jo_text":
-			d.title = "Arrêté du " + frenchDate(date.In(g.paris)) + " portant nomination au comité de coordination"
-		default:
-			d.title = "Note de synthèse n° " + strconv.Itoa(1+r.IntN(400)) + " sur " + subject
-		}
-		if len([]rune(d.title)) > 300 {
-			d.title = string([]rune(d.title)[:300])
-		}
-		d.date = date
-		vis := "public"
-		switch u := r.IntN(100); {
-		case u >= 85:
-			vis = "secretariat"
-		case u >= 50:
-			vis = "members"
-		}
-		if p, ok := g.planted("documents", i); ok {
-			vis = p.note
-			d.plant = &p
-			g.recordPlant(p, "documents", d.id, vis)
-		}
-		var embargo, embargoVis any
-		if vis == "members" && r.IntN(25) == 0 && d.plant == nil {
-			embargo, embargoVis = date.AddDate(0, 3, 0), "public"
-		}
-		d.ext = []string{".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".docx", ".docx", ".odt"}[r.IntN(10)]
+		d, row, link := g.document(i, ids[i])
 		docs[i] = d
-		desc := "Document généré pour les essais de charge. " + shortText(r, 1, 400)
-		rows = append(rows, []any{d.id, d.title, kind, "fr", g.day(date), vis, embargo, embargoVis, desc, date, date})
-		if meeting != 0 {
-			links = append(links, []any{d.id, "meeting", meeting, date})
+		rows = append(rows, row)
+		if link != nil {
+			links = append(links, link)
 		}
 	}
 	if err := g.copySlice(ctx, "documents", []string{"id", "title", "kind", "language", "doc_date", "visibility",
@@ -798,43 +736,151 @@ func (g *gen) documents(ctx context.Context) error {
 		return err
 	}
 	g.res.Documents = n
-	// The versions and their text are made as COPY asks for them.
-	i, v := 0, 1
-	versions, err := g.copyRows(ctx, "document_versions", []string{"document_id", "number", "sha256", "size_bytes",
-		"media_type", "filename", "uploaded_at", "extraction_status", "extracted_text"}, func() ([]any, error) {
-		if i == n {
-			return nil, nil
-		}
-		d := docs[i]
-		r := g.rng(saltVersion, 2*i+v-1)
-		words := 200 + int(r.ExpFloat64()*600)
-		text := documentText(r, d.title, min(words, 6000))
-		if d.plant != nil && v == d.versions {
-			// In the middle of the text, as a sentence of its own.
-			cut := strings.Index(text[len(text)/2:], ". ")
-			if cut < 0 {
-				text += " " + d.plant.sentence
-			} else {
-				cut += len(text)/2 + 2
-				text = text[:cut] + d.plant.sentence + " " + text[cut:]
+	if g.res.Versions, err = g.documentVersions(ctx, docs); err != nil {
+		return err
+	}
+	return g.copySlice(ctx, "document_links", []string{"document_id", "target_type", "target_id", "created_at"}, links)
+}
+
+// document makes document i: its metadata, kept for its versions, its row,
+// and its link to a meeting when it is the meeting's agenda or minutes
+// (nil otherwise).
+func (g *gen) document(i int, id int64) (d doc, row, link []any) {
+	r := g.rng(saltDocument, i)
+	d = doc{id: id, versions: 1 + r.IntN(100)/65}
+	first := g.now.Add(-tenYears)
+	date := first.Add(time.Duration(r.Int64N(int64(g.now.Sub(first)))))
+	kind := documentKind(r)
+	var meeting meetingRow
+	if kind == "agenda" || kind == "minutes" {
+		if len(g.held) == 0 {
+			kind = "other" // no meeting to be the agenda or minutes of
+		} else {
+			meeting = g.meetings[g.held[r.IntN(len(g.held))]]
+			date = meeting.starts.AddDate(0, 0, -7)
+			if kind == "minutes" {
+				date = g.notAfterNow(meeting.starts.AddDate(0, 0, 30))
 			}
 		}
-		g.res.TextBytes += int64(len(text))
-		sum := sha256.Sum256([]byte(text))
-		row := []any{d.id, v, hex.EncodeToString(sum[:]), int64(len(text)) * 3, media[d.ext], fileName(d.title, v) + d.ext,
-			g.notAfterNow(d.date.Add(time.Duration(v*26) * time.Hour)), "done", text}
-		if v < d.versions {
+	}
+	d.title = g.documentTitle(r, kind, date, meeting.starts)
+	d.date = date
+	vis := documentVisibility(r)
+	if p, ok := g.planted("documents", i); ok {
+		vis = p.note
+		d.plant = &p
+		g.recordPlant(p, "documents", d.id, vis)
+	}
+	// A few members' documents become public later; never a planted one,
+	// whose visibility the search benchmark relies on.
+	var embargo, embargoVis any
+	if vis == "members" && r.IntN(25) == 0 && d.plant == nil {
+		embargo, embargoVis = date.AddDate(0, 3, 0), "public"
+	}
+	d.ext = []string{".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".docx", ".docx", ".odt"}[r.IntN(10)]
+	desc := "Document généré pour les essais de charge. " + shortText(r, 1, 400)
+	row = []any{d.id, d.title, kind, "fr", g.day(date), vis, embargo, embargoVis, desc, date, date}
+	if meeting.id != 0 {
+		link = []any{d.id, "meeting", meeting.id, date}
+	}
+	return d, row, link
+}
+
+// documentKind draws a kind by the weights of docKinds.
+func documentKind(r *rand.Rand) string {
+	w := r.IntN(100)
+	for _, k := range docKinds {
+		if w < k.weight {
+			return k.kind
+		}
+		w -= k.weight
+	}
+	return "other"
+}
+
+// documentTitle is a title as the kind of document has it; meetingDay is
+// the day of the meeting an agenda or minutes are of.
+func (g *gen) documentTitle(r *rand.Rand, kind string, date, meetingDay time.Time) string {
+	body := pick(r, g.bodies)
+	subject := pick(r, docSubjects)
+	var title string
+	switch kind {
+	case "agenda":
+		title = "Ordre du jour de la réunion du " + frenchDate(meetingDay.In(g.paris))
+	case "minutes":
+		title = "Compte rendu de la réunion du " + frenchDate(meetingDay.In(g.paris))
+	case "report":
+		title = pick(r, []string{"Rapport sur ", "Étude sur ", "Bilan annuel sur "}) + subject + " (" + strconv.Itoa(date.Year()) + ")"
+	case "contribution":
+		title = "Contribution de " + body.name + " sur " + subject
+	case "intervention":
+		title = "Intervention de " + personName(r) + " sur " + subject
+	case "jo_text":
+		title = "Arrêté du " + frenchDate(date.In(g.paris)) + " portant nomination au comité de coordination"
+	default:
+		title = "Note de synthèse n° " + strconv.Itoa(1+r.IntN(400)) + " sur " + subject
+	}
+	if len([]rune(title)) > 300 {
+		title = string([]rune(title)[:300])
+	}
+	return title
+}
+
+// documentVisibility is half public, a third for members, the rest for
+// the secretariat.
+func documentVisibility(r *rand.Rand) string {
+	switch u := r.IntN(100); {
+	case u >= 85:
+		return "secretariat"
+	case u >= 50:
+		return "members"
+	}
+	return "public"
+}
+
+// documentVersions copies the versions of docs. Their text is made as
+// COPY asks for it, rather than held in memory all at once.
+func (g *gen) documentVersions(ctx context.Context, docs []doc) (int, error) {
+	i, v := 0, 1
+	return g.copyRows(ctx, "document_versions", []string{"document_id", "number", "sha256", "size_bytes",
+		"media_type", "filename", "uploaded_at", "extraction_status", "extracted_text"}, func() ([]any, error) {
+		if i == len(docs) {
+			return nil, nil
+		}
+		row := g.versionRow(docs[i], i, v)
+		if v < docs[i].versions {
 			v++
 		} else {
 			i, v = i+1, 1
 		}
 		return row, nil
 	})
-	if err != nil {
-		return err
+}
+
+// versionRow makes version v of document d, the i-th: its text, with the
+// document's rare word in the latest version only.
+func (g *gen) versionRow(d doc, i, v int) []any {
+	r := g.rng(saltVersion, 2*i+v-1)
+	words := 200 + int(r.ExpFloat64()*600)
+	text := documentText(r, d.title, min(words, 6000))
+	if d.plant != nil && v == d.versions {
+		text = insertMidway(text, d.plant.sentence)
 	}
-	g.res.Versions = versions
-	return g.copySlice(ctx, "document_links", []string{"document_id", "target_type", "target_id", "created_at"}, links)
+	g.res.TextBytes += int64(len(text))
+	sum := sha256.Sum256([]byte(text))
+	return []any{d.id, v, hex.EncodeToString(sum[:]), int64(len(text)) * 3, media[d.ext], fileName(d.title, v) + d.ext,
+		g.notAfterNow(d.date.Add(time.Duration(v*26) * time.Hour)), "done", text}
+}
+
+// insertMidway puts sentence in the middle of text, as a sentence of its
+// own, or at its end when the second half holds no sentence end.
+func insertMidway(text, sentence string) string {
+	cut := strings.Index(text[len(text)/2:], ". ")
+	if cut < 0 {
+		return text + " " + sentence
+	}
+	cut += len(text)/2 + 2
+	return text[:cut] + sentence + " " + text[cut:]
 }
 
 var unaccent = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
