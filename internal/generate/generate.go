@@ -983,6 +983,8 @@ func limitedHTML(text string) string {
 	return b.String()
 }
 
+// comments makes the comments on the followed plan's measures, spread
+// over two years, with their first versions.
 func (g *gen) comments(ctx context.Context) error {
 	n := g.o.Comments
 	if n == 0 {
@@ -1005,61 +1007,87 @@ func (g *gen) comments(ctx context.Context) error {
 		if i == n {
 			return nil, nil
 		}
-		id := ids[i]
 		at := start.Add(step*time.Duration(i) + time.Duration(r.Int64N(int64(step)+1)))
-		mi, _ := slices.BinarySearch(g.weights, r.Float64()*g.weights[len(g.weights)-1])
-		mi = min(mi, len(g.measures)-1)
-		m := g.measures[mi]
-		p, planted := g.planted("comments", i)
-		var parent any
-		author := pick(r, g.members)
-		official := false
-		reply := !planted && r.IntN(100) < 35 && len(tops[mi]) > 0
-		if reply {
-			ts := tops[mi][max(0, len(tops[mi])-30):]
-			parent = pick(r, ts)
-			if len(m.pilots) > 0 && r.IntN(100) < 8 {
-				if as := g.pilots[pick(r, m.pilots)]; len(as) > 0 {
-					author, official = pick(r, as), true
-				}
-			}
-		}
-		var text string
-		if reply {
-			text = shortText(r, 1+r.IntN(4), 4800)
-		} else {
-			text = shortText(r, 2+r.IntN(7), 4800)
-		}
-		state := "published"
-		var withdrawn, hidden any
-		reason := ""
-		switch u := r.IntN(100); {
-		case official:
-		case u < 4:
-			state = "pending"
-		case u < 6:
-			state, reason = "rejected", "Hors du sujet de la mesure."
-		case u < 9:
-			withdrawn = g.notAfterNow(at.Add(24 * time.Hour))
-		case u < 11:
-			hidden, reason = g.notAfterNow(at.Add(48*time.Hour)), "Propos contraires à la charte de la consultation."
-		}
-		if planted {
-			state, withdrawn, hidden, reason = p.note, nil, nil, ""
-			text += "\n\n" + p.sentence
-			g.recordPlant(p, "comments", id, state)
-		}
-		if parent == nil && state == "published" && withdrawn == nil && hidden == nil {
-			tops[mi] = append(tops[mi], id)
-		}
+		row := g.comment(r, tops, i, ids[i], at)
 		i++
-		return []any{id, m.id, parent, author.id, author.body, author.category, text, limitedHTML(text), official, state, 1,
-			withdrawn, hidden, reason, true, at}, nil
+		return row, nil
 	})
 	if err != nil {
 		return err
 	}
 	g.res.Comments = n
+	return g.commentVersions(ctx, ids)
+}
+
+// comment makes comment i, written at: on a measure drawn by its weight,
+// a reply to one of the measure's latest published comments a third of
+// the time (some of them by a pilot, officially), moderated now and then.
+func (g *gen) comment(r *rand.Rand, tops [][]int64, i int, id int64, at time.Time) []any {
+	mi, _ := slices.BinarySearch(g.weights, r.Float64()*g.weights[len(g.weights)-1])
+	mi = min(mi, len(g.measures)-1)
+	m := g.measures[mi]
+	p, planted := g.planted("comments", i)
+	var parent any
+	author := pick(r, g.members)
+	official := false
+	// A planted word goes in a top-level comment.
+	reply := !planted && r.IntN(100) < 35 && len(tops[mi]) > 0
+	if reply {
+		ts := tops[mi][max(0, len(tops[mi])-30):]
+		parent = pick(r, ts)
+		if len(m.pilots) > 0 && r.IntN(100) < 8 {
+			if as := g.pilots[pick(r, m.pilots)]; len(as) > 0 {
+				author, official = pick(r, as), true
+			}
+		}
+	}
+	var text string
+	if reply {
+		text = shortText(r, 1+r.IntN(4), 4800)
+	} else {
+		text = shortText(r, 2+r.IntN(7), 4800)
+	}
+	mod := g.moderate(r, official, at)
+	if planted {
+		mod = moderation{state: p.note}
+		text += "\n\n" + p.sentence
+		g.recordPlant(p, "comments", id, mod.state)
+	}
+	if parent == nil && mod.state == "published" && mod.withdrawn == nil && mod.hidden == nil {
+		tops[mi] = append(tops[mi], id)
+	}
+	return []any{id, m.id, parent, author.id, author.body, author.category, text, limitedHTML(text), official, mod.state, 1,
+		mod.withdrawn, mod.hidden, mod.reason, true, at}
+}
+
+// moderation is what became of a comment.
+type moderation struct {
+	state             string
+	withdrawn, hidden any // times, or nil
+	reason            string
+}
+
+// moderate mostly publishes a comment written at; a few are pending,
+// rejected, withdrawn by their author or hidden. An official answer is
+// always published.
+func (g *gen) moderate(r *rand.Rand, official bool, at time.Time) moderation {
+	switch u := r.IntN(100); {
+	case official:
+	case u < 4:
+		return moderation{state: "pending"}
+	case u < 6:
+		return moderation{state: "rejected", reason: "Hors du sujet de la mesure."}
+	case u < 9:
+		return moderation{state: "published", withdrawn: g.notAfterNow(at.Add(24 * time.Hour))}
+	case u < 11:
+		return moderation{state: "published", hidden: g.notAfterNow(at.Add(48 * time.Hour)),
+			reason: "Propos contraires à la charte de la consultation."}
+	}
+	return moderation{state: "published"}
+}
+
+// commentVersions gives the comments ids their first version, their text.
+func (g *gen) commentVersions(ctx context.Context, ids []int64) error {
 	t := time.Now()
 	tag, err := g.tx.Exec(ctx, `INSERT INTO comment_versions (comment_id, version, text_md, created_at)
 		SELECT c.id, 1, c.text_md, c.created_at FROM comments c WHERE c.id = ANY($1)`, ids)
