@@ -68,7 +68,28 @@ type SMTP struct {
 
 // Load reads the configuration from getenv (os.Getenv in production, a map in tests).
 func Load(getenv func(string) string) (Config, error) {
-	c := Config{
+	c := defaults(getenv)
+	e := envReader{getenv: getenv}
+	e.duration("COMITE_SESSION_IDLE", &c.SessionIdle)
+	e.duration("COMITE_SESSION_LIFETIME", &c.SessionLifetime)
+	e.bool("COMITE_TRUST_PROXY", &c.TrustProxy)
+	e.bool("COMITE_SMTP_STARTTLS", &c.SMTP.StartTLS)
+	e.port("COMITE_SMTP_PORT", &c.SMTP.Port)
+	e.bytes("COMITE_MAX_FORM_BYTES", &c.MaxFormBytes)
+	e.bytes("COMITE_MAX_UPLOAD_BYTES", &c.MaxUploadBytes)
+	e.baseURL(c.BaseURL, &c.TLS)
+	// Read last: it overrides what the base URL says.
+	e.bool("COMITE_TLS", &c.TLS)
+	if err := errors.Join(e.errs...); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// defaults is the configuration with the plain text settings read and
+// every other setting at its default.
+func defaults(getenv func(string) string) Config {
+	return Config{
 		DatabaseURL:     getenv("DATABASE_URL"),
 		Addr:            orDefault(getenv("COMITE_ADDR"), "127.0.0.1:8080"),
 		DataDir:         orDefault(getenv("COMITE_DATA"), "./var"),
@@ -89,68 +110,73 @@ func Load(getenv func(string) string) (Config, error) {
 			StartTLS: true,
 		},
 	}
-	var errs []error
-	parseDuration := func(name string, dst *time.Duration) {
-		if v := getenv(name); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				errs = append(errs, fmt.Errorf("%s: durée invalide %q (exemple : 2h, 30m)", name, v))
-				return
-			}
-			*dst = d
+}
+
+// envReader reads typed settings into their fields, leaving a field at its
+// default when its variable is empty. It collects the errors rather than
+// stopping at the first, so that one start reports every wrong setting.
+type envReader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *envReader) duration(name string, dst *time.Duration) {
+	if v := e.getenv(name); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			e.errs = append(e.errs, fmt.Errorf("%s: durée invalide %q (exemple : 2h, 30m)", name, v))
+			return
 		}
+		*dst = d
 	}
-	parseBool := func(name string, dst *bool) {
-		if v := getenv(name); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: valeur booléenne invalide %q (true ou false)", name, v))
-				return
-			}
-			*dst = b
+}
+
+func (e *envReader) bool(name string, dst *bool) {
+	if v := e.getenv(name); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s: valeur booléenne invalide %q (true ou false)", name, v))
+			return
 		}
+		*dst = b
 	}
-	parseDuration("COMITE_SESSION_IDLE", &c.SessionIdle)
-	parseDuration("COMITE_SESSION_LIFETIME", &c.SessionLifetime)
-	parseBool("COMITE_TRUST_PROXY", &c.TrustProxy)
-	parseBool("COMITE_SMTP_STARTTLS", &c.SMTP.StartTLS)
-	if v := getenv("COMITE_SMTP_PORT"); v != "" {
+}
+
+func (e *envReader) port(name string, dst *int) {
+	if v := e.getenv(name); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 65535 {
-			errs = append(errs, fmt.Errorf("COMITE_SMTP_PORT: port invalide %q", v))
-		} else {
-			c.SMTP.Port = n
+			e.errs = append(e.errs, fmt.Errorf("%s: port invalide %q", name, v))
+			return
 		}
+		*dst = n
 	}
-	if v := getenv("COMITE_MAX_FORM_BYTES"); v != "" {
+}
+
+// bytes reads a size limit, of at least 1 KiB.
+func (e *envReader) bytes(name string, dst *int64) {
+	if v := e.getenv(name); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1024 {
-			errs = append(errs, fmt.Errorf("COMITE_MAX_FORM_BYTES: nombre d'octets invalide %q (au moins 1024)", v))
-		} else {
-			c.MaxFormBytes = n
+			e.errs = append(e.errs, fmt.Errorf("%s: nombre d'octets invalide %q (au moins 1024)", name, v))
+			return
 		}
+		*dst = n
 	}
-	if v := getenv("COMITE_MAX_UPLOAD_BYTES"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1024 {
-			errs = append(errs, fmt.Errorf("COMITE_MAX_UPLOAD_BYTES: nombre d'octets invalide %q (au moins 1024)", v))
-		} else {
-			c.MaxUploadBytes = n
-		}
+}
+
+// baseURL checks the public address, when set, and sets tls from its
+// scheme.
+func (e *envReader) baseURL(base string, tls *bool) {
+	if base == "" {
+		return
 	}
-	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("COMITE_BASE_URL: adresse invalide %q (exemple : https://comite.example.fr)", c.BaseURL))
-		} else {
-			c.TLS = u.Scheme == "https"
-		}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		e.errs = append(e.errs, fmt.Errorf("COMITE_BASE_URL: adresse invalide %q (exemple : https://comite.example.fr)", base))
+		return
 	}
-	parseBool("COMITE_TLS", &c.TLS)
-	if err := errors.Join(errs...); err != nil {
-		return c, err
-	}
-	return c, c.Validate()
+	*tls = u.Scheme == "https"
 }
 
 // Validate checks the relations between settings.

@@ -494,6 +494,13 @@ var agendaOpeners = []string{
 	"Point d'étape sur ", "Présentation des travaux sur ", "Bilan de ", "Échange sur ", "Suivi de ",
 }
 
+// meetingTables are the rows meetingRows copies, table by table.
+type meetingTables struct {
+	meetings, versions, items, decisions [][]any
+}
+
+// meetingRows makes ten years of meetings and a few to come, with their
+// agendas, minutes and decisions.
 func (g *gen) meetingRows(ctx context.Context) error {
 	n := g.o.Meetings
 	ids, err := g.reserve(ctx, "meetings", n)
@@ -501,90 +508,139 @@ func (g *gen) meetingRows(ctx context.Context) error {
 		return err
 	}
 	future := max(1, n/75)
-	past := n - future
-	first := g.now.Add(-tenYears)
-	var meetings, versions, items, decisions [][]any
+	var t meetingTables
 	for i := range n {
-		r := g.rng(saltMeeting, i)
-		var at time.Time
-		if i < past {
-			at = first.Add(time.Duration(float64(g.now.Sub(first)-7*24*time.Hour) * float64(i) / float64(past)))
-		} else {
-			at = g.now.AddDate(0, 0, 21*(i-past+1))
+		if err := g.meeting(ctx, &t, i, ids[i], n-future); err != nil {
+			return err
 		}
-		d := at.In(g.paris)
-		start := time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, g.paris)
-		end := start.Add(3 * time.Hour)
-		status := "planned"
-		if i < past {
-			switch u := r.Float64(); {
-			case u < 0.03:
-				status = "cancelled"
-			case u < 0.07:
-				status = "held"
-			case u < 0.11 || i == past-1:
-				status = "minutes_draft"
-			default:
-				status = "minutes_approved"
-			}
-		}
-		title := pick(r, meetingTitles)
-		if r.IntN(4) == 0 {
-			title = "Groupe de travail « " + capitalize(pick(r, docSubjects)) + " »"
-		}
-		m := meetingRow{id: ids[i], starts: start, status: status, public: i < past && r.IntN(5) < 3}
-		reason := ""
-		if status == "cancelled" {
-			reason = "Réunion annulée faute de quorum."
-		}
-		if status != "cancelled" {
-			k := 4 + r.IntN(5)
-			for j := range k {
-				var t string
-				switch {
-				case j == 0:
-					t = "Approbation du compte rendu de la réunion précédente"
-				case j == k-1:
-					t = "Questions diverses"
-				default:
-					t = pick(r, agendaOpeners) + pickSkewed(r, objects)
-				}
-				m.itemText = append(m.itemText, t)
-			}
-			itemIDs, err := g.reserve(ctx, "agenda_items", k)
-			if err != nil {
-				return err
-			}
-			m.items = itemIDs
-			for j, t := range m.itemText {
-				items = append(items, []any{itemIDs[j], m.id, j + 1, t, pick(r, g.bodies).name, 10 + 5*r.IntN(11)})
-			}
-		}
-		var minutes, minutesHTML string
-		var approved any
-		version := 0
-		if status == "minutes_draft" || status == "minutes_approved" {
-			minutes = minutesText(r, m.itemText, 120+r.IntN(300))
-			minutesHTML = markdown.Document(minutes)
-			version = 1
-			versions = append(versions, []any{m.id, 1, minutes, g.notAfterNow(start.AddDate(0, 0, 10))})
-			if status == "minutes_approved" {
-				approved = g.day(g.notAfterNow(start.AddDate(0, 0, 45)))
-			}
-		}
-		summary := shortText(r, 2+r.IntN(2), 1000)
-		meetings = append(meetings, []any{m.id, fmt.Sprintf("gen-%s-%d", start.Format(time.DateOnly), i+1), title, start, end,
-			pick(r, places), status, summary, true, reason, m.public, m.public && status == "minutes_approved" && r.IntN(2) == 0,
-			minutes, version, minutesHTML, approved})
-		if m.held() {
-			g.held = append(g.held, len(g.meetings))
-		}
-		g.meetings = append(g.meetings, m)
 	}
-	// Decisions of held meetings, and a rare word in one of them.
-	di := 0
-	for _, mi := range g.held {
+	if err := g.decisionRows(ctx, &t); err != nil {
+		return err
+	}
+	if err := g.copyMeetingTables(ctx, t); err != nil {
+		return err
+	}
+	g.res.Meetings, g.res.AgendaItems, g.res.Decisions = len(t.meetings), len(t.items), len(t.decisions)
+	return nil
+}
+
+// meeting makes meeting i of n, the first past of them held before now,
+// with its agenda and minutes, and keeps it in g.meetings.
+func (g *gen) meeting(ctx context.Context, t *meetingTables, i int, id int64, past int) error {
+	r := g.rng(saltMeeting, i)
+	start := g.meetingStart(i, past)
+	status := "planned"
+	if i < past {
+		// The last past meeting awaits its minutes, as the latest one does.
+		status = pastMeetingStatus(r, i == past-1)
+	}
+	title := meetingTitle(r)
+	m := meetingRow{id: id, starts: start, status: status, public: i < past && r.IntN(5) < 3}
+	reason := ""
+	if status == "cancelled" {
+		reason = "Réunion annulée faute de quorum."
+	} else if err := g.agenda(ctx, r, t, &m); err != nil {
+		return err
+	}
+	minutes, version, approved := g.minutes(r, t, m)
+	minutesHTML := ""
+	if minutes != "" {
+		minutesHTML = markdown.Document(minutes)
+	}
+	summary := shortText(r, 2+r.IntN(2), 1000)
+	t.meetings = append(t.meetings, []any{m.id, fmt.Sprintf("gen-%s-%d", start.Format(time.DateOnly), i+1), title, start,
+		start.Add(3 * time.Hour), pick(r, places), status, summary, true, reason, m.public,
+		m.public && status == "minutes_approved" && r.IntN(2) == 0, minutes, version, minutesHTML, approved})
+	if m.held() {
+		g.held = append(g.held, len(g.meetings))
+	}
+	g.meetings = append(g.meetings, m)
+	return nil
+}
+
+// meetingStart is 14:00 in Paris on the day of meeting i: the past ones
+// evenly spread over ten years up to a week ago, the others every three
+// weeks from now.
+func (g *gen) meetingStart(i, past int) time.Time {
+	first := g.now.Add(-tenYears)
+	var at time.Time
+	if i < past {
+		at = first.Add(time.Duration(float64(g.now.Sub(first)-7*24*time.Hour) * float64(i) / float64(past)))
+	} else {
+		at = g.now.AddDate(0, 0, 21*(i-past+1))
+	}
+	d := at.In(g.paris)
+	return time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, g.paris)
+}
+
+// pastMeetingStatus is mostly approved minutes, with a few cancelled
+// meetings and some still waiting for their minutes.
+func pastMeetingStatus(r *rand.Rand, last bool) string {
+	switch u := r.Float64(); {
+	case u < 0.03:
+		return "cancelled"
+	case u < 0.07:
+		return "held"
+	case u < 0.11 || last:
+		return "minutes_draft"
+	}
+	return "minutes_approved"
+}
+
+func meetingTitle(r *rand.Rand) string {
+	title := pick(r, meetingTitles)
+	if r.IntN(4) == 0 {
+		title = "Groupe de travail « " + capitalize(pick(r, docSubjects)) + " »"
+	}
+	return title
+}
+
+// agenda gives m four to eight items, opened by the previous minutes and
+// closed by any other business.
+func (g *gen) agenda(ctx context.Context, r *rand.Rand, t *meetingTables, m *meetingRow) error {
+	k := 4 + r.IntN(5)
+	for j := range k {
+		switch {
+		case j == 0:
+			m.itemText = append(m.itemText, "Approbation du compte rendu de la réunion précédente")
+		case j == k-1:
+			m.itemText = append(m.itemText, "Questions diverses")
+		default:
+			m.itemText = append(m.itemText, pick(r, agendaOpeners)+pickSkewed(r, objects))
+		}
+	}
+	itemIDs, err := g.reserve(ctx, "agenda_items", k)
+	if err != nil {
+		return err
+	}
+	m.items = itemIDs
+	for j, text := range m.itemText {
+		t.items = append(t.items, []any{itemIDs[j], m.id, j + 1, text, pick(r, g.bodies).name, 10 + 5*r.IntN(11)})
+	}
+	return nil
+}
+
+// minutes writes the minutes of a meeting whose status says it has some,
+// as their first version, and the day they were approved on (nil when
+// they are not). A meeting without minutes gets "" and version 0.
+func (g *gen) minutes(r *rand.Rand, t *meetingTables, m meetingRow) (text string, version int, approved any) {
+	if m.status != "minutes_draft" && m.status != "minutes_approved" {
+		return "", 0, nil
+	}
+	text = minutesText(r, m.itemText, 120+r.IntN(300))
+	t.versions = append(t.versions, []any{m.id, 1, text, g.notAfterNow(m.starts.AddDate(0, 0, 10))})
+	if m.status == "minutes_approved" {
+		approved = g.day(g.notAfterNow(m.starts.AddDate(0, 0, 45)))
+	}
+	return text, 1, approved
+}
+
+// decisionRows gives each held meeting one to four decisions, and plants
+// a rare word in one of them.
+func (g *gen) decisionRows(ctx context.Context, t *meetingTables) error {
+	for di, mi := range g.held {
 		m := g.meetings[mi]
+		// Drawn apart from the meeting's own rows, which are all made by now.
 		r := g.rng(saltMeeting, 1<<20+mi)
 		k := 1 + r.IntN(4)
 		dids, err := g.reserve(ctx, "decisions", k)
@@ -598,25 +654,29 @@ func (g *gen) meetingRows(ctx context.Context) error {
 				text += " " + p.sentence
 				g.recordPlant(p, "decisions", dids[j], "")
 			}
-			decisions = append(decisions, []any{dids[j], m.id, m.items[r.IntN(len(m.items))], text, m.starts.Add(3 * time.Hour)})
+			t.decisions = append(t.decisions, []any{dids[j], m.id, m.items[r.IntN(len(m.items))], text, m.starts.Add(3 * time.Hour)})
 		}
-		di++
 	}
-	if err := g.copySlice(ctx, "meetings", []string{"id", "slug", "title", "starts_at", "ends_at", "place", "status", "summary",
-		"illustrative", "status_reason", "public_details", "public_minutes", "minutes_text", "minutes_version", "minutes_html",
-		"minutes_approved_on"}, meetings); err != nil {
-		return err
+	return nil
+}
+
+func (g *gen) copyMeetingTables(ctx context.Context, t meetingTables) error {
+	for _, c := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"meetings", []string{"id", "slug", "title", "starts_at", "ends_at", "place", "status", "summary", "illustrative",
+			"status_reason", "public_details", "public_minutes", "minutes_text", "minutes_version", "minutes_html",
+			"minutes_approved_on"}, t.meetings},
+		{"minutes_versions", []string{"meeting_id", "version", "body", "created_at"}, t.versions},
+		{"agenda_items", []string{"id", "meeting_id", "position", "title", "presenter", "duration_minutes"}, t.items},
+		{"decisions", []string{"id", "meeting_id", "agenda_item_id", "text", "created_at"}, t.decisions},
+	} {
+		if err := g.copySlice(ctx, c.table, c.cols, c.rows); err != nil {
+			return err
+		}
 	}
-	if err := g.copySlice(ctx, "minutes_versions", []string{"meeting_id", "version", "body", "created_at"}, versions); err != nil {
-		return err
-	}
-	if err := g.copySlice(ctx, "agenda_items", []string{"id", "meeting_id", "position", "title", "presenter", "duration_minutes"}, items); err != nil {
-		return err
-	}
-	if err := g.copySlice(ctx, "decisions", []string{"id", "meeting_id", "agenda_item_id", "text", "created_at"}, decisions); err != nil {
-		return err
-	}
-	g.res.Meetings, g.res.AgendaItems, g.res.Decisions = len(meetings), len(items), len(decisions)
 	return nil
 }
 
@@ -650,6 +710,8 @@ func frenchDate(t time.Time) string {
 	return strconv.Itoa(t.Day()) + " " + frenchMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
+// documents makes the documents spread over ten years, their versions with
+// the extracted text, and the links of meetings' agendas and minutes.
 func (g *gen) documents(ctx context.Context) error {
 	n := g.o.Documents
 	if n == 0 {
@@ -661,76 +723,12 @@ func (g *gen) documents(ctx context.Context) error {
 	}
 	docs := make([]doc, n)
 	var rows, links [][]any
-	first := g.now.Add(-tenYears)
 	for i := range n {
-		r := g.rng(saltDocument, i)
-		d := doc{id: ids[i], versions: 1 + r.IntN(100)/65}
-		date := first.Add(time.Duration(r.Int64N(int64(g.now.Sub(first)))))
-		kind := "other"
-		w := r.IntN(100)
-		for _, k := range docKinds {
-			if w < k.weight {
-				kind = k.kind
-				break
-			}
-			w -= k.weight
-		}
-		var meeting int64
-		var meetingDay time.Time
-		if (kind == "agenda" || kind == "minutes") && len(g.held) > 0 {
-			m := g.meetings[g.held[r.IntN(len(g.held))]]
-			meeting, meetingDay = m.id, m.starts
-			date = m.starts.AddDate(0, 0, -7)
-			if kind == "minutes" {
-				date = g.notAfterNow(m.starts.AddDate(0, 0, 30))
-			}
-		} else if kind == "agenda" || kind == "minutes" {
-			kind = "other"
-		}
-		body := pick(r, g.bodies)
-		subject := pick(r, docSubjects)
-		switch kind {
-		case "agenda":
-			d.title = "Ordre du jour de la réunion du " + frenchDate(meetingDay.In(g.paris))
-		case "minutes":
-			d.title = "Compte rendu de la réunion du " + frenchDate(meetingDay.In(g.paris))
-		case "report":
-			d.title = pick(r, []string{"Rapport sur ", "Étude sur ", "Bilan annuel sur "}) + subject + " (" + strconv.Itoa(date.Year()) + ")"
-		case "contribution":
-			d.title = "Contribution de " + body.name + " sur " + subject
-		case "intervention":
-			d.title = "Intervention de " + personName(r) + " sur " + subject
-		case "jo_text":
-			d.title = "Arrêté du " + frenchDate(date.In(g.paris)) + " portant nomination au comité de coordination"
-		default:
-			d.title = "Note de synthèse n° " + strconv.Itoa(1+r.IntN(400)) + " sur " + subject
-		}
-		if len([]rune(d.title)) > 300 {
-			d.title = string([]rune(d.title)[:300])
-		}
-		d.date = date
-		vis := "public"
-		switch u := r.IntN(100); {
-		case u >= 85:
-			vis = "secretariat"
-		case u >= 50:
-			vis = "members"
-		}
-		if p, ok := g.planted("documents", i); ok {
-			vis = p.note
-			d.plant = &p
-			g.recordPlant(p, "documents", d.id, vis)
-		}
-		var embargo, embargoVis any
-		if vis == "members" && r.IntN(25) == 0 && d.plant == nil {
-			embargo, embargoVis = date.AddDate(0, 3, 0), "public"
-		}
-		d.ext = []string{".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".docx", ".docx", ".odt"}[r.IntN(10)]
+		d, row, link := g.document(i, ids[i])
 		docs[i] = d
-		desc := "Document généré pour les essais de charge. " + shortText(r, 1, 400)
-		rows = append(rows, []any{d.id, d.title, kind, "fr", g.day(date), vis, embargo, embargoVis, desc, date, date})
-		if meeting != 0 {
-			links = append(links, []any{d.id, "meeting", meeting, date})
+		rows = append(rows, row)
+		if link != nil {
+			links = append(links, link)
 		}
 	}
 	if err := g.copySlice(ctx, "documents", []string{"id", "title", "kind", "language", "doc_date", "visibility",
@@ -738,43 +736,151 @@ func (g *gen) documents(ctx context.Context) error {
 		return err
 	}
 	g.res.Documents = n
-	// The versions and their text are made as COPY asks for them.
-	i, v := 0, 1
-	versions, err := g.copyRows(ctx, "document_versions", []string{"document_id", "number", "sha256", "size_bytes",
-		"media_type", "filename", "uploaded_at", "extraction_status", "extracted_text"}, func() ([]any, error) {
-		if i == n {
-			return nil, nil
-		}
-		d := docs[i]
-		r := g.rng(saltVersion, 2*i+v-1)
-		words := 200 + int(r.ExpFloat64()*600)
-		text := documentText(r, d.title, min(words, 6000))
-		if d.plant != nil && v == d.versions {
-			// In the middle of the text, as a sentence of its own.
-			cut := strings.Index(text[len(text)/2:], ". ")
-			if cut < 0 {
-				text += " " + d.plant.sentence
-			} else {
-				cut += len(text)/2 + 2
-				text = text[:cut] + d.plant.sentence + " " + text[cut:]
+	if g.res.Versions, err = g.documentVersions(ctx, docs); err != nil {
+		return err
+	}
+	return g.copySlice(ctx, "document_links", []string{"document_id", "target_type", "target_id", "created_at"}, links)
+}
+
+// document makes document i: its metadata, kept for its versions, its row,
+// and its link to a meeting when it is the meeting's agenda or minutes
+// (nil otherwise).
+func (g *gen) document(i int, id int64) (d doc, row, link []any) {
+	r := g.rng(saltDocument, i)
+	d = doc{id: id, versions: 1 + r.IntN(100)/65}
+	first := g.now.Add(-tenYears)
+	date := first.Add(time.Duration(r.Int64N(int64(g.now.Sub(first)))))
+	kind := documentKind(r)
+	var meeting meetingRow
+	if kind == "agenda" || kind == "minutes" {
+		if len(g.held) == 0 {
+			kind = "other" // no meeting to be the agenda or minutes of
+		} else {
+			meeting = g.meetings[g.held[r.IntN(len(g.held))]]
+			date = meeting.starts.AddDate(0, 0, -7)
+			if kind == "minutes" {
+				date = g.notAfterNow(meeting.starts.AddDate(0, 0, 30))
 			}
 		}
-		g.res.TextBytes += int64(len(text))
-		sum := sha256.Sum256([]byte(text))
-		row := []any{d.id, v, hex.EncodeToString(sum[:]), int64(len(text)) * 3, media[d.ext], fileName(d.title, v) + d.ext,
-			g.notAfterNow(d.date.Add(time.Duration(v*26) * time.Hour)), "done", text}
-		if v < d.versions {
+	}
+	d.title = g.documentTitle(r, kind, date, meeting.starts)
+	d.date = date
+	vis := documentVisibility(r)
+	if p, ok := g.planted("documents", i); ok {
+		vis = p.note
+		d.plant = &p
+		g.recordPlant(p, "documents", d.id, vis)
+	}
+	// A few members' documents become public later; never a planted one,
+	// whose visibility the search benchmark relies on.
+	var embargo, embargoVis any
+	if vis == "members" && r.IntN(25) == 0 && d.plant == nil {
+		embargo, embargoVis = date.AddDate(0, 3, 0), "public"
+	}
+	d.ext = []string{".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".pdf", ".docx", ".docx", ".odt"}[r.IntN(10)]
+	desc := "Document généré pour les essais de charge. " + shortText(r, 1, 400)
+	row = []any{d.id, d.title, kind, "fr", g.day(date), vis, embargo, embargoVis, desc, date, date}
+	if meeting.id != 0 {
+		link = []any{d.id, "meeting", meeting.id, date}
+	}
+	return d, row, link
+}
+
+// documentKind draws a kind by the weights of docKinds.
+func documentKind(r *rand.Rand) string {
+	w := r.IntN(100)
+	for _, k := range docKinds {
+		if w < k.weight {
+			return k.kind
+		}
+		w -= k.weight
+	}
+	return "other"
+}
+
+// documentTitle is a title as the kind of document has it; meetingDay is
+// the day of the meeting an agenda or minutes are of.
+func (g *gen) documentTitle(r *rand.Rand, kind string, date, meetingDay time.Time) string {
+	body := pick(r, g.bodies)
+	subject := pick(r, docSubjects)
+	var title string
+	switch kind {
+	case "agenda":
+		title = "Ordre du jour de la réunion du " + frenchDate(meetingDay.In(g.paris))
+	case "minutes":
+		title = "Compte rendu de la réunion du " + frenchDate(meetingDay.In(g.paris))
+	case "report":
+		title = pick(r, []string{"Rapport sur ", "Étude sur ", "Bilan annuel sur "}) + subject + " (" + strconv.Itoa(date.Year()) + ")"
+	case "contribution":
+		title = "Contribution de " + body.name + " sur " + subject
+	case "intervention":
+		title = "Intervention de " + personName(r) + " sur " + subject
+	case "jo_text":
+		title = "Arrêté du " + frenchDate(date.In(g.paris)) + " portant nomination au comité de coordination"
+	default:
+		title = "Note de synthèse n° " + strconv.Itoa(1+r.IntN(400)) + " sur " + subject
+	}
+	if len([]rune(title)) > 300 {
+		title = string([]rune(title)[:300])
+	}
+	return title
+}
+
+// documentVisibility is half public, a third for members, the rest for
+// the secretariat.
+func documentVisibility(r *rand.Rand) string {
+	switch u := r.IntN(100); {
+	case u >= 85:
+		return "secretariat"
+	case u >= 50:
+		return "members"
+	}
+	return "public"
+}
+
+// documentVersions copies the versions of docs. Their text is made as
+// COPY asks for it, rather than held in memory all at once.
+func (g *gen) documentVersions(ctx context.Context, docs []doc) (int, error) {
+	i, v := 0, 1
+	return g.copyRows(ctx, "document_versions", []string{"document_id", "number", "sha256", "size_bytes",
+		"media_type", "filename", "uploaded_at", "extraction_status", "extracted_text"}, func() ([]any, error) {
+		if i == len(docs) {
+			return nil, nil
+		}
+		row := g.versionRow(docs[i], i, v)
+		if v < docs[i].versions {
 			v++
 		} else {
 			i, v = i+1, 1
 		}
 		return row, nil
 	})
-	if err != nil {
-		return err
+}
+
+// versionRow makes version v of document d, the i-th: its text, with the
+// document's rare word in the latest version only.
+func (g *gen) versionRow(d doc, i, v int) []any {
+	r := g.rng(saltVersion, 2*i+v-1)
+	words := 200 + int(r.ExpFloat64()*600)
+	text := documentText(r, d.title, min(words, 6000))
+	if d.plant != nil && v == d.versions {
+		text = insertMidway(text, d.plant.sentence)
 	}
-	g.res.Versions = versions
-	return g.copySlice(ctx, "document_links", []string{"document_id", "target_type", "target_id", "created_at"}, links)
+	g.res.TextBytes += int64(len(text))
+	sum := sha256.Sum256([]byte(text))
+	return []any{d.id, v, hex.EncodeToString(sum[:]), int64(len(text)) * 3, media[d.ext], fileName(d.title, v) + d.ext,
+		g.notAfterNow(d.date.Add(time.Duration(v*26) * time.Hour)), "done", text}
+}
+
+// insertMidway puts sentence in the middle of text, as a sentence of its
+// own, or at its end when the second half holds no sentence end.
+func insertMidway(text, sentence string) string {
+	cut := strings.Index(text[len(text)/2:], ". ")
+	if cut < 0 {
+		return text + " " + sentence
+	}
+	cut += len(text)/2 + 2
+	return text[:cut] + sentence + " " + text[cut:]
 }
 
 var unaccent = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
@@ -877,6 +983,8 @@ func limitedHTML(text string) string {
 	return b.String()
 }
 
+// comments makes the comments on the followed plan's measures, spread
+// over two years, with their first versions.
 func (g *gen) comments(ctx context.Context) error {
 	n := g.o.Comments
 	if n == 0 {
@@ -899,61 +1007,87 @@ func (g *gen) comments(ctx context.Context) error {
 		if i == n {
 			return nil, nil
 		}
-		id := ids[i]
 		at := start.Add(step*time.Duration(i) + time.Duration(r.Int64N(int64(step)+1)))
-		mi, _ := slices.BinarySearch(g.weights, r.Float64()*g.weights[len(g.weights)-1])
-		mi = min(mi, len(g.measures)-1)
-		m := g.measures[mi]
-		p, planted := g.planted("comments", i)
-		var parent any
-		author := pick(r, g.members)
-		official := false
-		reply := !planted && r.IntN(100) < 35 && len(tops[mi]) > 0
-		if reply {
-			ts := tops[mi][max(0, len(tops[mi])-30):]
-			parent = pick(r, ts)
-			if len(m.pilots) > 0 && r.IntN(100) < 8 {
-				if as := g.pilots[pick(r, m.pilots)]; len(as) > 0 {
-					author, official = pick(r, as), true
-				}
-			}
-		}
-		var text string
-		if reply {
-			text = shortText(r, 1+r.IntN(4), 4800)
-		} else {
-			text = shortText(r, 2+r.IntN(7), 4800)
-		}
-		state := "published"
-		var withdrawn, hidden any
-		reason := ""
-		switch u := r.IntN(100); {
-		case official:
-		case u < 4:
-			state = "pending"
-		case u < 6:
-			state, reason = "rejected", "Hors du sujet de la mesure."
-		case u < 9:
-			withdrawn = g.notAfterNow(at.Add(24 * time.Hour))
-		case u < 11:
-			hidden, reason = g.notAfterNow(at.Add(48*time.Hour)), "Propos contraires à la charte de la consultation."
-		}
-		if planted {
-			state, withdrawn, hidden, reason = p.note, nil, nil, ""
-			text += "\n\n" + p.sentence
-			g.recordPlant(p, "comments", id, state)
-		}
-		if parent == nil && state == "published" && withdrawn == nil && hidden == nil {
-			tops[mi] = append(tops[mi], id)
-		}
+		row := g.comment(r, tops, i, ids[i], at)
 		i++
-		return []any{id, m.id, parent, author.id, author.body, author.category, text, limitedHTML(text), official, state, 1,
-			withdrawn, hidden, reason, true, at}, nil
+		return row, nil
 	})
 	if err != nil {
 		return err
 	}
 	g.res.Comments = n
+	return g.commentVersions(ctx, ids)
+}
+
+// comment makes comment i, written at: on a measure drawn by its weight,
+// a reply to one of the measure's latest published comments a third of
+// the time (some of them by a pilot, officially), moderated now and then.
+func (g *gen) comment(r *rand.Rand, tops [][]int64, i int, id int64, at time.Time) []any {
+	mi, _ := slices.BinarySearch(g.weights, r.Float64()*g.weights[len(g.weights)-1])
+	mi = min(mi, len(g.measures)-1)
+	m := g.measures[mi]
+	p, planted := g.planted("comments", i)
+	var parent any
+	author := pick(r, g.members)
+	official := false
+	// A planted word goes in a top-level comment.
+	reply := !planted && r.IntN(100) < 35 && len(tops[mi]) > 0
+	if reply {
+		ts := tops[mi][max(0, len(tops[mi])-30):]
+		parent = pick(r, ts)
+		if len(m.pilots) > 0 && r.IntN(100) < 8 {
+			if as := g.pilots[pick(r, m.pilots)]; len(as) > 0 {
+				author, official = pick(r, as), true
+			}
+		}
+	}
+	var text string
+	if reply {
+		text = shortText(r, 1+r.IntN(4), 4800)
+	} else {
+		text = shortText(r, 2+r.IntN(7), 4800)
+	}
+	mod := g.moderate(r, official, at)
+	if planted {
+		mod = moderation{state: p.note}
+		text += "\n\n" + p.sentence
+		g.recordPlant(p, "comments", id, mod.state)
+	}
+	if parent == nil && mod.state == "published" && mod.withdrawn == nil && mod.hidden == nil {
+		tops[mi] = append(tops[mi], id)
+	}
+	return []any{id, m.id, parent, author.id, author.body, author.category, text, limitedHTML(text), official, mod.state, 1,
+		mod.withdrawn, mod.hidden, mod.reason, true, at}
+}
+
+// moderation is what became of a comment.
+type moderation struct {
+	state             string
+	withdrawn, hidden any // times, or nil
+	reason            string
+}
+
+// moderate mostly publishes a comment written at; a few are pending,
+// rejected, withdrawn by their author or hidden. An official answer is
+// always published.
+func (g *gen) moderate(r *rand.Rand, official bool, at time.Time) moderation {
+	switch u := r.IntN(100); {
+	case official:
+	case u < 4:
+		return moderation{state: "pending"}
+	case u < 6:
+		return moderation{state: "rejected", reason: "Hors du sujet de la mesure."}
+	case u < 9:
+		return moderation{state: "published", withdrawn: g.notAfterNow(at.Add(24 * time.Hour))}
+	case u < 11:
+		return moderation{state: "published", hidden: g.notAfterNow(at.Add(48 * time.Hour)),
+			reason: "Propos contraires à la charte de la consultation."}
+	}
+	return moderation{state: "published"}
+}
+
+// commentVersions gives the comments ids their first version, their text.
+func (g *gen) commentVersions(ctx context.Context, ids []int64) error {
 	t := time.Now()
 	tag, err := g.tx.Exec(ctx, `INSERT INTO comment_versions (comment_id, version, text_md, created_at)
 		SELECT c.id, 1, c.text_md, c.created_at FROM comments c WHERE c.id = ANY($1)`, ids)

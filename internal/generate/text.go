@@ -272,135 +272,86 @@ func number(n int) string {
 
 func (w *writer) year() int { return 2014 + w.r.IntN(13) }
 
-// sentence writes one sentence.
+// sentence writes one sentence, from one of the templates below. Every
+// template draws its words from w.r in the order it writes them, so that
+// a seed always gives the same text; the plain statement comes up three
+// times as often as the others.
 func (w *writer) sentence() {
-	r := w.r
-	b := &w.b
-	switch r.IntN(12) {
+	switch w.r.IntN(12) {
 	case 0, 1, 2:
-		s := pick(r, subjects)
-		v := pick(r, verbs)
-		b.WriteString(capitalize(s.text))
-		b.WriteByte(' ')
-		if s.plural {
-			b.WriteString(v.many)
-		} else {
-			b.WriteString(v.one)
-		}
-		b.WriteByte(' ')
-		b.WriteString(pickSkewed(r, objects))
-		if r.IntN(2) == 0 {
-			b.WriteByte(' ')
-			b.WriteString(pick(r, complements))
-		}
-		b.WriteString(".")
+		w.statement()
 	case 3:
-		vi := pick(r, victims)
-		p := pick(r, participles)
-		if vi.feminine {
-			p += "es"
-		} else {
-			p += "s"
-		}
-		b.WriteString("En ")
-		b.WriteString(strconv.Itoa(w.year()))
-		b.WriteString(", ")
-		b.WriteString(number(10 + r.IntN(3000)))
-		b.WriteByte(' ')
-		b.WriteString(vi.noun)
-		b.WriteString(" ont été ")
-		b.WriteString(p)
-		b.WriteString(" à ")
-		b.WriteString(pick(r, cities))
-		b.WriteString(", selon ")
-		b.WriteString(pick(r, sources))
-		b.WriteString(".")
+		w.victimCount()
 	case 4:
-		b.WriteString(pick(r, connectors))
-		b.WriteString(", ")
-		s := pick(r, subjects)
-		v := pick(r, verbs)
-		b.WriteString(s.text)
-		b.WriteByte(' ')
-		if s.plural {
-			b.WriteString(v.many)
-		} else {
-			b.WriteString(v.one)
-		}
-		b.WriteByte(' ')
-		b.WriteString(pickSkewed(r, objects))
-		b.WriteString(".")
+		w.put(pick(w.r, connectors), ", ")
+		w.clause(false)
+		w.put(".")
 	case 5:
-		b.WriteString("Le comité recommande de ")
-		b.WriteString(pick(r, infinitives))
-		b.WriteByte(' ')
-		b.WriteString(pickSkewed(r, objects))
-		b.WriteByte(' ')
-		b.WriteString(pick(r, complements))
-		b.WriteString(".")
+		w.put("Le comité recommande de ", pick(w.r, infinitives), " ", pickSkewed(w.r, objects), " ",
+			pick(w.r, complements), ".")
 	case 6:
-		b.WriteString("La mesure ")
-		b.WriteString(strconv.Itoa(1 + r.IntN(6)))
-		b.WriteByte('.')
-		b.WriteString(strconv.Itoa(1 + r.IntN(5)))
-		b.WriteString(" du plan national prévoit de ")
-		b.WriteString(pick(r, infinitives))
-		b.WriteByte(' ')
-		b.WriteString(pickSkewed(r, objects))
-		b.WriteString(".")
+		w.put("La mesure ", strconv.Itoa(1+w.r.IntN(6)), ".", strconv.Itoa(1+w.r.IntN(5)),
+			" du plan national prévoit de ", pick(w.r, infinitives), " ", pickSkewed(w.r, objects), ".")
 	case 7:
-		b.WriteString("Selon ")
-		b.WriteString(pick(r, sources))
-		b.WriteString(", ")
-		b.WriteString(number(5 + r.IntN(900)))
-		b.WriteString(" personnes ont été orientées vers ")
-		b.WriteString(pick(r, structures))
-		b.WriteString(" à ")
-		b.WriteString(pick(r, cities))
-		b.WriteString(".")
+		w.put("Selon ", pick(w.r, sources), ", ", number(5+w.r.IntN(900)), " personnes ont été orientées vers ",
+			pick(w.r, structures), " à ", pick(w.r, cities), ".")
 	case 8:
-		b.WriteString("Les échanges ont porté sur ")
-		b.WriteString(pickSkewed(r, objects))
-		b.WriteString(" et sur ")
-		b.WriteString(pickSkewed(r, objects))
-		b.WriteString(".")
+		w.put("Les échanges ont porté sur ", pickSkewed(w.r, objects), " et sur ", pickSkewed(w.r, objects), ".")
 	case 9:
-		b.WriteString(capitalize(pickSkewed(r, objects)))
-		b.WriteString(" demeure ")
-		b.WriteString(pick(r, states))
-		b.WriteString(", notamment à ")
-		b.WriteString(pick(r, cities))
-		b.WriteString(".")
+		w.put(capitalize(pickSkewed(w.r, objects)), " demeure ", pick(w.r, states), ", notamment à ",
+			pick(w.r, cities), ".")
 	case 10:
-		b.WriteString(pick(r, givenNames))
-		b.WriteByte(' ')
-		b.WriteString(pick(r, familyNames))
-		b.WriteString(" rappelle que ")
-		s := pick(r, subjects)
-		v := pick(r, verbs)
-		b.WriteString(s.text)
-		b.WriteByte(' ')
-		if s.plural {
-			b.WriteString(v.many)
-		} else {
-			b.WriteString(v.one)
-		}
-		b.WriteByte(' ')
-		b.WriteString(pickSkewed(r, objects))
-		b.WriteString(" depuis ")
-		b.WriteString(strconv.Itoa(w.year()))
-		b.WriteString(".")
+		w.put(personName(w.r), " rappelle que ")
+		w.clause(false)
+		w.put(" depuis ", strconv.Itoa(w.year()), ".")
 	default:
-		b.WriteString("Le dossier n° ")
-		b.WriteString(strconv.Itoa(w.year()))
-		b.WriteByte('-')
-		b.WriteString(strconv.Itoa(1000 + r.IntN(9000)))
-		b.WriteString(" concerne ")
-		b.WriteString(pickSkewed(r, objects))
-		b.WriteString(" dans le ressort de la cour d'appel de ")
-		b.WriteString(pick(r, cities))
-		b.WriteString(".")
+		w.put("Le dossier n° ", strconv.Itoa(w.year()), "-", strconv.Itoa(1000+w.r.IntN(9000)), " concerne ",
+			pickSkewed(w.r, objects), " dans le ressort de la cour d'appel de ", pick(w.r, cities), ".")
 	}
+}
+
+// put writes parts in turn. Go evaluates the arguments of a call left to
+// right, so draws made in them keep the order they are written in.
+func (w *writer) put(parts ...string) {
+	for _, p := range parts {
+		w.b.WriteString(p)
+	}
+}
+
+// clause writes "subject verb object", the verb agreeing with the subject.
+func (w *writer) clause(capital bool) {
+	s, v := pick(w.r, subjects), pick(w.r, verbs)
+	text, form := s.text, v.one
+	if capital {
+		text = capitalize(text)
+	}
+	if s.plural {
+		form = v.many
+	}
+	w.put(text, " ", form, " ", pickSkewed(w.r, objects))
+}
+
+// statement is a clause, with a complement one time in two.
+func (w *writer) statement() {
+	w.clause(true)
+	if w.r.IntN(2) == 0 {
+		w.put(" ", pick(w.r, complements))
+	}
+	w.put(".")
+}
+
+// victimCount is a dated count of identified victims, the participle
+// agreeing with the noun.
+func (w *writer) victimCount() {
+	vi := pick(w.r, victims)
+	p := pick(w.r, participles)
+	if vi.feminine {
+		p += "es"
+	} else {
+		p += "s"
+	}
+	w.put("En ", strconv.Itoa(w.year()), ", ", number(10+w.r.IntN(3000)), " ", vi.noun, " ont été ", p, " à ",
+		pick(w.r, cities), ", selon ", pick(w.r, sources), ".")
 }
 
 // paragraph writes n sentences.

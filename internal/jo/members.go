@@ -177,20 +177,38 @@ func (p *parser) readEntry(text string, num int) ([]Member, bool) {
 	if len(locs) == 0 {
 		return nil, false
 	}
-	var lineBody string
-	var lead model.SeatRole
-	if pre := trimSegment(text[:locs[0][2]]); pre != "" {
-		switch {
-		case !hasAlnum(pre):
-			return nil, false
-		case roleRe.MatchString(fold(pre)):
-			lead = roleOf(pre)
-		default:
-			lineBody = pre // "Comité contre l'esclavage moderne : Mme X …"
-		}
+	lineBody, lead, ok := entryLead(trimSegment(text[:locs[0][2]]))
+	if !ok {
+		return nil, false
 	}
-	var members []Member
-	var bodies []string
+	members, bodies, ok := readPeople(text, locs, num, lead)
+	if !ok {
+		return nil, false
+	}
+	p.complete(members, bodies, lineBody)
+	return members, true
+}
+
+// entryLead reads what is printed before the entry's first civility: a
+// role for the first person, or a body for everyone on the line
+// ("Comité contre l'esclavage moderne : Mme X …").
+func entryLead(pre string) (lineBody string, lead model.SeatRole, ok bool) {
+	switch {
+	case pre == "":
+	case !hasAlnum(pre):
+		return "", "", false
+	case roleRe.MatchString(fold(pre)):
+		lead = roleOf(pre)
+	default:
+		lineBody = pre
+	}
+	return lineBody, lead, true
+}
+
+// readPeople reads the person after each civility of text (found at locs),
+// the first one with role lead, and returns them with the body each one's
+// own parts name.
+func readPeople(text string, locs [][]int, num int, lead model.SeatRole) (members []Member, bodies []string, ok bool) {
 	for k, loc := range locs {
 		end := len(text)
 		if k+1 < len(locs) {
@@ -201,7 +219,7 @@ func (p *parser) readEntry(text string, num int) ([]Member, bool) {
 		pieces := pieceSepRe.Split(text[loc[3]:end], -1)
 		given, family, rest, ok := readName(pieces[0])
 		if !ok {
-			return nil, false
+			return nil, nil, false
 		}
 		m.GivenName, m.FamilyName = given, family
 		// The words just before the next civility may introduce it:
@@ -216,14 +234,19 @@ func (p *parser) readEntry(text string, num int) ([]Member, bool) {
 				pieces = pieces[:n]
 			}
 		}
-		segs := append(rest, pieces[1:]...)
-		body, ok := classify(&m, segs)
+		body, ok := classify(&m, append(rest, pieces[1:]...))
 		if !ok {
-			return nil, false
+			return nil, nil, false
 		}
 		members = append(members, m)
 		bodies = append(bodies, body)
 	}
+	return members, bodies, true
+}
+
+// complete fills what the entry left out of members from what the others
+// on the line print once for all, then from the headings above it.
+func (p *parser) complete(members []Member, bodies []string, lineBody string) {
 	// A pair shares what is printed once for both.
 	var sharedBody, sharedRepr string
 	for k := range members {
@@ -265,7 +288,6 @@ func (p *parser) readEntry(text string, num int) ([]Member, bool) {
 			m.Role = model.SeatTitulaire
 		}
 	}
-	return members, true
 }
 
 // classify places the parts printed after a name and returns the first one

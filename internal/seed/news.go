@@ -123,57 +123,15 @@ func News(ctx context.Context, st *store.Store, files *blob.Store) error {
 		return fmt.Errorf("demo intervention: %w", err)
 	}
 	err = st.InTx(ctx, func(tx *store.Store) error {
-		docID, err := tx.CreateDocument(ctx, model.Document{Title: demoIntervention.Title, Kind: model.KindIntervention,
-			Language: "fr", Date: time.Date(2024, 3, 21, 0, 0, 0, 0, time.UTC), Visibility: model.VisibilityPublic,
-			Description: "Document créé pour la démonstration du portail : il illustre une pièce jointe de réunion et d'actualité et ne reproduit pas l'intervention réelle."})
+		docID, err := createIntervention(ctx, tx, staged)
 		if err != nil {
 			return err
 		}
-		versionID, _, err := tx.AddVersion(ctx, model.DocumentVersion{DocumentID: docID, SHA256: staged.SHA256, Size: staged.Size,
-			MediaType: "application/pdf", Filename: demoIntervention.Filename})
+		articleID, err := createArticle(ctx, tx)
 		if err != nil {
 			return err
 		}
-		// The text is known: no extraction job needed for search.
-		if err := tx.SetExtraction(ctx, versionID, "done", strings.Join(demoIntervention.Lines, "\n"), ""); err != nil {
-			return err
-		}
-		a := demoArticle
-		published := demoArticleDate
-		a.PublishedAt = &published
-		a.SlugFrozen = true
-		a.BodyHTML = markdown.Document(a.Body)
-		// Demo accounts are not mailed about a 2024 article.
-		a.Notify = false
-		articleID, created, err := tx.EnsureNews(ctx, a)
-		if err != nil {
-			return err
-		}
-		if !created {
-			// Made meanwhile by another start: keep its document, not ours.
-			return errSeededMeanwhile
-		}
-		for _, l := range []struct {
-			t  model.LinkTarget
-			id int64
-		}{{model.LinkMeeting, meeting.ID}, {model.LinkMandate, mandate.ID}, {model.LinkDocument, docID}} {
-			if _, err := tx.AddNewsLink(ctx, articleID, l.t, l.id); err != nil {
-				return err
-			}
-		}
-		if err := tx.LinkDocument(ctx, docID, "news", articleID); err != nil {
-			return err
-		}
-		// The intervention was made at the meeting, on one point of its
-		// agenda: members find it there too.
-		if err := tx.LinkDocument(ctx, docID, "meeting", meeting.ID); err != nil {
-			return err
-		}
-		itemID, err := interventionItem(ctx, tx, meeting.ID)
-		if err != nil || itemID == 0 {
-			return err
-		}
-		return tx.LinkDocument(ctx, docID, "agenda_item", itemID)
+		return linkArticle(ctx, tx, articleID, docID, meeting.ID, mandate.ID)
 	})
 	if errors.Is(err, errSeededMeanwhile) {
 		return nil
@@ -182,6 +140,72 @@ func News(ctx context.Context, st *store.Store, files *blob.Store) error {
 }
 
 var errSeededMeanwhile = errors.New("demo article made meanwhile")
+
+// createIntervention creates the intervention's document, its version
+// the staged PDF, and returns its id.
+func createIntervention(ctx context.Context, tx *store.Store, staged *blob.Staged) (int64, error) {
+	docID, err := tx.CreateDocument(ctx, model.Document{Title: demoIntervention.Title, Kind: model.KindIntervention,
+		Language: "fr", Date: time.Date(2024, 3, 21, 0, 0, 0, 0, time.UTC), Visibility: model.VisibilityPublic,
+		Description: "Document créé pour la démonstration du portail : il illustre une pièce jointe de réunion et d'actualité et ne reproduit pas l'intervention réelle."})
+	if err != nil {
+		return 0, err
+	}
+	versionID, _, err := tx.AddVersion(ctx, model.DocumentVersion{DocumentID: docID, SHA256: staged.SHA256, Size: staged.Size,
+		MediaType: "application/pdf", Filename: demoIntervention.Filename})
+	if err != nil {
+		return 0, err
+	}
+	// The text is known: no extraction job needed for search.
+	return docID, tx.SetExtraction(ctx, versionID, "done", strings.Join(demoIntervention.Lines, "\n"), "")
+}
+
+// createArticle creates the demo article, published, and returns its id;
+// errSeededMeanwhile when another start made it first.
+func createArticle(ctx context.Context, tx *store.Store) (int64, error) {
+	a := demoArticle
+	published := demoArticleDate
+	a.PublishedAt = &published
+	a.SlugFrozen = true
+	a.BodyHTML = markdown.Document(a.Body)
+	// Demo accounts are not mailed about a 2024 article.
+	a.Notify = false
+	articleID, created, err := tx.EnsureNews(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	if !created {
+		// Made meanwhile by another start: keep its document, not ours.
+		return 0, errSeededMeanwhile
+	}
+	return articleID, nil
+}
+
+// linkArticle fills the article's three links, in the order of its
+// placeholders, and attaches the intervention to the article, the meeting
+// and the meeting's agenda item.
+func linkArticle(ctx context.Context, tx *store.Store, articleID, docID, meetingID, mandateID int64) error {
+	for _, l := range []struct {
+		t  model.LinkTarget
+		id int64
+	}{{model.LinkMeeting, meetingID}, {model.LinkMandate, mandateID}, {model.LinkDocument, docID}} {
+		if _, err := tx.AddNewsLink(ctx, articleID, l.t, l.id); err != nil {
+			return err
+		}
+	}
+	if err := tx.LinkDocument(ctx, docID, "news", articleID); err != nil {
+		return err
+	}
+	// The intervention was made at the meeting, on one point of its
+	// agenda: members find it there too.
+	if err := tx.LinkDocument(ctx, docID, "meeting", meetingID); err != nil {
+		return err
+	}
+	itemID, err := interventionItem(ctx, tx, meetingID)
+	if err != nil || itemID == 0 {
+		return err
+	}
+	return tx.LinkDocument(ctx, docID, "agenda_item", itemID)
+}
 
 // interventionItem returns the agenda item of the meeting that demo.json
 // marks as the intervention's, found by its title; 0 when the secretariat

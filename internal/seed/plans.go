@@ -22,34 +22,40 @@ var plansJSON []byte
 // Measures are named by a key unique in the file, so that links and
 // recommendations can point to them before they have an id.
 type demoPlans struct {
-	Plans []struct {
-		Slug         string `json:"slug"`
+	Plans           []demoPlan           `json:"plans"`
+	Links           [][2]string          `json:"measure_links"`
+	Recommendations []demoRecommendation `json:"recommendations"`
+}
+
+type demoPlan struct {
+	Slug         string `json:"slug"`
+	Title        string `json:"title"`
+	ShortTitle   string `json:"short_title"`
+	Followed     bool   `json:"followed"`
+	Period       string `json:"period"`
+	Owner        string `json:"owner"`
+	PresentedOn  string `json:"presented_on"`
+	Description  string `json:"description"`
+	SourceURL    string `json:"source_url"`
+	Illustrative bool   `json:"illustrative"`
+	Axes         []struct {
+		Number       int    `json:"number"`
 		Title        string `json:"title"`
-		ShortTitle   string `json:"short_title"`
-		Followed     bool   `json:"followed"`
-		Period       string `json:"period"`
-		Owner        string `json:"owner"`
-		PresentedOn  string `json:"presented_on"`
-		Description  string `json:"description"`
-		SourceURL    string `json:"source_url"`
 		Illustrative bool   `json:"illustrative"`
-		Axes         []struct {
-			Number       int    `json:"number"`
-			Title        string `json:"title"`
-			Illustrative bool   `json:"illustrative"`
-		} `json:"axes"`
-		Measures []demoMeasure `json:"measures"`
-	} `json:"plans"`
-	Links           [][2]string `json:"measure_links"`
-	Recommendations []struct {
-		Round        int            `json:"round"`
-		Theme        string         `json:"theme"`
-		Text         string         `json:"text"`
-		Strength     model.Strength `json:"strength"`
-		SourceURL    string         `json:"source_url"`
-		Illustrative bool           `json:"illustrative"`
-		Measures     []string       `json:"measures"`
-	} `json:"recommendations"`
+	} `json:"axes"`
+	Measures []demoMeasure `json:"measures"`
+}
+
+// demoRecommendation is one of GRETA's recommendations, with the keys of
+// the measures that answer it.
+type demoRecommendation struct {
+	Round        int            `json:"round"`
+	Theme        string         `json:"theme"`
+	Text         string         `json:"text"`
+	Strength     model.Strength `json:"strength"`
+	SourceURL    string         `json:"source_url"`
+	Illustrative bool           `json:"illustrative"`
+	Measures     []string       `json:"measures"`
 }
 
 type demoMeasure struct {
@@ -104,51 +110,18 @@ func ensurePlans(ctx context.Context, tx *store.Store, bodies map[string]int64) 
 			return err
 		}
 	}
-	measures := map[string]int64{}
+	measures := measureKeys{}
 	for _, p := range d.Plans {
-		plan := model.Plan{Slug: p.Slug, Title: p.Title, ShortTitle: p.ShortTitle, Followed: p.Followed, Period: p.Period,
-			Owner: p.Owner, Description: p.Description, SourceURL: p.SourceURL, Illustrative: p.Illustrative}
-		if p.PresentedOn != "" {
-			on, err := time.Parse(time.DateOnly, p.PresentedOn)
-			if err != nil {
-				return fmt.Errorf("demo plan %q: %w", p.Slug, err)
-			}
-			plan.PresentedOn = &on
+		if err := createPlan(ctx, tx, p, bodies, measures); err != nil {
+			return err
 		}
-		planID, err := tx.CreatePlan(ctx, plan)
-		if err != nil {
-			return fmt.Errorf("demo plan %q: %w", p.Slug, err)
-		}
-		axes := map[int]int64{}
-		for _, a := range p.Axes {
-			if axes[a.Number], err = tx.CreateAxis(ctx, model.Axis{PlanID: planID, Number: a.Number, Title: a.Title,
-				Illustrative: a.Illustrative}); err != nil {
-				return fmt.Errorf("demo plan %q, axis %d: %w", p.Slug, a.Number, err)
-			}
-		}
-		for _, m := range p.Measures {
-			if _, dup := measures[m.Key]; dup {
-				return fmt.Errorf("demo measure %q: key used twice", m.Key)
-			}
-			id, err := createMeasure(ctx, tx, planID, axes, bodies, m)
-			if err != nil {
-				return fmt.Errorf("demo measure %q: %w", m.Key, err)
-			}
-			measures[m.Key] = id
-		}
-	}
-	measure := func(key string) (int64, error) {
-		if id, ok := measures[key]; ok {
-			return id, nil
-		}
-		return 0, fmt.Errorf("demo plans: no measure %q", key)
 	}
 	for _, l := range d.Links {
-		a, err := measure(l[0])
+		a, err := measures.id(l[0])
 		if err != nil {
 			return err
 		}
-		b, err := measure(l[1])
+		b, err := measures.id(l[1])
 		if err != nil {
 			return err
 		}
@@ -157,24 +130,80 @@ func ensurePlans(ctx context.Context, tx *store.Store, bodies map[string]int64) 
 		}
 	}
 	for _, r := range d.Recommendations {
-		if r.Strength != model.StrengthUrges && r.Strength != model.StrengthConsiders {
-			return fmt.Errorf("demo recommendation %q: unknown strength %q", r.Theme, r.Strength)
+		if err := createRecommendation(ctx, tx, r, measures); err != nil {
+			return err
 		}
-		// The paragraph numbers of GRETA's reports were not collected: left
-		// empty rather than guessed.
-		recID, err := tx.CreateRecommendation(ctx, model.Recommendation{Source: "GRETA", Round: r.Round, Theme: r.Theme,
-			Text: r.Text, Strength: r.Strength, SourceURL: r.SourceURL, Illustrative: r.Illustrative})
+	}
+	return nil
+}
+
+// measureKeys are the ids of the measures created, by their key in
+// plans.json.
+type measureKeys map[string]int64
+
+func (k measureKeys) id(key string) (int64, error) {
+	if id, ok := k[key]; ok {
+		return id, nil
+	}
+	return 0, fmt.Errorf("demo plans: no measure %q", key)
+}
+
+// createPlan creates a plan with its axes and measures, and adds its
+// measures to measures.
+func createPlan(ctx context.Context, tx *store.Store, p demoPlan, bodies map[string]int64, measures measureKeys) error {
+	plan := model.Plan{Slug: p.Slug, Title: p.Title, ShortTitle: p.ShortTitle, Followed: p.Followed, Period: p.Period,
+		Owner: p.Owner, Description: p.Description, SourceURL: p.SourceURL, Illustrative: p.Illustrative}
+	if p.PresentedOn != "" {
+		on, err := time.Parse(time.DateOnly, p.PresentedOn)
 		if err != nil {
-			return fmt.Errorf("demo recommendation %q: %w", r.Theme, err)
+			return fmt.Errorf("demo plan %q: %w", p.Slug, err)
 		}
-		for _, key := range r.Measures {
-			m, err := measure(key)
-			if err != nil {
-				return err
-			}
-			if err := tx.LinkRecommendation(ctx, recID, m); err != nil {
-				return err
-			}
+		plan.PresentedOn = &on
+	}
+	planID, err := tx.CreatePlan(ctx, plan)
+	if err != nil {
+		return fmt.Errorf("demo plan %q: %w", p.Slug, err)
+	}
+	axes := map[int]int64{}
+	for _, a := range p.Axes {
+		if axes[a.Number], err = tx.CreateAxis(ctx, model.Axis{PlanID: planID, Number: a.Number, Title: a.Title,
+			Illustrative: a.Illustrative}); err != nil {
+			return fmt.Errorf("demo plan %q, axis %d: %w", p.Slug, a.Number, err)
+		}
+	}
+	for _, m := range p.Measures {
+		if _, dup := measures[m.Key]; dup {
+			return fmt.Errorf("demo measure %q: key used twice", m.Key)
+		}
+		id, err := createMeasure(ctx, tx, planID, axes, bodies, m)
+		if err != nil {
+			return fmt.Errorf("demo measure %q: %w", m.Key, err)
+		}
+		measures[m.Key] = id
+	}
+	return nil
+}
+
+// createRecommendation creates one of GRETA's recommendations, linked to
+// the measures that answer it.
+func createRecommendation(ctx context.Context, tx *store.Store, r demoRecommendation, measures measureKeys) error {
+	if r.Strength != model.StrengthUrges && r.Strength != model.StrengthConsiders {
+		return fmt.Errorf("demo recommendation %q: unknown strength %q", r.Theme, r.Strength)
+	}
+	// The paragraph numbers of GRETA's reports were not collected: left
+	// empty rather than guessed.
+	recID, err := tx.CreateRecommendation(ctx, model.Recommendation{Source: "GRETA", Round: r.Round, Theme: r.Theme,
+		Text: r.Text, Strength: r.Strength, SourceURL: r.SourceURL, Illustrative: r.Illustrative})
+	if err != nil {
+		return fmt.Errorf("demo recommendation %q: %w", r.Theme, err)
+	}
+	for _, key := range r.Measures {
+		m, err := measures.id(key)
+		if err != nil {
+			return err
+		}
+		if err := tx.LinkRecommendation(ctx, recID, m); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -73,21 +73,25 @@ type demoMeeting struct {
 		// attached to, with its meeting.
 		Intervention bool `json:"intervention"`
 	} `json:"agenda"`
-	MinutesFile       string `json:"minutes_file"`
-	MinutesApprovedOn string `json:"minutes_approved_on"`
-	Decisions         []struct {
-		Item   int    `json:"item"`
-		Text   string `json:"text"`
-		Action *struct {
-			Title  string `json:"title"`
-			Body   string `json:"body"`
-			Due    string `json:"due"`
-			Closed string `json:"closed"`
-		} `json:"action"`
-	} `json:"decisions"`
+	MinutesFile       string         `json:"minutes_file"`
+	MinutesApprovedOn string         `json:"minutes_approved_on"`
+	Decisions         []demoDecision `json:"decisions"`
 	// ExcusedSuppleants are the bodies whose suppléant excused themselves;
 	// everyone else invited was present.
 	ExcusedSuppleants []string `json:"excused_suppleants"`
+}
+
+// demoDecision is a decision of a held meeting, on its agenda item number
+// Item (from 1; 0 for none), with the action it calls for.
+type demoDecision struct {
+	Item   int    `json:"item"`
+	Text   string `json:"text"`
+	Action *struct {
+		Title  string `json:"title"`
+		Body   string `json:"body"`
+		Due    string `json:"due"`
+		Closed string `json:"closed"`
+	} `json:"action"`
 }
 
 func load() (demoData, error) {
@@ -172,16 +176,7 @@ func ensureMeeting(ctx context.Context, tx *store.Store, m demoMeeting, bodies m
 	if err != nil {
 		return err
 	}
-	start, end := m.StartsAt, m.EndsAt
-	if m.UpcomingWeeks > 0 {
-		d := time.Now().In(paris).AddDate(0, 0, 7*m.UpcomingWeeks)
-		for d.Weekday() != time.Thursday {
-			d = d.AddDate(0, 0, 1)
-		}
-		start = time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, paris)
-		e := start.Add(3 * time.Hour)
-		end = &e
-	}
+	start, end := demoMeetingTime(m, paris)
 	status := m.Status
 	if status == model.MeetingAgendaPublished {
 		status = model.MeetingPlanned // convened below, once it has its agenda
@@ -191,32 +186,96 @@ func ensureMeeting(ctx context.Context, tx *store.Store, m demoMeeting, bodies m
 	if err != nil {
 		return err
 	}
-	var items []int64
-	for _, it := range m.Agenda {
-		itemID, err := tx.AddAgendaItem(ctx, model.AgendaItem{MeetingID: id, Title: it.Title, Presenter: it.Presenter, DurationMinutes: it.Minutes})
-		if err != nil {
-			return err
-		}
-		items = append(items, itemID)
+	items, err := addAgenda(ctx, tx, id, m)
+	if err != nil {
+		return err
 	}
 	t := start.In(paris)
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	if m.Status == model.MeetingAgendaPublished {
-		// The publication of the agenda, as the portal makes it, so that the
-		// member accounts have a convocation to answer. No mail is queued:
-		// the demo's people have fictitious addresses, a convocation's text
-		// and calendar are the server's to write, with the portal's address,
-		// which the seed does not know.
-		invited, err := tx.ConveneMeeting(ctx, id, model.MeetingPlanned, day, false)
-		if err != nil {
-			return err
-		}
-		return tx.Record(ctx, store.Audit{Action: "meeting.status", ObjectType: "meeting", ObjectID: id,
-			Detail: map[string]any{"by": "seed", "from": model.MeetingPlanned, "to": model.MeetingAgendaPublished, "invited": invited}})
+		return convene(ctx, tx, id, day)
 	}
 	if !m.Status.Held() {
 		return nil
 	}
+	return recordHeldMeeting(ctx, tx, id, day, m, items, bodies)
+}
+
+// demoMeetingTime is when the meeting starts and ends: as demo.json says,
+// or for a meeting to come, on the Thursday at 14:00 UpcomingWeeks after
+// today.
+func demoMeetingTime(m demoMeeting, paris *time.Location) (start time.Time, end *time.Time) {
+	if m.UpcomingWeeks <= 0 {
+		return m.StartsAt, m.EndsAt
+	}
+	d := time.Now().In(paris).AddDate(0, 0, 7*m.UpcomingWeeks)
+	for d.Weekday() != time.Thursday {
+		d = d.AddDate(0, 0, 1)
+	}
+	start = time.Date(d.Year(), d.Month(), d.Day(), 14, 0, 0, 0, paris)
+	e := start.Add(3 * time.Hour)
+	return start, &e
+}
+
+// addAgenda adds the meeting's agenda items and returns their ids, in order.
+func addAgenda(ctx context.Context, tx *store.Store, meetingID int64, m demoMeeting) ([]int64, error) {
+	var items []int64
+	for _, it := range m.Agenda {
+		itemID, err := tx.AddAgendaItem(ctx, model.AgendaItem{MeetingID: meetingID, Title: it.Title, Presenter: it.Presenter, DurationMinutes: it.Minutes})
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, itemID)
+	}
+	return items, nil
+}
+
+// convene publishes the agenda, as the portal does, so that the member
+// accounts have a convocation to answer. No mail is queued: the demo's
+// people have fictitious addresses, a convocation's text and calendar are
+// the server's to write, with the portal's address, which the seed does
+// not know.
+func convene(ctx context.Context, tx *store.Store, meetingID int64, day time.Time) error {
+	invited, err := tx.ConveneMeeting(ctx, meetingID, model.MeetingPlanned, day, false)
+	if err != nil {
+		return err
+	}
+	return tx.Record(ctx, store.Audit{Action: "meeting.status", ObjectType: "meeting", ObjectID: meetingID,
+		Detail: map[string]any{"by": "seed", "from": model.MeetingPlanned, "to": model.MeetingAgendaPublished, "invited": invited}})
+}
+
+// recordHeldMeeting gives a meeting that was held its invitations,
+// attendance, minutes and decisions.
+func recordHeldMeeting(ctx context.Context, tx *store.Store, id int64, day time.Time, m demoMeeting, items []int64, bodies map[string]int64) error {
+	if err := recordAttendance(ctx, tx, id, day, m.ExcusedSuppleants, bodies); err != nil {
+		return err
+	}
+	if m.MinutesFile != "" {
+		if _, err := tx.SaveMinutes(ctx, id, 0, demoMinutes, markdown.Document(demoMinutes), 0); err != nil {
+			return err
+		}
+	}
+	for _, dec := range m.Decisions {
+		if err := addDecision(ctx, tx, id, dec, items, bodies); err != nil {
+			return err
+		}
+	}
+	if m.MinutesApprovedOn != "" {
+		on, err := time.Parse(time.DateOnly, m.MinutesApprovedOn)
+		if err != nil {
+			return err
+		}
+		// The status was set on creation; the approval's record is what remains.
+		if err := tx.SetMinutesApproval(ctx, id, on, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordAttendance invites the seated members, as sent, and records
+// everyone as present but the suppléants of the excused bodies.
+func recordAttendance(ctx context.Context, tx *store.Store, id int64, day time.Time, excusedSuppleants []string, bodies map[string]int64) error {
 	if _, err := tx.InviteSeated(ctx, id, day); err != nil {
 		return err
 	}
@@ -228,7 +287,7 @@ func ensureMeeting(ctx context.Context, tx *store.Store, m demoMeeting, bodies m
 		return err
 	}
 	excused := map[int64]bool{}
-	for _, slug := range m.ExcusedSuppleants {
+	for _, slug := range excusedSuppleants {
 		excused[bodies[slug]] = true
 	}
 	var present []int64
@@ -243,49 +302,33 @@ func ensureMeeting(ctx context.Context, tx *store.Store, m demoMeeting, bodies m
 			return err
 		}
 	}
-	if err := tx.SetPresence(ctx, id, present); err != nil {
+	return tx.SetPresence(ctx, id, present)
+}
+
+// addDecision adds a decision of the meeting, on its agenda item when it
+// names one, with its action.
+func addDecision(ctx context.Context, tx *store.Store, meetingID int64, dec demoDecision, items []int64, bodies map[string]int64) error {
+	d := model.Decision{MeetingID: meetingID, Text: dec.Text}
+	if dec.Item > 0 && dec.Item <= len(items) {
+		d.AgendaItemID = items[dec.Item-1]
+	}
+	decisionID, err := tx.AddDecision(ctx, d)
+	if err != nil {
 		return err
 	}
-	if m.MinutesFile != "" {
-		if _, err := tx.SaveMinutes(ctx, id, 0, demoMinutes, markdown.Document(demoMinutes), 0); err != nil {
-			return err
-		}
+	if dec.Action == nil {
+		return nil
 	}
-	for _, dec := range m.Decisions {
-		d := model.Decision{MeetingID: id, Text: dec.Text}
-		if dec.Item > 0 && dec.Item <= len(items) {
-			d.AgendaItemID = items[dec.Item-1]
-		}
-		decisionID, err := tx.AddDecision(ctx, d)
-		if err != nil {
-			return err
-		}
-		if dec.Action == nil {
-			continue
-		}
-		a := model.Action{DecisionID: decisionID, Title: dec.Action.Title, OwnerBodyID: bodies[dec.Action.Body]}
-		if due, err := time.Parse(time.DateOnly, dec.Action.Due); err == nil {
-			a.DueOn = &due
-		}
-		actionID, err := tx.AddAction(ctx, a)
-		if err != nil {
-			return err
-		}
-		if closed, err := time.Parse(time.DateOnly, dec.Action.Closed); err == nil {
-			if err := tx.CloseAction(ctx, actionID, closed, "Matrice diffusée aux membres."); err != nil {
-				return err
-			}
-		}
+	a := model.Action{DecisionID: decisionID, Title: dec.Action.Title, OwnerBodyID: bodies[dec.Action.Body]}
+	if due, err := time.Parse(time.DateOnly, dec.Action.Due); err == nil {
+		a.DueOn = &due
 	}
-	if m.MinutesApprovedOn != "" {
-		on, err := time.Parse(time.DateOnly, m.MinutesApprovedOn)
-		if err != nil {
-			return err
-		}
-		// The status was set on creation; the approval's record is what remains.
-		if err := tx.SetMinutesApproval(ctx, id, on, 0); err != nil {
-			return err
-		}
+	actionID, err := tx.AddAction(ctx, a)
+	if err != nil {
+		return err
+	}
+	if closed, err := time.Parse(time.DateOnly, dec.Action.Closed); err == nil {
+		return tx.CloseAction(ctx, actionID, closed, "Matrice diffusée aux membres.")
 	}
 	return nil
 }
