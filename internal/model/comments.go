@@ -50,6 +50,9 @@ type Comment struct {
 	// Replies holds the replies of a top-level comment, in the order a
 	// thread shows them: the official answers first.
 	Replies []Comment
+	// ReplyCount counts the replies the reader may see, when Replies
+	// holds only some of them (a page of threads caps them).
+	ReplyCount int
 	// OpenFlags counts unresolved flags; filled for the secretariat.
 	OpenFlags int
 }
@@ -148,4 +151,9 @@ type MeasureAwaitingAnswer struct {
 	Label       string
 	Unanswered  int
 	OldestSince time.Time
+}
+
+// CommentTotals counts what a reader sees of a measure's comments.
+type CommentTotals struct {
+	Comments, Threads, Official int
 }

@@ -75,17 +75,22 @@ func Thread(all []model.Comment) []model.Comment {
 		}
 	}
 	for i := range threads {
-		slices.SortStableFunc(threads[i].Replies, func(a, b model.Comment) int {
-			switch {
-			case a.Official && !b.Official:
-				return -1
-			case b.Official && !a.Official:
-				return 1
-			}
-			return 0
-		})
+		sortReplies(threads[i].Replies)
 	}
 	return threads
+}
+
+// sortReplies puts the official answers first, keeping the order otherwise.
+func sortReplies(rs []model.Comment) {
+	slices.SortStableFunc(rs, func(a, b model.Comment) int {
+		switch {
+		case a.Official && !b.Official:
+			return -1
+		case b.Official && !a.Official:
+			return 1
+		}
+		return 0
+	})
 }
 
 // CreateComment saves a new comment and its first version and returns its
@@ -111,7 +116,8 @@ func (s *Store) CreateComment(ctx context.Context, c model.Comment) (int64, erro
 	}
 	var id int64
 	err := s.db.QueryRow(ctx, `INSERT INTO comments (measure_id, parent_id, author_id, body_id, category, text_md, text_html,
-		official, state, illustrative, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now())) RETURNING id`,
+		official, state, illustrative, created_at, activity_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()),
+		CASE WHEN $2::bigint IS NULL THEN coalesce($11, now()) END) RETURNING id`,
 		c.MeasureID, parent, c.AuthorID, body, c.Category, c.Text, c.HTML, c.Official, c.State, c.Illustrative,
 		nonZeroTime(c.CreatedAt)).Scan(&id)
 	if err != nil {
@@ -120,6 +126,13 @@ func (s *Store) CreateComment(ctx context.Context, c model.Comment) (int64, erro
 	if _, err := s.db.Exec(ctx, `INSERT INTO comment_versions (comment_id, version, text_md, created_at)
 		SELECT id, 1, text_md, created_at FROM comments WHERE id = $1`, id); err != nil {
 		return 0, fmt.Errorf("create comment version: %w", err)
+	}
+	if parent != nil {
+		// A reply brings its thread back to the first page.
+		if _, err := s.db.Exec(ctx, `UPDATE comments p SET activity_at = greatest(p.activity_at, r.created_at)
+			FROM comments r WHERE r.id = $1 AND p.id = r.parent_id`, id); err != nil {
+			return 0, fmt.Errorf("thread activity of comment %d: %w", id, err)
+		}
 	}
 	return id, nil
 }
@@ -285,9 +298,10 @@ func (s *Store) HiddenComments(ctx context.Context, limit int) ([]model.Comment,
 
 // CommentsOfBody returns the comments posted for a body, latest first,
 // with the plan settings their visibility depends on.
-func (s *Store) CommentsOfBody(ctx context.Context, bodyID int64, limit int) ([]model.Comment, error) {
+func (s *Store) CommentsOfBody(ctx context.Context, bodyID int64, offset, limit int) ([]model.Comment, error) {
 	return s.comments(ctx, fmt.Sprintf("comments of body %d", bodyID),
-		`c.body_id = $1 ORDER BY c.created_at DESC, c.id DESC LIMIT $2`, bodyID, limit)
+		`c.id IN (SELECT c.id FROM comments c WHERE c.body_id = $1 ORDER BY c.created_at DESC, c.id DESC OFFSET $2 LIMIT $3)
+		ORDER BY c.created_at DESC, c.id DESC`, bodyID, offset, limit)
 }
 
 // MeasuresAwaitingAnswer lists the measures with at least one visible
@@ -347,4 +361,150 @@ func (s *Store) SetPlanConsultation(ctx context.Context, planID int64, categorie
 func (s *Store) SetRejectionReason(ctx context.Context, id int64, reason string) error {
 	return s.execOne(ctx, fmt.Sprintf("rejection reason of comment %d", id),
 		`UPDATE comments SET hidden_reason = $2 WHERE id = $1 AND state = 'rejected'`, id, reason)
+}
+
+// CommentScope says which comments a reader sees besides the published
+// ones: every one (All) or also the reader's own (AuthorID). The server
+// derives it from access and still checks each comment it shows.
+type CommentScope struct {
+	All      bool
+	AuthorID int64
+}
+
+// visible is the scope's condition on comment c, its two arguments
+// numbered from n.
+func visible(n int) string {
+	return fmt.Sprintf(`(c.state = 'published' OR $%d::boolean OR c.author_id = $%d)`, n, n+1)
+}
+
+// CommentTotals counts the comments of a measure in the scope: all of
+// them, the threads, and the official answers still shown.
+func (s *Store) CommentTotals(ctx context.Context, measureID int64, scope CommentScope) (model.CommentTotals, error) {
+	var t model.CommentTotals
+	err := s.db.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE c.parent_id IS NULL),
+			count(*) FILTER (WHERE c.official AND c.withdrawn_at IS NULL AND c.hidden_at IS NULL)
+		FROM comments c WHERE c.measure_id = $1 AND `+visible(2), measureID, scope.All, scope.AuthorID).
+		Scan(&t.Comments, &t.Threads, &t.Official)
+	if err != nil {
+		return t, fmt.Errorf("comment totals of measure %d: %w", measureID, err)
+	}
+	return t, nil
+}
+
+// ThreadPage returns a page of a measure's threads in the scope, latest
+// activity first, each with at most replyCap of its replies (the official
+// answers and the latest ones, shown official first and then by date)
+// and ReplyCount set to all of them.
+func (s *Store) ThreadPage(ctx context.Context, measureID int64, scope CommentScope, offset, limit, replyCap int) ([]model.Comment, error) {
+	threads, err := s.comments(ctx, fmt.Sprintf("threads of measure %d", measureID),
+		// The page's ids first, from the index alone: joined before
+		// the OFFSET, every skipped thread would be read.
+		`c.id IN (SELECT c.id FROM comments c WHERE c.measure_id = $1 AND c.parent_id IS NULL AND `+visible(2)+`
+			ORDER BY c.activity_at DESC, c.id DESC OFFSET $4 LIMIT $5) ORDER BY c.activity_at DESC, c.id DESC`,
+		measureID, scope.All, scope.AuthorID, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	return threads, s.AttachReplies(ctx, threads, scope, replyCap)
+}
+
+// OneThread returns a top-level comment with every reply in the scope.
+func (s *Store) OneThread(ctx context.Context, id int64, scope CommentScope) (model.Comment, error) {
+	t, err := s.Comment(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	if t.ParentID != 0 {
+		return t, fmt.Errorf("thread %d: %w", id, model.ErrNotFound)
+	}
+	threads := []model.Comment{t}
+	err = s.AttachReplies(ctx, threads, scope, 0)
+	return threads[0], err
+}
+
+// AttachReplies fills the threads' replies in the scope, at most max of
+// each unless max is 0.
+func (s *Store) AttachReplies(ctx context.Context, threads []model.Comment, scope CommentScope, max int) error {
+	if len(threads) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(threads))
+	at := map[int64]int{}
+	for i, t := range threads {
+		ids[i] = t.ID
+		at[t.ID] = i
+	}
+	rows, err := s.db.Query(ctx, `SELECT c.parent_id, count(*) FROM comments c WHERE c.parent_id = ANY($1) AND `+visible(2)+`
+		GROUP BY c.parent_id`, ids, scope.All, scope.AuthorID)
+	if err != nil {
+		return fmt.Errorf("reply counts: %w", err)
+	}
+	var parent int64
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&parent, &n}, func() error { threads[at[parent]].ReplyCount = n; return nil }); err != nil {
+		return fmt.Errorf("reply counts: %w", err)
+	}
+	if max <= 0 {
+		max = 1 << 30
+	}
+	replies, err := s.comments(ctx, "replies", `c.id IN (SELECT id FROM (SELECT c.id, row_number() OVER (PARTITION BY c.parent_id
+			ORDER BY c.official DESC, c.created_at DESC, c.id DESC) AS n FROM comments c WHERE c.parent_id = ANY($1) AND `+visible(2)+`) r
+		WHERE r.n <= $4) ORDER BY c.created_at, c.id`, ids, scope.All, scope.AuthorID, max)
+	if err != nil {
+		return err
+	}
+	for _, r := range replies {
+		i := at[r.ParentID]
+		threads[i].Replies = append(threads[i].Replies, r)
+	}
+	for i := range threads {
+		sortReplies(threads[i].Replies)
+	}
+	return nil
+}
+
+// ThreadPosition counts the threads of the measure in the scope that
+// come before thread id, latest activity first.
+func (s *Store) ThreadPosition(ctx context.Context, measureID, id int64, scope CommentScope) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM comments c, comments t
+		WHERE t.id = $4 AND c.measure_id = $1 AND c.parent_id IS NULL AND `+visible(2)+`
+			AND (c.activity_at > t.activity_at OR (c.activity_at = t.activity_at AND c.id > t.id))`,
+		measureID, scope.All, scope.AuthorID, id).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("position of thread %d: %w", id, err)
+	}
+	return n, nil
+}
+
+// OfficialAnswers returns a page of a measure's official answers in the
+// scope, latest first, each as its thread's first comment with the
+// answer as its only reply.
+func (s *Store) OfficialAnswers(ctx context.Context, measureID int64, scope CommentScope, offset, limit int) ([]model.Comment, error) {
+	answers, err := s.comments(ctx, fmt.Sprintf("official answers of measure %d", measureID),
+		`c.id IN (SELECT c.id FROM comments c WHERE c.measure_id = $1 AND c.official AND c.withdrawn_at IS NULL
+			AND c.hidden_at IS NULL AND `+visible(2)+` ORDER BY c.created_at DESC, c.id DESC OFFSET $4 LIMIT $5)
+		ORDER BY c.created_at DESC, c.id DESC`, measureID, scope.All, scope.AuthorID, offset, limit)
+	if err != nil || len(answers) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(answers))
+	for i, a := range answers {
+		ids[i] = a.ParentID
+	}
+	parents, err := s.CommentsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]model.Comment{}
+	for _, p := range parents {
+		byID[p.ID] = p
+	}
+	threads := make([]model.Comment, 0, len(answers))
+	for _, a := range answers {
+		t := byID[a.ParentID]
+		t.Replies = []model.Comment{a}
+		threads = append(threads, t)
+	}
+	return threads, nil
 }
