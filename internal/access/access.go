@@ -281,6 +281,20 @@ func CanSeeComment(v Viewer, p model.Plan, c model.Comment) bool {
 	return c.State == model.CommentPublished || v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
 }
 
+// CommentReach says which unpublished comments v sees besides the
+// published ones, as CanSeeComment does: every one (all), or v's own
+// (own, the account id; 0 for the public). It lets the store page over
+// what v sees; each comment shown is still checked with CanSeeComment.
+func CommentReach(v Viewer) (all bool, own int64) {
+	if v.IsSecretariat() {
+		return true, 0
+	}
+	if v.SignedIn() {
+		return false, v.AccountID
+	}
+	return false, 0
+}
+
 // CanSeeCommentText reports whether v may read the text of a comment v can
 // see: nobody once withdrawn; once hidden, only its author and the
 // secretariat.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,13 +27,29 @@ func (s *Server) consultationOf(ctx context.Context, m model.Measure) (model.Con
 	return model.ConsultationAt(own, axis, s.now()), nil
 }
 
+// Threads of a measure's page: so many a page, each with so many replies
+// at most (its thread page has them all).
+const (
+	threadsPerPage = 20
+	repliesShown   = 5
+)
+
+// commentScope is what the store pages over for viewer v.
+func commentScope(v access.Viewer) store.CommentScope {
+	all, own := access.CommentReach(v)
+	return store.CommentScope{All: all, AuthorID: own}
+}
+
 // commentsSection gathers the threads of measure m that the viewer may
-// see and what the viewer may do in them. form and replyTo carry a
-// refused post back into its form.
-func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Measure, form *view.Form, replyTo int64) (view.CommentsSection, error) {
+// see on the page the query asks for (a page of threads, latest activity
+// first; "fil", one thread whole; "vue=officielles", the official
+// answers) and what the viewer may do in them. form and replyTo carry a
+// refused post back into its form, shown in its thread.
+func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Measure, form *view.Form, replyTo int64, q url.Values) (view.CommentsSection, error) {
 	v := viewerOf(ctx)
 	sec := view.CommentsSection{MeasureID: m.ID, PlanID: pl.ID, SignedIn: v.SignedIn(), Moderate: access.CanModerate(v),
-		Form: form, ReplyTo: replyTo, AllowedCategories: pl.CommentCategories, Premoderation: pl.Premoderation}
+		Form: form, ReplyTo: replyTo, AllowedCategories: pl.CommentCategories, Premoderation: pl.Premoderation,
+		Page: 1, RepliesShown: repliesShown}
 	if !access.CanReadComments(v, pl) {
 		sec.SignInToRead = !v.SignedIn()
 		return sec, nil
@@ -47,9 +65,44 @@ func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Mea
 	if access.CanAnswerOfficially(v, m) {
 		sec.OfficialBody = v.BodyName
 	}
-	threads, err := s.store.Threads(ctx, m.ID)
-	if err != nil {
+	scope := commentScope(v)
+	if sec.Totals, err = s.store.CommentTotals(ctx, m.ID, scope); err != nil {
 		return sec, err
+	}
+	sec.Pages = max(1, (sec.Totals.Threads+threadsPerPage-1)/threadsPerPage)
+	if sec.Page, err = pageNumber(q); err != nil {
+		return sec, err
+	}
+	var threads []model.Comment
+	switch {
+	case replyTo != 0 || q.Get("fil") != "":
+		id := replyTo
+		if id == 0 {
+			if id, err = strconv.ParseInt(q.Get("fil"), 10, 64); err != nil {
+				return sec, errBadRequest
+			}
+		}
+		t, err := s.store.OneThread(ctx, id, scope)
+		if err != nil {
+			return sec, err
+		}
+		if t.MeasureID != m.ID {
+			return sec, model.ErrNotFound
+		}
+		sec.ThreadID, threads = id, []model.Comment{t}
+	case q.Get("vue") == "officielles":
+		sec.OfficialView = true
+		sec.Pages = max(1, (sec.Totals.Official+threadsPerPage-1)/threadsPerPage)
+		if threads, err = s.store.OfficialAnswers(ctx, m.ID, scope, (sec.Page-1)*threadsPerPage, threadsPerPage); err != nil {
+			return sec, err
+		}
+	default:
+		if threads, err = s.store.ThreadPage(ctx, m.ID, scope, (sec.Page-1)*threadsPerPage, threadsPerPage, repliesShown); err != nil {
+			return sec, err
+		}
+	}
+	if sec.Page > sec.Pages {
+		return sec, model.ErrNotFound
 	}
 	now := s.now()
 	sec.Actions = map[int64]view.CommentActions{}
@@ -86,6 +139,41 @@ func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Mea
 		}
 	}
 	return sec, nil
+}
+
+// commentLocation sends a link to a comment (those of mails and of the
+// moderation) to the page of its measure that holds it now: the page of
+// its thread, or the thread's own page when the reply is not among those
+// a page shows.
+func (s *Server) commentLocation(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, m, _, err := s.commentFor(r)
+	if err != nil {
+		return err
+	}
+	scope := commentScope(viewerOf(ctx))
+	thread := c.ID
+	if c.ParentID != 0 {
+		thread = c.ParentID
+		shown := []model.Comment{{ID: thread}}
+		if err := s.store.AttachReplies(ctx, shown, scope, repliesShown); err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(shown[0].Replies, func(x model.Comment) bool { return x.ID == c.ID }) {
+			http.Redirect(w, r, fmt.Sprintf("/measures/%d?fil=%d#commentaire-%d", m.ID, thread, c.ID), http.StatusSeeOther)
+			return nil
+		}
+	}
+	before, err := s.store.ThreadPosition(ctx, m.ID, thread, scope)
+	if err != nil {
+		return err
+	}
+	location := fmt.Sprintf("/measures/%d#commentaire-%d", m.ID, c.ID)
+	if page := before/threadsPerPage + 1; page > 1 {
+		location = fmt.Sprintf("/measures/%d?page=%d#commentaire-%d", m.ID, page, c.ID)
+	}
+	http.Redirect(w, r, location, http.StatusSeeOther)
+	return nil
 }
 
 // commentText reads a comment's text as the author typed it, with the
@@ -264,7 +352,7 @@ func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, pl model.
 	if err != nil {
 		return err
 	}
-	if p.Comments, err = s.commentsSection(r.Context(), pl, m, form, replyTo); err != nil {
+	if p.Comments, err = s.commentsSection(r.Context(), pl, m, form, replyTo, r.URL.Query()); err != nil {
 		return err
 	}
 	// A refusal that no correction can lift (closed consultation,
@@ -308,14 +396,14 @@ func (s *Server) notifyFollowers(ctx context.Context, tx *store.Store, r *http.R
 		text := fmt.Sprintf(`Bonjour %s,
 
 %s %s sur la mesure « %s » :
-%s/measures/%d#commentaire-%d
+%s/comments/%d
 
 Vous recevez ce courriel parce que vous suivez cette mesure ou y avez contribué.
 Pour ne plus recevoir de courriel à son sujet, sans avoir à vous connecter :
 %s/unsubscribe/%s
 
 Le secrétariat du comité de coordination
-`, f.Name, who, what, m.Label(), site, m.ID, c.ID, site, token)
+`, f.Name, who, what, m.Label(), site, c.ID, site, token)
 		if _, err := tx.QueueMail(ctx, f.Email, subject, text); err != nil {
 			return err
 		}
@@ -323,8 +411,9 @@ Le secrétariat du comité de coordination
 	return nil
 }
 
+// commentLink is where a comment is found, whichever page holds it now.
 func commentLink(c model.Comment) string {
-	return fmt.Sprintf("/measures/%d#commentaire-%d", c.MeasureID, c.ID)
+	return fmt.Sprintf("/comments/%d", c.ID)
 }
 
 // editComment lets the author change the text within the edit window;
@@ -613,13 +702,24 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// bodyComments lists on a body's page the comments it posted that the
-// viewer may read: withdrawn ones never, hidden ones to the secretariat.
-func (s *Server) bodyComments(ctx context.Context, p *view.BodyPage) error {
+// bodyCommentsPerPage is how many of a body's comments its page lists.
+const bodyCommentsPerPage = 20
+
+// bodyComments lists on a body's page, a page at a time and latest first,
+// the comments it posted that the viewer may read: withdrawn ones never,
+// hidden ones to the secretariat.
+func (s *Server) bodyComments(ctx context.Context, p *view.BodyPage, page int) error {
 	v := viewerOf(ctx)
-	all, err := s.store.CommentsOfBody(ctx, p.Body.ID, 50)
+	all, err := s.store.CommentsOfBody(ctx, p.Body.ID, (page-1)*bodyCommentsPerPage, bodyCommentsPerPage+1)
 	if err != nil {
 		return err
+	}
+	p.CommentPage = page
+	if len(all) > bodyCommentsPerPage {
+		all, p.MoreComments = all[:bodyCommentsPerPage], true
+	}
+	if page > 1 && len(all) == 0 {
+		return model.ErrNotFound
 	}
 	var ids []int64
 	for _, c := range all {
@@ -647,6 +747,6 @@ func (s *Server) bodyComments(ctx context.Context, p *view.BodyPage) error {
 	}
 	// The public sees the section only when it has something to read,
 	// so that an empty one does not tell members-only comments exist.
-	p.ShowComments = v.SignedIn() || len(p.Comments) > 0
+	p.ShowComments = v.SignedIn() || len(p.Comments) > 0 || page > 1
 	return nil
 }

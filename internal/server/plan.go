@@ -150,7 +150,7 @@ func (s *Server) measurePage(r *http.Request, m model.Measure) (view.MeasurePage
 		}
 		p.ShowDiscussions = true
 	}
-	if p.Comments, err = s.commentsSection(ctx, p.Plan, m, nil, 0); err != nil {
+	if p.Comments, err = s.commentsSection(ctx, p.Plan, m, nil, 0, r.URL.Query()); err != nil {
 		return p, err
 	}
 	return p, nil

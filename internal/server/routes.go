@@ -50,6 +50,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/plans/matrix", s.handle(s.matrix))
 			r.Get("/plans/{id}", s.handle(s.plan))
 			r.Get("/measures/{id}", s.handle(s.measure))
+			r.Get("/comments/{id}", s.handle(s.commentLocation))
 			r.Get("/recommendations", s.handle(s.recommendations))
 			r.Get("/search", s.handle(s.search))
 			r.Get("/plans/{id}.csv", s.handle(s.planCSV))
