@@ -548,7 +548,7 @@ func flagAndHide(t *testing.T, assoc, union, sec context.Context, p *portal, mea
 		t.Fatalf("mails « Votre commentaire a été masqué » to %s: %d, want 1", associationEmail, len(mails))
 	}
 	m := mails[0]
-	for _, want := range []string{"Motif indiqué à sa place : " + public, p.URL + measure + "#commentaire-" + id} {
+	for _, want := range []string{"Motif indiqué à sa place : " + public, p.URL + "/comments/" + id} {
 		if !strings.Contains(m.Body, want) {
 			t.Errorf("mail « %s » to %s:\n%s\nwant %q", m.Subject, associationEmail, m.Body, want)
 		}
@@ -736,7 +736,7 @@ func followAndUnsubscribe(t *testing.T, assoc, sec context.Context, p *portal, m
 		t.Fatalf("mails « %s… » to %s: %d, want 1", subject, instanceEmail, len(mails))
 	}
 	body := mails[0].Body
-	if !strings.Contains(body, p.URL+measure+"#commentaire-"+id) || strings.Contains(body, text) {
+	if !strings.Contains(body, p.URL+"/comments/"+id) || strings.Contains(body, text) {
 		t.Errorf("mail « %s » to %s:\n%s\nwant a link to comment %s, not its text", mails[0].Subject, instanceEmail, body, id)
 	}
 	// The outbox page masks the token; the mail as sent carries it whole.

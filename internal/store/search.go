@@ -130,7 +130,7 @@ hits AS (
 	FROM (SELECT * FROM recommendations r WHERE r.search @@ to_tsquery('comite_fr', $1) AND ($7 = '' OR $7 = 'recommendation') AND $8 <= 0
 		ORDER BY r.id LIMIT $9) r
 	UNION ALL
-	SELECT 'comment', 'comment', x.id, '/measures/' || x.measure_id || '#commentaire-' || x.id, x.mtitle, x.at,
+	SELECT 'comment', 'comment', x.id, '/comments/' || x.id || '#commentaire-' || x.id, x.mtitle, x.at,
 		ts_rank(x.search, to_tsquery('comite_fr', $1))
 	FROM (SELECT c.id, c.measure_id, CASE WHEN m.number = '' THEN m.title ELSE m.number || '. ' || m.title END AS mtitle,
 			c.created_at AS at, c.search
