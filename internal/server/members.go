@@ -164,7 +164,11 @@ func (s *Server) body(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if err := s.bodyComments(ctx, &p); err != nil {
+	page, err := pageNumber(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if err := s.bodyComments(ctx, &p, page); err != nil {
 		return err
 	}
 	p.Today = s.now()
