@@ -147,11 +147,17 @@ func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Mea
 // a page shows.
 func (s *Server) commentLocation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	v := viewerOf(ctx)
 	c, m, _, err := s.commentFor(r)
+	if errors.Is(err, model.ErrNotFound) && !v.SignedIn() {
+		// A mail's link opened before signing in: the login page, then
+		// the comment. Whether the comment exists is not told.
+		return model.ErrForbidden
+	}
 	if err != nil {
 		return err
 	}
-	scope := commentScope(viewerOf(ctx))
+	scope := commentScope(v)
 	thread := c.ID
 	if c.ParentID != 0 {
 		thread = c.ParentID

@@ -368,6 +368,7 @@ func routeMatrix(f fixtures) map[string]routeCase {
 			expect: authorForm(http.StatusBadRequest, http.StatusForbidden)}, // no version
 		"GET /comments/{id}/withdraw":  {path: id("/comments/", f.comment) + "/withdraw", expect: author(http.StatusOK, http.StatusForbidden)},
 		"POST /comments/{id}/withdraw": {path: id("/comments/", f.spareComment) + "/withdraw", form: url.Values{}, expect: authorForm(http.StatusSeeOther, http.StatusForbidden)},
+		"GET /comments/{id}":           {path: id("/comments/", f.comment), expect: everyone(http.StatusSeeOther)},
 		"GET /comments/{id}/history":   {path: id("/comments/", f.comment) + "/history", expect: author(http.StatusOK, http.StatusOK)},
 		"POST /comments/{id}/official": {path: id("/comments/", f.reply) + "/official", form: url.Values{}, expect: func(r role) int {
 			if r == rolePilot {
