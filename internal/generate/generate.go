@@ -1015,6 +1015,13 @@ func (g *gen) comments(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Each thread's last activity, which pages a measure's threads, as
+	// store.CreateComment keeps it (GREATEST leaves out a NULL).
+	if _, err := g.tx.Exec(ctx, `UPDATE comments c SET activity_at = greatest(c.created_at,
+		(SELECT max(r.created_at) FROM comments r WHERE r.parent_id = c.id))
+		WHERE c.parent_id IS NULL AND c.activity_at IS NULL`); err != nil {
+		return fmt.Errorf("thread activity: %w", err)
+	}
 	g.res.Comments = n
 	return g.commentVersions(ctx, ids)
 }

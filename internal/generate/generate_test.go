@@ -102,6 +102,12 @@ func TestGenerate(t *testing.T) {
 		WHERE c.illustrative AND (p.parent_id IS NOT NULL OR p.measure_id <> c.measure_id OR p.created_at >= c.created_at)`); n != 0 {
 		t.Errorf("%d replies to a reply, to another measure's comment or to a later comment", n)
 	}
+	// Each thread carries its last activity, its own date or its latest
+	// reply's, which pages the threads.
+	if n := count(t, pool, `SELECT count(*) FROM comments c WHERE c.parent_id IS NULL AND c.activity_at IS DISTINCT FROM
+		greatest(c.created_at, (SELECT max(r.created_at) FROM comments r WHERE r.parent_id = c.id))`); n != 0 {
+		t.Errorf("%d threads without their last activity", n)
+	}
 
 	// The rare words are where the result says, and nowhere else.
 	for _, word := range RareWords {
