@@ -39,7 +39,7 @@ func TestCommentPagesInBrowser(t *testing.T) {
 	// 45 threads older than the demo's comments: the first is the oldest
 	// of all and sits on the last page.
 	start := time.Date(2020, 1, 6, 9, 0, 0, 0, time.UTC)
-	var oldest int64
+	var oldest, second int64
 	for i := range 45 {
 		text := fmt.Sprintf("Contribution ancienne numéro %d", i)
 		id, err := p.store.CreateComment(ctx, model.Comment{MeasureID: measureID, AuthorID: author.ID, BodyID: author.BodyID,
@@ -48,8 +48,11 @@ func TestCommentPagesInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if i == 0 {
+		switch i {
+		case 0:
 			oldest = id
+		case 1:
+			second = id
 		}
 	}
 
@@ -93,5 +96,17 @@ func TestCommentPagesInBrowser(t *testing.T) {
 	}
 	if has(t, assoc, "[data-testid=next-page]") {
 		t.Error("the oldest comment is not on the last page")
+	}
+
+	// An older mail's link names the first page: the page finds the
+	// comment's own.
+	old := strconv.FormatInt(second, 10)
+	reopen(t, assoc, p.URL+measure+"#commentaire-"+old)
+	deadline := time.Now().Add(10 * time.Second)
+	for !has(t, assoc, commentSel(old)) && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if u := location(t, assoc); u.Path != measure || u.Query().Get("page") == "" || u.Fragment != "commentaire-"+old || !has(t, assoc, commentSel(old)) {
+		t.Errorf("the older link to comment %s landed on %s, without the comment", old, u)
 	}
 }

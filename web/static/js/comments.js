@@ -1,5 +1,6 @@
 // Live count of the characters left in comment fields. The server checks
-// the limit either way; this only spares the author a refused post.
+// the limit either way; this only spares the author a refused post. Also
+// finds a comment an older link looks for on the wrong page.
 (function () {
   "use strict";
   function format(n) {
@@ -31,7 +32,28 @@
     area.addEventListener("input", update);
     update();
   }
+  // An older link to a comment (/measures/{id}#commentaire-{n}, as mails
+  // had them) names the first page; once its thread has moved to another
+  // page, /comments/{n} finds that page. Once per comment and tab, so that
+  // a comment the page cannot show never sends the reader round.
+  function findComment() {
+    var m = /^#commentaire-(\d+)$/.exec(location.hash);
+    if (!m || location.search || !/^\/measures\/\d+$/.test(location.pathname) || document.getElementById(m[0].slice(1))) {
+      return;
+    }
+    var key = "comite-found-" + m[1];
+    try {
+      if (sessionStorage.getItem(key)) {
+        return;
+      }
+      sessionStorage.setItem(key, "1");
+    } catch (e) {
+      return;
+    }
+    location.replace("/comments/" + m[1]);
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    findComment();
     document.querySelectorAll("textarea[data-counter]").forEach(setup);
   });
 })();
