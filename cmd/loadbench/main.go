@@ -51,6 +51,7 @@ func run() error {
 	conc := flag.String("c", "1,8,64", "comma-separated numbers of concurrent clients")
 	duration := flag.Duration("d", 3*time.Second, "duration of each measure")
 	static := flag.Bool("static", true, "measure a static server handing out the same bytes")
+	revalidate := flag.Bool("etag", false, "send If-None-Match with the page's ETag, as a browser revalidating its copy (a 304 counts as an answer)")
 	flag.Parse()
 
 	var levels []int
@@ -92,12 +93,16 @@ func run() error {
 					return err
 				}
 			}
+			tag := ""
+			if *revalidate {
+				tag = first.header.Get("ETag")
+			}
 			for _, c := range levels {
-				r := load(v.client, target, c, *duration)
+				r := load(v.client, target, tag, c, *duration)
 				row := fmt.Sprintf("| %s | `%s` | %.1f | %d | %.0f | %.1f | %.1f | %d |", v.name, p,
 					float64(len(first.body))/1000, c, r.rate, ms(r.p50), ms(r.p99), r.errors)
 				if mirror != nil {
-					s := load(v.client, mirror.url, c, *duration)
+					s := load(v.client, mirror.url, "", c, *duration)
 					row += fmt.Sprintf(" %.0f | %.2f | %.2f |", s.rate, ms(s.p50), ms(s.p99))
 				} else {
 					row += " | | |"
@@ -224,8 +229,8 @@ type result struct {
 // load runs conc clients against target for d, each sending its next
 // request once it has read the previous answer. Requests still running at
 // the end are waited for and counted: on a slow page a cell lasts longer
-// than d.
-func load(c *http.Client, target string, conc int, d time.Duration) result {
+// than d. With a tag, requests carry If-None-Match and 304 is an answer.
+func load(c *http.Client, target, tag string, conc int, d time.Duration) result {
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
@@ -242,6 +247,9 @@ func load(c *http.Client, target string, conc int, d time.Duration) result {
 				t0 := time.Now()
 				req, _ := http.NewRequest(http.MethodGet, target, nil)
 				req.Header.Set("Accept-Encoding", "gzip")
+				if tag != "" {
+					req.Header.Set("If-None-Match", tag)
+				}
 				resp, err := c.Do(req)
 				if err != nil {
 					bad++
@@ -249,7 +257,7 @@ func load(c *http.Client, target string, conc int, d time.Duration) result {
 				}
 				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
-				if err != nil || resp.StatusCode != http.StatusOK {
+				if err != nil || (resp.StatusCode != http.StatusOK && (tag == "" || resp.StatusCode != http.StatusNotModified)) {
 					bad++
 					continue
 				}
