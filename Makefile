@@ -18,15 +18,16 @@ build:
 ## bench-load: load benchmark of the key pages against a running portal (not part of test).
 # Start a portal on a large committee first (`comite generate`, then
 # `comite serve`), create a member and a secretariat account with
-# `comite user add` (same password for both), then for example:
-#   make bench-load BASE=http://127.0.0.1:8080 MEMBER=m@example.org \
-#     SECRETARIAT=s@example.org COMITE_BENCH_PASSWORD='…' DURATION=3s
+# `comite user add` (same password for both, read from the environment and
+# never echoed), then for example:
+#   COMITE_BENCH_PASSWORD='…' make bench-load BASE=http://127.0.0.1:8080 \
+#     MEMBER=m@example.org SECRETARIAT=s@example.org DURATION=3s
 # It prints a Markdown table for docs/benchmarks.md.
 BASE ?= http://127.0.0.1:8080
 DURATION ?= 3s
 CLIENTS ?= 1,8,64
 bench-load:
-	COMITE_BENCH_PASSWORD="$(COMITE_BENCH_PASSWORD)" $(GO) run ./cmd/loadbench -base $(BASE) \
+	$(GO) run ./cmd/loadbench -base $(BASE) \
 		-member "$(MEMBER)" -secretariat "$(SECRETARIAT)" -d $(DURATION) -c $(CLIENTS)
 
 ## test: every check and test, as CI runs it.
