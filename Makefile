@@ -4,7 +4,7 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 BIN := bin/comite
 
-.PHONY: run build test check generate templ-check fmt-check vet staticcheck go-test postgres poppler nodejs clean
+.PHONY: run build test check generate templ-check fmt-check vet staticcheck go-test postgres poppler nodejs clean bench-load
 
 include mk/axe.mk
 
@@ -14,6 +14,21 @@ run: postgres poppler build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/comite
+
+## bench-load: load benchmark of the key pages against a running portal (not part of test).
+# Start a portal on a large committee first (`comite generate`, then
+# `comite serve`), create a member and a secretariat account with
+# `comite user add` (same password for both, read from the environment and
+# never echoed), then for example:
+#   COMITE_BENCH_PASSWORD='…' make bench-load BASE=http://127.0.0.1:8080 \
+#     MEMBER=m@example.org SECRETARIAT=s@example.org DURATION=3s
+# It prints a Markdown table for docs/benchmarks.md.
+BASE ?= http://127.0.0.1:8080
+DURATION ?= 3s
+CLIENTS ?= 1,8,64
+bench-load:
+	$(GO) run ./cmd/loadbench -base $(BASE) \
+		-member "$(MEMBER)" -secretariat "$(SECRETARIAT)" -d $(DURATION) -c $(CLIENTS)
 
 ## test: every check and test, as CI runs it.
 test: check go-test

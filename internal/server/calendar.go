@@ -13,11 +13,18 @@ import (
 	"comite/web/view"
 )
 
-func (s *Server) writeCalendar(w http.ResponseWriter, cal ical.Calendar, filename string) {
+// writeCalendar writes cal for v. A calendar of an account (signed in, or
+// through its private token) is kept in no cache; the public's is
+// revalidated like a public page (etag.go).
+func (s *Server) writeCalendar(w http.ResponseWriter, v access.Viewer, cal ical.Calendar, filename string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/calendar; charset=utf-8")
 	h.Set("Content-Disposition", `inline; filename="`+filename+`"`)
-	h.Set("Cache-Control", "private, no-store")
+	if v.SignedIn() {
+		h.Set("Cache-Control", "private, no-store")
+	} else {
+		h.Set("Cache-Control", publicCacheControl)
+	}
 	w.Write(cal.Bytes())
 }
 
@@ -32,7 +39,7 @@ func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrForbidden
 	}
 	cal := ical.Calendar{Method: "PUBLISH", Events: []ical.Event{s.meetingEvent(r, m, true, access.CanSeeAttendees(v))}}
-	s.writeCalendar(w, cal, fmt.Sprintf("reunion-%d.ics", m.ID))
+	s.writeCalendar(w, v, cal, fmt.Sprintf("reunion-%d.ics", m.ID))
 	return nil
 }
 
@@ -64,7 +71,7 @@ func (s *Server) meetingsICS(w http.ResponseWriter, r *http.Request) error {
 		}
 		cal.Events = append(cal.Events, s.meetingEvent(r, m, access.CanSeeMeetingDetails(v, m), access.CanSeeAttendees(v)))
 	}
-	s.writeCalendar(w, cal, "reunions.ics")
+	s.writeCalendar(w, v, cal, "reunions.ics")
 	return nil
 }
 

@@ -12,9 +12,11 @@ import (
 // ten times. Downloads of documents are sent as stored: they are often
 // compressed formats already, and a compressed answer could not honour the
 // Range requests that resume a long download. Static assets come
-// precompressed (package static), which the wrapper leaves alone.
+// precompressed (package static), which the wrapper leaves alone. A
+// compressed answer's ETag (etag.go) gets the suffix "-gzip" or "-zstd":
+// its bytes differ from the plain answer's, so its strong tag must too.
 func (s *Server) compress(next http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512))
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(512), gzhttp.SuffixETag("-gzip"))
 	if err != nil {
 		// The options above are constants; an error here is a programming error.
 		panic(err)

@@ -216,7 +216,15 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 		Self:     base + "/news.atom", Alternate: base + "/news", Author: "Secrétariat du comité de coordination (MIPROF)",
 		Language: "fr"}
 	public := access.Viewer{}
+	var updated time.Time
 	for _, a := range articles {
+		// A scheduled article enters the feed at its publication, after
+		// its last change.
+		for _, t := range []time.Time{a.UpdatedAt, *a.PublishedAt} {
+			if t.After(updated) {
+				updated = t
+			}
+		}
 		links, err := s.store.NewsLinks(ctx, a.ID)
 		if err != nil {
 			return err
@@ -230,6 +238,13 @@ func (s *Server) newsFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", atom.ContentType)
+	if !updated.IsZero() {
+		// The newest change or publication of an article: a validator for
+		// the readers that send If-Modified-Since rather than If-None-Match
+		// (an article withdrawn from the feed leaves no newer date; the
+		// ETag, which wins when both are sent, does see it).
+		w.Header().Set("Last-Modified", updated.UTC().Format(http.TimeFormat))
+	}
 	_, _ = w.Write(body)
 	return nil
 }

@@ -27,9 +27,10 @@ func (s *Server) Handler() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.loadViewer)
 
-		// Public pages.
+		// Public pages: a signed-out viewer's answers carry an ETag and
+		// are revalidated (etag.go).
 		r.Group(func(r chi.Router) {
-			r.Use(s.require(access.ReadPublic))
+			r.Use(s.require(access.ReadPublic), s.revalidate)
 			r.Get("/", s.handle(s.home))
 			r.Get("/members", s.handle(s.members))
 			r.Get("/members.csv", s.handle(s.membersCSV))
