@@ -24,7 +24,7 @@ var queryBudgets = map[string]map[role]int{
 	"home":        {rolePublic: 3, roleAssociation: 5, roleSecretariat: 5},
 	"meetings":    {rolePublic: 5, roleAssociation: 6, roleSecretariat: 7},
 	"meeting":     {rolePublic: 10, roleAssociation: 12, roleSecretariat: 15},
-	"documents":   {rolePublic: 2, roleAssociation: 3, roleSecretariat: 3},
+	"documents":   {rolePublic: 3, roleAssociation: 4, roleSecretariat: 4},
 	"documents-2": {rolePublic: 2, roleAssociation: 3, roleSecretariat: 3},
 	"document":    {rolePublic: 4, roleAssociation: 5, roleSecretariat: 6},
 	"search":      {rolePublic: 4, roleAssociation: 5, roleSecretariat: 5},
