@@ -23,11 +23,14 @@ const heldSharedWith = `CASE WHEN d.held_for = 'update' THEN ARRAY(SELECT hb.bod
 // heldVisible is the hold part of access.CanSeeDocument in SQL, for the
 // reader given by its placeholders (model.DocumentReader's Secretariat and
 // BodyID): a document not held, or held and seen by the secretariat, or
-// held evidence shared with the reader's body.
+// held evidence shared with the reader's body. The updates of the body's
+// measures are an uncorrelated subquery, hashed once: as a correlated
+// EXISTS the planner costed it per document and chose to read the whole
+// table rather than documents_date_idx (docs/queries.md).
 func heldVisible(secretariat, body string) string {
-	return `(d.held_for IS NULL OR ` + secretariat + ` OR (d.held_for = 'update' AND ` + body + ` <> 0 AND EXISTS (
-		SELECT 1 FROM measure_updates hu JOIN measure_bodies hb ON hb.measure_id = hu.measure_id AND hb.role = 'pilot'
-		WHERE hu.id = d.held_id AND hb.body_id = ` + body + `)))`
+	return `(d.held_for IS NULL OR ` + secretariat + ` OR (d.held_for = 'update' AND ` + body + ` <> 0 AND d.held_id IN (
+		SELECT hu.id FROM measure_updates hu JOIN measure_bodies hb ON hb.measure_id = hu.measure_id AND hb.role = 'pilot'
+		WHERE hb.body_id = ` + body + `)))`
 }
 
 func levelNames(levels []model.Visibility) []string {
@@ -96,7 +99,7 @@ const DocumentCountCap = 1000
 // those the filter sets, so that the planner sees each query as it is.
 func (f DocumentFilter) where() (string, []any) {
 	args := []any{levelNames(f.Reader.Levels), f.Reader.Secretariat, f.Reader.BodyID}
-	w := effectiveVisibility + ` = ANY($1) AND ` + heldVisible("$2", "$3")
+	w := documentVisible("now()", "$1") + ` AND ` + heldVisible("$2", "$3")
 	if f.Kind != "" {
 		args = append(args, string(f.Kind))
 		w += fmt.Sprintf(` AND d.kind = $%d`, len(args))
