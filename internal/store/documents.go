@@ -117,13 +117,16 @@ func (f DocumentFilter) where() (string, []any) {
 // Documents returns a page of the documents the filter allows, newest
 // first, with their latest version, and how many match in all, counted up
 // to DocumentCountCap (a total above it means « more than the cap »). The
-// page's rows are found first and only they get their latest version.
+// page's ids are found first, in documents_date_idx alone (an offset
+// skips index entries, not rows), and only they are read with their
+// latest version.
 func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]model.Document, int, error) {
 	where, args := f.where()
 	n := len(args)
 	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, `+latestColumns+`
-		FROM (SELECT d.* FROM documents d WHERE `+where+`
-			ORDER BY d.doc_date DESC, d.id DESC LIMIT $`+fmt.Sprint(n+1)+` OFFSET $`+fmt.Sprint(n+2)+`) d `+latestJoin+`
+		FROM (SELECT d.id FROM documents d WHERE `+where+`
+			ORDER BY d.doc_date DESC, d.id DESC LIMIT $`+fmt.Sprint(n+1)+` OFFSET $`+fmt.Sprint(n+2)+`) page
+		JOIN documents d ON d.id = page.id `+latestJoin+`
 		ORDER BY d.doc_date DESC, d.id DESC`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("documents: %w", err)
