@@ -105,7 +105,7 @@ func (s *Server) documentPage(r *http.Request, d model.Document, title string, v
 		return p, err
 	}
 	if p.CanAttach {
-		if p.Meetings, err = s.store.MeetingsBefore(ctx, s.now().AddDate(5, 0, 0), 200); err != nil {
+		if p.Meetings, err = s.store.MeetingChoices(ctx, s.now().AddDate(5, 0, 0), 200); err != nil {
 			return p, err
 		}
 	}
