@@ -142,10 +142,15 @@ func ConsultationAt(own, axis []ConsultationWindow, now time.Time) Consultation 
 }
 
 // MeasureAwaitingAnswer is a measure with comments its pilots have not
-// officially answered yet.
+// officially answered yet. Unanswered is counted up to CommentCountCap.
 type MeasureAwaitingAnswer struct {
 	MeasureID   int64
 	Label       string
 	Unanswered  int
 	OldestSince time.Time
 }
+
+// CommentCountCap is where the counts of comments pages show stop: a count
+// above it reads « plus de 1 000 », so that counting stays cheap however
+// many comments a measure has.
+const CommentCountCap = 1000

@@ -1,0 +1,22 @@
+BEGIN;
+SET LOCAL lock_timeout = '10s';
+
+-- The library counts the documents a reader may see (up to 1 000) and
+-- pages them by date: with the columns of the visibility and hold checks
+-- in the date index, both read only the index, never the wide rows (their
+-- search vectors), see docs/queries.md.
+DROP INDEX documents_date_idx;
+CREATE INDEX documents_date_idx ON documents (doc_date DESC, id DESC)
+    INCLUDE (visibility, embargo_until, embargo_visibility, held_for, held_id, kind);
+
+-- The comments readers see, per measure: the plan page counts them (up to
+-- 1 000) and the moderation desk finds each measure's oldest without an
+-- official answer, from this index alone.
+CREATE INDEX comments_published_idx ON comments (measure_id, created_at) INCLUDE (parent_id)
+    WHERE state = 'published' AND withdrawn_at IS NULL AND hidden_at IS NULL;
+
+-- The comments waiting in pre-moderation, oldest first.
+CREATE INDEX comments_pending_idx ON comments (created_at, id)
+    WHERE state = 'pending' AND withdrawn_at IS NULL;
+
+COMMIT;
