@@ -12,8 +12,12 @@ CREATE INDEX documents_date_idx ON documents (doc_date DESC, id DESC)
 -- The comments readers see, per measure: the plan page counts them (up to
 -- 1 000) and the moderation desk finds each measure's oldest without an
 -- official answer, from this index alone.
-CREATE INDEX comments_published_idx ON comments (measure_id, created_at) INCLUDE (parent_id)
+CREATE INDEX comments_published_idx ON comments (measure_id, created_at) INCLUDE (parent_id, id)
     WHERE state = 'published' AND withdrawn_at IS NULL AND hidden_at IS NULL;
+-- The official answers (few): whether a thread has one, without reading
+-- the replies.
+CREATE INDEX comments_official_idx ON comments (parent_id)
+    WHERE official AND state = 'published' AND withdrawn_at IS NULL AND hidden_at IS NULL;
 
 -- The comments waiting in pre-moderation, oldest first.
 CREATE INDEX comments_pending_idx ON comments (created_at, id)

@@ -142,7 +142,8 @@ func ConsultationAt(own, axis []ConsultationWindow, now time.Time) Consultation 
 }
 
 // MeasureAwaitingAnswer is a measure with comments its pilots have not
-// officially answered yet. Unanswered is counted up to CommentCountCap.
+// officially answered yet. Unanswered is counted up to AwaitingCountCap
+// + 1.
 type MeasureAwaitingAnswer struct {
 	MeasureID   int64
 	Label       string
@@ -154,3 +155,8 @@ type MeasureAwaitingAnswer struct {
 // above it reads « plus de 1 000 », so that counting stays cheap however
 // many comments a measure has.
 const CommentCountCap = 1000
+
+// AwaitingCountCap is where the moderation desk stops counting a measure's
+// comments without an official answer (« plus de 100 »): each needs a look
+// for its answer.
+const AwaitingCountCap = 100

@@ -310,7 +310,7 @@ const publishedComment = `c.state = 'published' AND c.withdrawn_at IS NULL AND c
 // top-level comment whose thread has no official answer, the longest
 // waiting first. Each measure's oldest such comment is read from
 // comments_published_idx, and they are counted up to
-// model.CommentCountCap + 1: never the whole table.
+// model.AwaitingCountCap + 1: never the whole table.
 func (s *Store) MeasuresAwaitingAnswer(ctx context.Context) ([]model.MeasureAwaitingAnswer, error) {
 	const unanswered = `c.measure_id = m.id AND c.parent_id IS NULL AND ` + publishedComment + `
 		AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.official
@@ -319,7 +319,7 @@ func (s *Store) MeasuresAwaitingAnswer(ctx context.Context) ([]model.MeasureAwai
 			(SELECT count(*) FROM (SELECT 1 FROM comments c WHERE `+unanswered+` LIMIT $1) n), oldest.created_at
 		FROM measures m
 		JOIN LATERAL (SELECT c.created_at FROM comments c WHERE `+unanswered+` ORDER BY c.created_at LIMIT 1) oldest ON true
-		ORDER BY oldest.created_at, m.id`, model.CommentCountCap+1)
+		ORDER BY oldest.created_at, m.id`, model.AwaitingCountCap+1)
 	if err != nil {
 		return nil, fmt.Errorf("measures awaiting an answer: %w", err)
 	}
