@@ -1,6 +1,7 @@
 BEGIN;
 SET LOCAL lock_timeout = '10s';
 
+DROP INDEX comments_hidden_idx;
 DROP INDEX comments_pending_idx;
 DROP INDEX comments_official_idx;
 DROP INDEX comments_published_idx;

@@ -23,4 +23,7 @@ CREATE INDEX comments_official_idx ON comments (parent_id)
 CREATE INDEX comments_pending_idx ON comments (created_at, id)
     WHERE state = 'pending' AND withdrawn_at IS NULL;
 
+-- The comments the moderation hid, latest first (the desk shows 50).
+CREATE INDEX comments_hidden_idx ON comments (hidden_at DESC) WHERE hidden_at IS NOT NULL;
+
 COMMIT;
