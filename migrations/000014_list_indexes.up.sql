@@ -26,4 +26,11 @@ CREATE INDEX comments_pending_idx ON comments (created_at, id)
 -- The comments the moderation hid, latest first (the desk shows 50).
 CREATE INDEX comments_hidden_idx ON comments (hidden_at DESC) WHERE hidden_at IS NOT NULL;
 
+-- The audit log and the outbox are paged by seeking past the last row's
+-- (time, id), newest first.
+DROP INDEX audit_log_at_idx;
+CREATE INDEX audit_log_at_idx ON audit_log (at DESC, id DESC);
+DROP INDEX outbox_created_idx;
+CREATE INDEX outbox_created_idx ON outbox (created_at DESC, id DESC);
+
 COMMIT;

@@ -93,14 +93,6 @@ func mailStatus(m model.Mail) string {
 	return "en attente"
 }
 
-// withPage adds the page number to a query string.
-func withPage(query string, page int) string {
-	if query == "" {
-		return "page=" + itoa(page)
-	}
-	return query + "&page=" + itoa(page)
-}
-
 func importEffect(it ImportItem) string {
 	switch it.Action {
 	case "unchanged":
