@@ -33,7 +33,8 @@ var queryBudgets = map[string]map[role]int{
 	"news":        {rolePublic: 1, roleAssociation: 2, roleSecretariat: 2},
 	"audit":       {roleSecretariat: 2},
 	"outbox":      {roleSecretariat: 2},
-	"moderation":  {roleSecretariat: 7},
+	// 7 here; 8 when 50 comments wait and the capped count runs.
+	"moderation": {roleSecretariat: 8},
 }
 
 // TestQueryBudget counts the statements each key page runs for the public,
