@@ -177,6 +177,10 @@ func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	pcfg.MaxConns = 20
 	pcfg.HealthCheckPeriod = 15 * time.Second
 	pcfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	// The portal's queries are short and bounded: PostgreSQL's JIT, which
+	// starts above a cost estimate, spent 100 to 200 ms compiling queries
+	// that run in a few (docs/queries.md).
+	pcfg.ConnConfig.RuntimeParams["jit"] = "off"
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, err

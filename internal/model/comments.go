@@ -145,7 +145,8 @@ func ConsultationAt(own, axis []ConsultationWindow, now time.Time) Consultation 
 }
 
 // MeasureAwaitingAnswer is a measure with comments its pilots have not
-// officially answered yet.
+// officially answered yet. Unanswered is counted up to AwaitingCountCap
+// + 1.
 type MeasureAwaitingAnswer struct {
 	MeasureID   int64
 	Label       string
@@ -157,3 +158,13 @@ type MeasureAwaitingAnswer struct {
 type CommentTotals struct {
 	Comments, Threads, Official int
 }
+
+// CommentCountCap is where the counts of comments pages show stop: a count
+// above it reads « plus de 1 000 », so that counting stays cheap however
+// many comments a measure has.
+const CommentCountCap = 1000
+
+// AwaitingCountCap is where the moderation desk stops counting a measure's
+// comments without an official answer (« plus de 100 »): each needs a look
+// for its answer.
+const AwaitingCountCap = 100

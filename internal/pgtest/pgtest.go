@@ -133,8 +133,22 @@ func NewDB(t testing.TB) string {
 // database is dropped).
 func NewPool(t testing.TB) (*pgxpool.Pool, string) {
 	t.Helper()
+	return NewPoolWith(t, nil)
+}
+
+// NewPoolWith is NewPool with a chance to change the pool's configuration
+// first (a query tracer, say); configure may be nil.
+func NewPoolWith(t testing.TB, configure func(*pgxpool.Config)) (*pgxpool.Pool, string) {
+	t.Helper()
 	dbURL := NewDB(t)
-	pool, err := pgxpool.New(context.Background(), dbURL)
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	if configure != nil {
+		configure(cfg)
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}

@@ -89,8 +89,7 @@ func TestDemoNews(t *testing.T) {
 	// The intervention is the meeting's too, and its agenda item's: the
 	// point of the mechanism, presented by the collective's coordinator.
 	public := model.DocumentReader{Levels: []model.Visibility{model.VisibilityPublic}}
-	onMeeting, _, err := st.Documents(ctx, store.DocumentFilter{Reader: public,
-		TargetType: "meeting", TargetID: meeting.ID, Limit: 10})
+	onMeeting, err := st.MeetingDocuments(ctx, public, meeting.ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

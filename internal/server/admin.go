@@ -113,7 +113,11 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	var entries []model.AuditEntry
 	more := false
 	if f.Valid() {
-		entries, more, err = s.store.AuditLog(ctx, filter, auditPageSize, (page-1)*auditPageSize)
+		after, err := cursorParam(q)
+		if err != nil {
+			return err
+		}
+		entries, more, err = s.store.AuditLog(ctx, filter, auditPageSize, after)
 		if err != nil {
 			return err
 		}
@@ -125,7 +129,13 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 		title += " – page " + strconv.Itoa(page)
 	}
 	q.Del("page")
-	s.render(w, r, status, view.Audit(view.AuditPage{Base: s.adminBase(r, title), Entries: entries, Page: page, More: more,
+	q.Del("avant")
+	next := ""
+	if more {
+		last := entries[len(entries)-1]
+		next = nextPageQuery(q, page, store.Cursor{At: last.At, ID: last.ID})
+	}
+	s.render(w, r, status, view.Audit(view.AuditPage{Base: s.adminBase(r, title), Entries: entries, Page: page, Next: next,
 		Filter: f, Fields: auditFilterFields, Query: q.Encode()}))
 	return nil
 }
@@ -137,15 +147,24 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	mails, more, err := s.store.Mails(r.Context(), outboxPageSize, (page-1)*outboxPageSize)
+	after, err := cursorParam(r.URL.Query())
 	if err != nil {
 		return err
+	}
+	mails, more, err := s.store.Mails(r.Context(), outboxPageSize, after)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if more {
+		last := mails[len(mails)-1]
+		next = nextPageQuery(nil, page, store.Cursor{At: last.CreatedAt, ID: last.ID})
 	}
 	for i := range mails {
 		mails[i].Text, mails[i].LastError = maskTokens(mails[i].Text), maskTokens(mails[i].LastError)
 	}
 	s.render(w, r, http.StatusOK, view.Outbox(view.OutboxPage{Base: s.adminBase(r, "Courriels envoyés"), Mails: mails,
-		Page: page, More: more, Sending: s.cfg.SMTP.Host != ""}))
+		Page: page, Next: next, Sending: s.cfg.SMTP.Host != ""}))
 	return nil
 }
 

@@ -168,7 +168,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login with the new password: got %d, want 303", res.StatusCode)
 	}
-	entries, _, err := p.store.AuditLog(context.Background(), store.AuditFilter{}, 50, 0)
+	entries, _, err := p.store.AuditLog(context.Background(), store.AuditFilter{}, 50, store.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -302,7 +302,7 @@ func TestModeration(t *testing.T) {
 	if mails := calendarMails(t, p, "Votre commentaire a été masqué"); len(mails) != 1 || mails[0].To != p.emails[roleAssociation] {
 		t.Errorf("mail to the author: %+v", mails)
 	}
-	if flags, _ := p.store.OpenFlags(ctx); len(flags) != 0 {
+	if flags, _ := p.store.OpenFlags(ctx, 50); len(flags) != 0 {
 		t.Errorf("flags still open after hiding: %+v", flags)
 	}
 	if res := sec.postForm(moderate, url.Values{"decision": {"restore"}}); res.StatusCode != http.StatusSeeOther {

@@ -29,7 +29,8 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 	p := view.DocumentsPage{Base: s.base(r, "Documents"), Kind: q.Get("kind"), Year: q.Get("year"), Attached: q.Get("attached"),
 		CanUpload: access.CanUploadDocument(v, model.KindContribution)}
 	p.Nav = "documents"
-	f := store.DocumentFilter{Reader: access.DocumentReader(v), Limit: documentsPageSize}
+	// One row more than a page tells whether there is a next one.
+	f := store.DocumentFilter{Reader: access.DocumentReader(v), Limit: documentsPageSize + 1}
 	if k := model.DocumentKind(p.Kind); k.Valid() {
 		f.Kind = k
 	} else {
@@ -41,7 +42,7 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 		p.Year = ""
 	}
 	if p.Attached == "meeting" {
-		f.TargetType = p.Attached
+		f.AttachedToMeeting = true
 	} else {
 		p.Attached = ""
 	}
@@ -57,8 +58,11 @@ func (s *Server) documents(w http.ResponseWriter, r *http.Request) error {
 	if p.Years, err = s.store.DocumentYears(ctx); err != nil {
 		return err
 	}
+	if len(docs) > documentsPageSize {
+		docs, p.More = docs[:documentsPageSize], true
+	}
 	p.Documents, p.Total, p.Page = docs, total, page
-	p.More = f.Offset+len(docs) < total
+	p.TotalCapped = total > store.DocumentCountCap
 	if page > 1 {
 		p.Title = "Documents – page " + strconv.Itoa(page)
 	}
@@ -101,7 +105,7 @@ func (s *Server) documentPage(r *http.Request, d model.Document, title string, v
 		return p, err
 	}
 	if p.CanAttach {
-		if p.Meetings, err = s.store.MeetingsBefore(ctx, s.now().AddDate(5, 0, 0), 200); err != nil {
+		if p.Meetings, err = s.store.MeetingChoices(ctx, s.now().AddDate(5, 0, 0), 200); err != nil {
 			return p, err
 		}
 	}

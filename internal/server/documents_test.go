@@ -270,7 +270,7 @@ func TestVersionsAndContributions(t *testing.T) {
 	}
 
 	sec := p.as(roleSecretariat)
-	meetings, _ := p.store.MeetingsBefore(context.Background(), time.Now(), 1)
+	meetings, _ := p.store.MeetingChoices(context.Background(), time.Now(), 1)
 	if res := sec.postForm(fmt.Sprintf("/documents/%d/links", id), map[string][]string{"meeting": {fmt.Sprint(meetings[0].ID)}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("attach: got %d", res.StatusCode)
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"comite/internal/blob"
 	"comite/internal/config"
 	"comite/internal/jobs"
@@ -55,6 +57,9 @@ type portal struct {
 	// fileDir holds the blob store's files/ and tmp/ folders.
 	fileDir string
 	emails  map[role]string
+	// queries counts the statements of the requests that ask for it
+	// (client.countQueries).
+	queries *queryCounter
 }
 
 // addDocument stores content as a new document, as an upload would.
@@ -83,7 +88,8 @@ func (p *portal) addDocument(t *testing.T, title string, vis model.Visibility, k
 func newPortal(t testing.TB, env map[string]string) *portal {
 	t.Helper()
 	ctx := context.Background()
-	pool, _ := pgtest.NewPool(t)
+	queries := &queryCounter{}
+	pool, _ := pgtest.NewPoolWith(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = queries })
 	st := store.New(pool)
 	if err := seed.Committee(ctx, st); err != nil {
 		t.Fatal(err)
@@ -119,7 +125,7 @@ func newPortal(t testing.TB, env map[string]string) *portal {
 		t.Fatal(err)
 	}
 	srv.SetDocuments(files, runner)
-	ts.Config.Handler = srv.Handler()
+	ts.Config.Handler = queries.wrap(srv.Handler())
 	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
@@ -129,7 +135,7 @@ func newPortal(t testing.TB, env map[string]string) *portal {
 		stopRunner()
 		files.Close()
 	})
-	p := &portal{t: t, srv: srv, ts: ts, store: st, files: files, fileDir: dir, emails: map[role]string{}}
+	p := &portal{t: t, srv: srv, ts: ts, store: st, files: files, fileDir: dir, emails: map[role]string{}, queries: queries}
 	hash, err := password.Hash(testPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,8 @@ func TestBadBytesInPathsAndQueriesAre400(t *testing.T) {
 		{sec, "/admin/audit?actor=%ff"},
 		{sec, "/admin/audit?page=9223372036854775807"},
 		{sec, "/admin/outbox?page=99999999999999999999"},
+		{sec, "/admin/outbox?avant=12.x"},
+		{sec, "/admin/audit?avant=-5"},
 	} {
 		res := tt.c.get(tt.path)
 		if res.StatusCode != http.StatusBadRequest {

@@ -122,8 +122,7 @@ func (s *Server) meetingPage(r *http.Request, m model.Meeting) (view.MeetingPage
 		}
 	}
 	if p.ShowDocuments {
-		if p.Documents, _, err = s.store.Documents(ctx, store.DocumentFilter{Reader: access.DocumentReader(v),
-			TargetType: "meeting", TargetID: m.ID, Limit: 200}); err != nil {
+		if p.Documents, err = s.store.MeetingDocuments(ctx, access.DocumentReader(v), m.ID, 200); err != nil {
 			return p, err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"comite/internal/model"
+	"comite/internal/store"
 )
 
 // standFor links the role's account to its body's titulaire, as an
@@ -71,7 +72,7 @@ func meetingStatus(t *testing.T, p *portal, id int64) model.MeetingStatus {
 // calendarMails returns the outbox's mails whose subject starts with prefix.
 func calendarMails(t *testing.T, p *portal, prefix string) []model.Mail {
 	t.Helper()
-	all, _, err := p.store.Mails(context.Background(), 1000, 0)
+	all, _, err := p.store.Mails(context.Background(), 1000, store.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}

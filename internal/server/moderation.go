@@ -13,13 +13,17 @@ import (
 	"comite/web/view"
 )
 
+// moderationListSize bounds each of the moderation desk's lists: the
+// oldest first, handled, make room for the next.
+const moderationListSize = 50
+
 // moderation is the secretariat's desk: flags to handle, comments waiting
 // in pre-moderation, measures whose comments have no official answer yet,
 // and hidden comments that may be restored.
 func (s *Server) moderation(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := view.ModerationPage{Base: s.adminBase(r, "Modération des commentaires"), Flags: map[int64][]model.CommentFlag{}, Now: s.now()}
-	flags, err := s.store.OpenFlags(ctx)
+	flags, err := s.store.OpenFlags(ctx, moderationListSize)
 	if err != nil {
 		return err
 	}
@@ -33,8 +37,14 @@ func (s *Server) moderation(w http.ResponseWriter, r *http.Request) error {
 	if p.Flagged, err = s.store.CommentsByID(ctx, ids); err != nil {
 		return err
 	}
-	if p.Pending, err = s.store.CommentsInState(ctx, model.CommentPending); err != nil {
+	if p.Pending, err = s.store.CommentsInState(ctx, model.CommentPending, moderationListSize); err != nil {
 		return err
+	}
+	p.PendingTotal = len(p.Pending)
+	if len(p.Pending) == moderationListSize {
+		if p.PendingTotal, err = s.store.CommentCountInState(ctx, model.CommentPending); err != nil {
+			return err
+		}
 	}
 	if p.Hidden, err = s.store.HiddenComments(ctx, 50); err != nil {
 		return err

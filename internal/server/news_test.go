@@ -232,7 +232,7 @@ func TestNewsScheduledArticleWithLinks(t *testing.T) {
 	if res := sec.postForm("/news/"+slug+"/edit", form); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/news/"+slug {
 		t.Errorf("reschedule a published article: status %d, to %q, want the same address", res.StatusCode, res.Header.Get("Location"))
 	}
-	entries, _, err := p.store.AuditLog(ctx, store.AuditFilter{ObjectType: "news"}, 50, 0)
+	entries, _, err := p.store.AuditLog(ctx, store.AuditFilter{ObjectType: "news"}, 50, store.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}

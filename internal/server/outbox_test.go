@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -107,5 +109,47 @@ func TestOutboxMasksTokens(t *testing.T) {
 	// The mail itself carries the whole link, which works.
 	if got := p.client().get("/password-reset/" + tokens[0]).StatusCode; got != http.StatusOK {
 		t.Fatalf("the mailed reset link: got %d, want 200", got)
+	}
+}
+
+// TestOutboxKeysetPages follows the outbox's « Page suivante » links: each
+// page seeks past the previous one's last mail, and every mail appears
+// once, newest first.
+func TestOutboxKeysetPages(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := context.Background()
+	for i := range 2*outboxPageSize + 5 {
+		if _, err := p.store.QueueMail(ctx, "pages@test.example", fmt.Sprintf("Courriel de page %02d", i), "texte"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sec := p.as(roleSecretariat)
+	next := regexp.MustCompile(`href="(/admin/outbox\?[^"]*)">Page suivante`)
+	subject := regexp.MustCompile(`Courriel de page (\d\d)`)
+	var seen []string
+	path := "/admin/outbox"
+	for pages := 0; path != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("more pages than mails")
+		}
+		res := sec.get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		for _, m := range subject.FindAllStringSubmatch(res.body, -1) {
+			seen = append(seen, m[1])
+		}
+		path = ""
+		if m := next.FindStringSubmatch(res.body); m != nil {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	if len(seen) != 2*outboxPageSize+5 {
+		t.Fatalf("saw %d mails, want %d: %v", len(seen), 2*outboxPageSize+5, seen)
+	}
+	for i, s := range seen {
+		if want := fmt.Sprintf("%02d", 2*outboxPageSize+4-i); s != want {
+			t.Fatalf("mail %d is %s, want %s (newest first, each once)", i, s, want)
+		}
 	}
 }

@@ -2,9 +2,13 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"comite/internal/model"
+	"comite/internal/store"
 )
 
 // pathID reads the numeric {id} of the route; anything else is a 404.
@@ -42,4 +46,33 @@ func linkAction(r *http.Request) (bool, error) {
 		return false, nil
 	}
 	return false, errBadRequest
+}
+
+// cursorParam reads a keyset page's start from the query's « avant »
+// (microseconds since 1970, a dot, the id of the previous page's last row);
+// none is the first page.
+func cursorParam(q url.Values) (store.Cursor, error) {
+	v := q.Get("avant")
+	if v == "" {
+		return store.Cursor{}, nil
+	}
+	at, id, ok := strings.Cut(v, ".")
+	micros, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return store.Cursor{}, errBadRequest
+	}
+	return store.Cursor{At: time.UnixMicro(micros), ID: n}, nil
+}
+
+// nextPageQuery is the query string of the page after page, which starts
+// after c, keeping the other parameters of q.
+func nextPageQuery(q url.Values, page int, c store.Cursor) string {
+	next := url.Values{}
+	for k, vs := range q {
+		next[k] = vs
+	}
+	next.Set("page", strconv.Itoa(page+1))
+	next.Set("avant", strconv.FormatInt(c.At.UnixMicro(), 10)+"."+strconv.FormatInt(c.ID, 10))
+	return next.Encode()
 }

@@ -103,7 +103,7 @@ func TestPlanBackOfficeCreatesPlanAxisAndMeasure(t *testing.T) {
 
 	// Each change is audited.
 	for _, object := range []string{"plan", "axis", "measure"} {
-		entries, _, err := p.store.AuditLog(ctx, store.AuditFilter{ObjectType: object}, 10, 0)
+		entries, _, err := p.store.AuditLog(ctx, store.AuditFilter{ObjectType: object}, 10, store.Cursor{})
 		if err != nil || len(entries) == 0 || entries[0].Action != object+".create" {
 			t.Errorf("audit of the %s: %+v %v", object, entries, err)
 		}
@@ -271,7 +271,7 @@ func TestPlanBackOfficeLinksRecommendationAndOtherPlanMeasure(t *testing.T) {
 	if err != nil || len(related) != 1 || related[0].ID != third {
 		t.Fatalf("related measures after unlink: got %+v, %v", related, err)
 	}
-	entries, _, err := p.store.AuditLog(ctx, store.AuditFilter{ObjectType: "measure"}, 10, 0)
+	entries, _, err := p.store.AuditLog(ctx, store.AuditFilter{ObjectType: "measure"}, 10, store.Cursor{})
 	if err != nil || len(entries) == 0 || entries[0].Action != "measure.unlink" {
 		t.Fatalf("audit of the links: %+v %v", entries, err)
 	}

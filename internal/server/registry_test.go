@@ -89,7 +89,7 @@ func TestReplacementKeepsHistory(t *testing.T) {
 	if res := sec.postForm(path, url.Values{"from": {"2026-01-01"}}); res.StatusCode != http.StatusConflict {
 		t.Fatalf("replacing a closed seat: got %d, want 409", res.StatusCode)
 	}
-	entries, _, err := p.store.AuditLog(context.Background(), store.AuditFilter{ObjectType: "seat"}, 10, 0)
+	entries, _, err := p.store.AuditLog(context.Background(), store.AuditFilter{ObjectType: "seat"}, 10, store.Cursor{})
 	if err != nil || len(entries) == 0 || entries[0].Action != "seat.replace" || !strings.Contains(entries[0].Detail, `"before"`) {
 		t.Fatalf("audit of the replacement: %+v %v", entries, err)
 	}

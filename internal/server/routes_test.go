@@ -141,7 +141,7 @@ type fixtures struct {
 func loadFixtures(t *testing.T, p *portal) fixtures {
 	t.Helper()
 	ctx := context.Background()
-	past, err := p.store.MeetingsBefore(ctx, p.srv.now(), 1)
+	past, err := p.store.MeetingChoices(ctx, p.srv.now(), 1)
 	if err != nil || len(past) != 1 {
 		t.Fatalf("seeded meeting: got %v, %v", past, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,21 +48,48 @@ type AuditFilter struct {
 	From, Until time.Time
 }
 
-// AuditLog returns a page of the audit log, newest first, and whether there is more.
-func (s *Store) AuditLog(ctx context.Context, f AuditFilter, limit, offset int) ([]model.AuditEntry, bool, error) {
-	var from, until *time.Time
+// Cursor is where a keyset page starts: after the row with this time and
+// id, in newest-first order. The zero Cursor is the first page.
+type Cursor struct {
+	At time.Time
+	ID int64
+}
+
+// AuditLog returns a page of the audit log, newest first, after the
+// cursor, and whether there is more. Only the filter's set conditions are
+// written, so that each query reads its own index (audit_log_at_idx,
+// audit_log_account_idx for an actor); the page seeks past the cursor
+// instead of counting an offset.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter, limit int, after Cursor) ([]model.AuditEntry, bool, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.ObjectType != "" {
+		where = append(where, "l.object_type = "+arg(f.ObjectType))
+	}
+	if f.ActorEmail != "" {
+		where = append(where, "l.account_id = (SELECT id FROM accounts WHERE email = lower("+arg(f.ActorEmail)+"))")
+	}
 	if !f.From.IsZero() {
-		from = &f.From
+		where = append(where, "l.at >= "+arg(f.From))
 	}
 	if !f.Until.IsZero() {
-		until = &f.Until
+		where = append(where, "l.at < "+arg(f.Until))
+	}
+	if after.ID != 0 {
+		where = append(where, "(l.at, l.id) < ("+arg(after.At)+", "+arg(after.ID)+")")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
 	}
 	rows, err := s.db.Query(ctx, `SELECT l.id, l.at, coalesce(l.account_id, 0), coalesce(a.display_name, ''),
 		l.ip, l.action, l.object_type, coalesce(l.object_id, 0), l.detail::text
-		FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id
-		WHERE ($3 = '' OR l.object_type = $3) AND ($4 = '' OR a.email = lower($4))
-			AND ($5::timestamptz IS NULL OR l.at >= $5) AND ($6::timestamptz IS NULL OR l.at < $6)
-		ORDER BY l.at DESC, l.id DESC LIMIT $1 OFFSET $2`, limit+1, offset, f.ObjectType, f.ActorEmail, from, until)
+		FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id `+cond+`
+		ORDER BY l.at DESC, l.id DESC LIMIT `+arg(limit+1), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("audit log: %w", err)
 	}

@@ -266,10 +266,10 @@ func (s *Store) ResolveFlags(ctx context.Context, commentID int64, resolution st
 	return int(tag.RowsAffected()), nil
 }
 
-// OpenFlags returns the unresolved flags, oldest first.
-func (s *Store) OpenFlags(ctx context.Context) ([]model.CommentFlag, error) {
+// OpenFlags returns the unresolved flags, oldest first, at most limit.
+func (s *Store) OpenFlags(ctx context.Context, limit int) ([]model.CommentFlag, error) {
 	rows, err := s.db.Query(ctx, `SELECT f.id, f.comment_id, f.account_id, a.display_name, f.reason, f.created_at, f.resolution
-		FROM comment_flags f JOIN accounts a ON a.id = f.account_id WHERE f.resolution = '' ORDER BY f.created_at, f.id`)
+		FROM comment_flags f JOIN accounts a ON a.id = f.account_id WHERE f.resolution = '' ORDER BY f.created_at, f.id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("open flags: %w", err)
 	}
@@ -286,9 +286,21 @@ func (s *Store) CommentsByID(ctx context.Context, ids []int64) ([]model.Comment,
 }
 
 // CommentsInState returns the comments waiting in pre-moderation (or in
-// another state), oldest first.
-func (s *Store) CommentsInState(ctx context.Context, state model.CommentState) ([]model.Comment, error) {
-	return s.comments(ctx, "comments by state", `c.state = $1 AND c.withdrawn_at IS NULL ORDER BY c.created_at, c.id`, state)
+// another state), oldest first, at most limit.
+func (s *Store) CommentsInState(ctx context.Context, state model.CommentState, limit int) ([]model.Comment, error) {
+	return s.comments(ctx, "comments by state", `c.state = $1 AND c.withdrawn_at IS NULL ORDER BY c.created_at, c.id LIMIT $2`, state, limit)
+}
+
+// CommentCountInState counts the comments in a state, not withdrawn, up
+// to model.CommentCountCap + 1.
+func (s *Store) CommentCountInState(ctx context.Context, state model.CommentState) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments c WHERE c.state = $1 AND c.withdrawn_at IS NULL LIMIT $2) x`,
+		state, model.CommentCountCap+1).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("comments in state %s: %w", state, err)
+	}
+	return n, nil
 }
 
 // HiddenComments returns the comments the moderation hid, latest first.
@@ -304,17 +316,24 @@ func (s *Store) CommentsOfBody(ctx context.Context, bodyID int64, offset, limit 
 		ORDER BY c.created_at DESC, c.id DESC`, bodyID, offset, limit)
 }
 
+// publishedComment is the condition of a comment that readers of the
+// measure see, that of the partial index comments_published_idx.
+const publishedComment = `c.state = 'published' AND c.withdrawn_at IS NULL AND c.hidden_at IS NULL`
+
 // MeasuresAwaitingAnswer lists the measures with at least one visible
 // top-level comment whose thread has no official answer, the longest
-// waiting first.
+// waiting first. Each measure's oldest such comment is read from
+// comments_published_idx, and they are counted up to
+// model.AwaitingCountCap + 1: never the whole table.
 func (s *Store) MeasuresAwaitingAnswer(ctx context.Context) ([]model.MeasureAwaitingAnswer, error) {
+	const unanswered = `c.measure_id = m.id AND c.parent_id IS NULL AND ` + publishedComment + `
+		AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.official
+			AND r.state = 'published' AND r.withdrawn_at IS NULL AND r.hidden_at IS NULL)`
 	rows, err := s.db.Query(ctx, `SELECT m.id, CASE WHEN m.number = '' THEN m.title ELSE m.number || '. ' || m.title END,
-			count(*), min(c.created_at)
-		FROM comments c JOIN measures m ON m.id = c.measure_id
-		WHERE c.parent_id IS NULL AND c.state = 'published' AND c.withdrawn_at IS NULL AND c.hidden_at IS NULL
-			AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.official
-				AND r.state = 'published' AND r.withdrawn_at IS NULL AND r.hidden_at IS NULL)
-		GROUP BY m.id ORDER BY min(c.created_at), m.id`)
+			(SELECT count(*) FROM (SELECT 1 FROM comments c WHERE `+unanswered+` LIMIT $1) n), oldest.created_at
+		FROM measures m
+		JOIN LATERAL (SELECT c.created_at FROM comments c WHERE `+unanswered+` ORDER BY c.created_at LIMIT 1) oldest ON true
+		ORDER BY oldest.created_at, m.id`, model.AwaitingCountCap+1)
 	if err != nil {
 		return nil, fmt.Errorf("measures awaiting an answer: %w", err)
 	}
@@ -326,18 +345,24 @@ func (s *Store) MeasuresAwaitingAnswer(ctx context.Context) ([]model.MeasureAwai
 }
 
 // CommentCounts returns, per measure of the plan, how many published
-// comments members can read, for the plan page.
+// comments members can read, up to model.CommentCountCap + 1 (from
+// comments_published_idx alone), for the plan page.
 func (s *Store) CommentCounts(ctx context.Context, planID int64) (map[int64]int, error) {
-	rows, err := s.db.Query(ctx, `SELECT c.measure_id, count(*) FROM comments c JOIN measures m ON m.id = c.measure_id
-		WHERE m.plan_id = $1 AND c.state = 'published' AND c.withdrawn_at IS NULL AND c.hidden_at IS NULL
-		GROUP BY c.measure_id`, planID)
+	rows, err := s.db.Query(ctx, `SELECT m.id, (SELECT count(*) FROM (SELECT 1 FROM comments c
+			WHERE c.measure_id = m.id AND `+publishedComment+` LIMIT $2) n)
+		FROM measures m WHERE m.plan_id = $1`, planID, model.CommentCountCap+1)
 	if err != nil {
 		return nil, fmt.Errorf("comment counts of plan %d: %w", planID, err)
 	}
 	counts := map[int64]int{}
 	var id int64
 	var n int
-	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { counts[id] = n; return nil })
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error {
+		if n > 0 {
+			counts[id] = n
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("comment counts of plan %d: %w", planID, err)
 	}

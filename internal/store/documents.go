@@ -23,11 +23,14 @@ const heldSharedWith = `CASE WHEN d.held_for = 'update' THEN ARRAY(SELECT hb.bod
 // heldVisible is the hold part of access.CanSeeDocument in SQL, for the
 // reader given by its placeholders (model.DocumentReader's Secretariat and
 // BodyID): a document not held, or held and seen by the secretariat, or
-// held evidence shared with the reader's body.
+// held evidence shared with the reader's body. The updates of the body's
+// measures are an uncorrelated subquery, hashed once: as a correlated
+// EXISTS the planner costed it per document and chose to read the whole
+// table rather than documents_date_idx (docs/queries.md).
 func heldVisible(secretariat, body string) string {
-	return `(d.held_for IS NULL OR ` + secretariat + ` OR (d.held_for = 'update' AND ` + body + ` <> 0 AND EXISTS (
-		SELECT 1 FROM measure_updates hu JOIN measure_bodies hb ON hb.measure_id = hu.measure_id AND hb.role = 'pilot'
-		WHERE hu.id = d.held_id AND hb.body_id = ` + body + `)))`
+	return `(d.held_for IS NULL OR ` + secretariat + ` OR (d.held_for = 'update' AND ` + body + ` <> 0 AND d.held_id IN (
+		SELECT hu.id FROM measure_updates hu JOIN measure_bodies hb ON hb.measure_id = hu.measure_id AND hb.role = 'pilot'
+		WHERE hb.body_id = ` + body + `)))`
 }
 
 func levelNames(levels []model.Visibility) []string {
@@ -79,41 +82,85 @@ func (s *Store) Document(ctx context.Context, id int64) (model.Document, error) 
 // DocumentFilter selects documents for the library. Reader is who reads
 // them, from the access policy, which the query applies.
 type DocumentFilter struct {
-	Reader     model.DocumentReader
-	Kind       model.DocumentKind
-	Year       int
-	TargetType string
-	TargetID   int64
-	Limit      int
-	Offset     int
+	Reader model.DocumentReader
+	Kind   model.DocumentKind
+	Year   int
+	// AttachedToMeeting keeps the documents attached to some meeting.
+	AttachedToMeeting bool
+	Limit             int
+	Offset            int
 }
 
-// Documents returns a page of the documents the filter allows, newest first,
-// with their latest version, and how many match in all.
+// DocumentCountCap is the most documents the library counts: beyond it
+// the page says « plus de 1 000 documents » and counting stays cheap.
+const DocumentCountCap = 1000
+
+// where returns the filter's conditions on d and their arguments: only
+// those the filter sets, so that the planner sees each query as it is.
+func (f DocumentFilter) where() (string, []any) {
+	args := []any{levelNames(f.Reader.Levels), f.Reader.Secretariat, f.Reader.BodyID}
+	w := documentVisible("now()", "$1") + ` AND ` + heldVisible("$2", "$3")
+	if f.Kind != "" {
+		args = append(args, string(f.Kind))
+		w += fmt.Sprintf(` AND d.kind = $%d`, len(args))
+	}
+	if f.Year != 0 {
+		args = append(args, time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC))
+		w += fmt.Sprintf(` AND d.doc_date >= $%d AND d.doc_date < $%d`, len(args)-1, len(args))
+	}
+	if f.AttachedToMeeting {
+		w += ` AND EXISTS (SELECT 1 FROM document_links l WHERE l.document_id = d.id AND l.target_type = 'meeting')`
+	}
+	return w, args
+}
+
+// Documents returns a page of the documents the filter allows, newest
+// first, with their latest version, and how many match in all, counted up
+// to DocumentCountCap (a total above it means « more than the cap »). The
+// page's ids are found first, in documents_date_idx alone (an offset
+// skips index entries, not rows), and only they are read with their
+// latest version.
 func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]model.Document, int, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, count(*) OVER (), `+latestColumns+`
-		FROM documents d `+latestJoin+`
-		WHERE `+effectiveVisibility+` = ANY($1) AND `+heldVisible("$8", "$9")+`
-			AND ($2 = '' OR d.kind = $2)
-			AND ($3 = 0 OR extract(year FROM d.doc_date) = $3)
-			AND ($4 = '' OR EXISTS (SELECT 1 FROM document_links l WHERE l.document_id = d.id AND l.target_type = $4
-				AND ($5 = 0 OR l.target_id = $5)))
-		ORDER BY d.doc_date DESC, d.id DESC LIMIT $6 OFFSET $7`,
-		levelNames(f.Reader.Levels), string(f.Kind), f.Year, f.TargetType, f.TargetID, f.Limit, f.Offset, f.Reader.Secretariat, f.Reader.BodyID)
+	where, args := f.where()
+	n := len(args)
+	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, `+latestColumns+`
+		FROM (SELECT d.id FROM documents d WHERE `+where+`
+			ORDER BY d.doc_date DESC, d.id DESC LIMIT $`+fmt.Sprint(n+1)+` OFFSET $`+fmt.Sprint(n+2)+`) page
+		JOIN documents d ON d.id = page.id `+latestJoin+`
+		ORDER BY d.doc_date DESC, d.id DESC`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("documents: %w", err)
 	}
-	defer rows.Close()
-	var docs []model.Document
-	total := 0
-	for rows.Next() {
-		d, err := scanListedDocument(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("documents: %w", err)
-		}
-		docs = append(docs, d)
+	docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Document, error) { return scanListedDocument(r) })
+	if err != nil {
+		return nil, 0, fmt.Errorf("documents: %w", err)
 	}
-	return docs, total, rows.Err()
+	total := f.Offset + len(docs)
+	if len(docs) == f.Limit || (len(docs) == 0 && f.Offset > 0) {
+		err = s.db.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM documents d WHERE `+where+` LIMIT $`+fmt.Sprint(n+1)+`) c`,
+			append(args, DocumentCountCap+1)...).Scan(&total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("documents count: %w", err)
+		}
+	}
+	return docs, total, nil
+}
+
+// MeetingDocuments returns the documents attached to a meeting that the
+// reader may see, newest first, at most limit of them.
+func (s *Store) MeetingDocuments(ctx context.Context, r model.DocumentReader, meetingID int64, limit int) ([]model.Document, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+documentColumns+`, `+latestColumns+`
+		FROM document_links l JOIN documents d ON d.id = l.document_id `+latestJoin+`
+		WHERE l.target_type = 'meeting' AND l.target_id = $1 AND `+effectiveVisibility+` = ANY($2) AND `+heldVisible("$3", "$4")+`
+		ORDER BY d.doc_date DESC, d.id DESC LIMIT $5`, meetingID, levelNames(r.Levels), r.Secretariat, r.BodyID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("meeting %d documents: %w", meetingID, err)
+	}
+	docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Document, error) { return scanListedDocument(r) })
+	if err != nil {
+		return nil, fmt.Errorf("meeting %d documents: %w", meetingID, err)
+	}
+	return docs, nil
 }
 
 // latestColumns and latestJoin add each document's latest version to a list.
@@ -167,9 +214,15 @@ func (s *Store) AttachedDocuments(ctx context.Context, r model.DocumentReader, t
 	return out, rows.Err()
 }
 
-// DocumentYears returns the years that have documents, latest first, for the library's filter.
+// DocumentYears returns the years that have documents, latest first, for
+// the library's filter: one index probe per year (a loose scan of
+// documents_date_idx) rather than a read of every document.
 func (s *Store) DocumentYears(ctx context.Context) ([]int, error) {
-	rows, err := s.db.Query(ctx, `SELECT DISTINCT extract(year FROM doc_date)::int AS y FROM documents ORDER BY y DESC`)
+	rows, err := s.db.Query(ctx, `WITH RECURSIVE y(d) AS (
+			SELECT max(doc_date) FROM documents
+			UNION ALL
+			SELECT (SELECT max(doc_date) FROM documents WHERE doc_date < date_trunc('year', y.d)) FROM y WHERE y.d IS NOT NULL)
+		SELECT extract(year FROM d)::int FROM y WHERE d IS NOT NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("document years: %w", err)
 	}

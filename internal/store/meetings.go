@@ -43,15 +43,25 @@ func (s *Store) MeetingForUpdate(ctx context.Context, id int64) (model.Meeting, 
 	return m, nil
 }
 
-// MeetingsAfter returns the meetings starting at or after t, soonest first;
-// MeetingsBefore the ones before t, latest first. Both return at most limit.
+// MeetingsAfter returns the meetings starting at or after t, soonest first,
+// at most limit.
 func (s *Store) MeetingsAfter(ctx context.Context, t time.Time, limit int) ([]model.Meeting, error) {
 	return s.meetings(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE starts_at >= $1 ORDER BY starts_at LIMIT $2`, t, limit)
 }
 
-// MeetingsBefore returns the meetings that started before t, latest first.
-func (s *Store) MeetingsBefore(ctx context.Context, t time.Time, limit int) ([]model.Meeting, error) {
-	return s.meetings(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE starts_at < $1 ORDER BY starts_at DESC LIMIT $2`, t, limit)
+// MeetingChoices returns the id, title and start of the meetings that
+// started before t, latest first, at most limit: a form's choices, without
+// the minutes' texts that a whole meeting carries.
+func (s *Store) MeetingChoices(ctx context.Context, t time.Time, limit int) ([]model.Meeting, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, title, starts_at FROM meetings WHERE starts_at < $1 ORDER BY starts_at DESC LIMIT $2`, t, limit)
+	if err != nil {
+		return nil, fmt.Errorf("meeting choices: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Meeting, error) {
+		var m model.Meeting
+		err := r.Scan(&m.ID, &m.Title, &m.StartsAt)
+		return m, err
+	})
 }
 
 // MeetingFilter selects a page of meetings.

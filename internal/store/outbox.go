@@ -94,10 +94,15 @@ func (s *Store) MarkMailFailed(ctx context.Context, id int64, errText string, re
 	return nil
 }
 
-// Mails returns a page of the outbox, newest first, and whether there is more.
-func (s *Store) Mails(ctx context.Context, limit, offset int) ([]model.Mail, bool, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox
-		ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`, limit+1, offset)
+// Mails returns a page of the outbox, newest first, after the cursor (a
+// seek in outbox_created_idx, not an offset), and whether there is more.
+func (s *Store) Mails(ctx context.Context, limit int, after Cursor) ([]model.Mail, bool, error) {
+	sql, args := `SELECT `+mailColumns+` FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1`, []any{limit + 1}
+	if after.ID != 0 {
+		sql, args = `SELECT `+mailColumns+` FROM outbox WHERE (created_at, id) < ($2, $3)
+			ORDER BY created_at DESC, id DESC LIMIT $1`, []any{limit + 1, after.At, after.ID}
+	}
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("mails: %w", err)
 	}

@@ -204,8 +204,9 @@ func TestMailsPages(t *testing.T) {
 		ids = append(ids, id)
 	}
 	var got []int64
+	var after Cursor
 	for offset := 0; ; offset += 2 {
-		page, more, err := s.Mails(ctx, 2, offset)
+		page, more, err := s.Mails(ctx, 2, after)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,6 +219,7 @@ func TestMailsPages(t *testing.T) {
 		if !more {
 			break
 		}
+		after = Cursor{At: page[len(page)-1].CreatedAt, ID: page[len(page)-1].ID}
 	}
 	want := []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}
 	if fmt.Sprint(got) != fmt.Sprint(want) {

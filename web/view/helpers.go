@@ -20,6 +20,23 @@ func Plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
+// CappedCount writes a count made with a cap: n itself, or « plus de
+// cap » when n is above it.
+func CappedCount(n, limit int) string {
+	if n > limit {
+		return "plus de " + strconv.Itoa(limit)
+	}
+	return strconv.Itoa(n)
+}
+
+// PluralWord is the word of Plural without the number.
+func PluralWord(n int, one, many string) string {
+	if n <= 1 {
+		return one
+	}
+	return many
+}
+
 func describedBy(f *Form, name, hint string) string {
 	var ids []string
 	if hint != "" {
@@ -74,14 +91,6 @@ func mailStatus(m model.Mail) string {
 		return "en attente d'un nouvel essai (" + m.LastError + ")"
 	}
 	return "en attente"
-}
-
-// withPage adds the page number to a query string.
-func withPage(query string, page int) string {
-	if query == "" {
-		return "page=" + itoa(page)
-	}
-	return query + "&page=" + itoa(page)
 }
 
 func importEffect(it ImportItem) string {

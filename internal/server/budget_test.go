@@ -1,0 +1,96 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"comite/internal/model"
+	"comite/internal/seed"
+	"comite/internal/store"
+)
+
+// queryBudgets is how many statements each key page may run, per viewer:
+// the count after the scale work of issue 16 (docs/queries.md). It counts
+// the statements run with the request's context: the viewer's account and
+// the page's own, not the session store's (pgxstore runs those without it).
+// A page's count must not depend on how many rows it shows: a statement
+// added per row fails TestQueryBudget, since the library and the lists
+// below hold several rows. Raise a budget only for a new part of a page,
+// and say so in the commit.
+var queryBudgets = map[string]map[role]int{
+	"home":        {rolePublic: 3, roleAssociation: 5, roleSecretariat: 5},
+	"meetings":    {rolePublic: 5, roleAssociation: 6, roleSecretariat: 7},
+	"meeting":     {rolePublic: 10, roleAssociation: 12, roleSecretariat: 15},
+	"documents":   {rolePublic: 3, roleAssociation: 4, roleSecretariat: 4},
+	"documents-2": {rolePublic: 2, roleAssociation: 3, roleSecretariat: 3},
+	"document":    {rolePublic: 4, roleAssociation: 5, roleSecretariat: 6},
+	"search":      {rolePublic: 4, roleAssociation: 5, roleSecretariat: 5},
+	"plan":        {rolePublic: 3, roleAssociation: 5, roleSecretariat: 6},
+	"measure":     {rolePublic: 8, roleAssociation: 13, roleSecretariat: 13},
+	"news":        {rolePublic: 1, roleAssociation: 2, roleSecretariat: 2},
+	"audit":       {roleSecretariat: 2},
+	"outbox":      {roleSecretariat: 2},
+	// 7 here; 8 when 50 comments wait and the capped count runs.
+	"moderation": {roleSecretariat: 8},
+}
+
+// TestQueryBudget counts the statements each key page runs for the public,
+// a member and the secretariat, and fails when one runs more than its
+// budget.
+func TestQueryBudget(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := context.Background()
+	// Enough documents for two library pages, so that a query per row
+	// shows.
+	var docID int64
+	for i := range 25 {
+		docID = p.addDocument(t, fmt.Sprintf("Note %d", i), model.VisibilityPublic, model.KindReport, "note.txt", "texte de la note "+strconv.Itoa(i))
+	}
+	meeting, err := p.store.MeetingBySlug(ctx, "cc-2024-03-21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := p.store.PlanBySlug(ctx, seed.FollowedPlanSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := p.store.Measures(ctx, store.MeasureFilter{PlanID: plan.ID})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("demo measures: %d, %v", len(ms), err)
+	}
+	paths := map[string]string{
+		"home":        "/",
+		"meetings":    "/meetings",
+		"meeting":     "/meetings/" + strconv.FormatInt(meeting.ID, 10),
+		"documents":   "/documents",
+		"documents-2": "/documents?page=2",
+		"document":    "/documents/" + strconv.FormatInt(docID, 10),
+		"search":      "/search?q=traite",
+		"plan":        "/plans/" + strconv.FormatInt(plan.ID, 10),
+		"measure":     "/measures/" + strconv.FormatInt(ms[0].ID, 10),
+		"news":        "/news",
+		"audit":       "/admin/audit",
+		"outbox":      "/admin/outbox",
+		"moderation":  "/admin/moderation",
+	}
+	clients := map[role]*client{}
+	for _, r := range []role{rolePublic, roleAssociation, roleSecretariat} {
+		clients[r] = p.as(r)
+	}
+	for page, budgets := range queryBudgets {
+		for r, budget := range budgets {
+			status, n := clients[r].countQueries(paths[page])
+			if status != http.StatusOK {
+				t.Errorf("%s as %s: status %d", paths[page], r, status)
+				continue
+			}
+			t.Logf("%-12s %-20s %d statements", page, r, n)
+			if n > budget {
+				t.Errorf("%s as %s: %d statements, budget %d", paths[page], r, n, budget)
+			}
+		}
+	}
+}
