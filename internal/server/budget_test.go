@@ -29,10 +29,12 @@ var queryBudgets = map[string]map[role]int{
 	"document":    {rolePublic: 4, roleAssociation: 5, roleSecretariat: 6},
 	"search":      {rolePublic: 4, roleAssociation: 5, roleSecretariat: 5},
 	"plan":        {rolePublic: 3, roleAssociation: 5, roleSecretariat: 6},
-	"measure":     {rolePublic: 8, roleAssociation: 13, roleSecretariat: 13},
-	"news":        {rolePublic: 1, roleAssociation: 2, roleSecretariat: 2},
-	"audit":       {roleSecretariat: 2},
-	"outbox":      {roleSecretariat: 2},
+	// A signed-in measure page pages its comments by thread: the page of threads, their
+	// replies and the totals line are one statement each.
+	"measure": {rolePublic: 8, roleAssociation: 14, roleSecretariat: 14},
+	"news":    {rolePublic: 1, roleAssociation: 2, roleSecretariat: 2},
+	"audit":   {roleSecretariat: 2},
+	"outbox":  {roleSecretariat: 2},
 	// 7 here; 8 when 50 comments wait and the capped count runs.
 	"moderation": {roleSecretariat: 8},
 }
