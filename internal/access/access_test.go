@@ -263,3 +263,32 @@ func TestCommentRules(t *testing.T) {
 		}
 	}
 }
+
+// TestCommentReach: the store pages over what CanSeeComment lets through,
+// so the two must agree on whose unpublished comments a viewer sees.
+func TestCommentReach(t *testing.T) {
+	public := Viewer{}
+	member := Viewer{AccountID: 7, Role: model.RoleMember, BodyID: 3}
+	secretariat := Viewer{AccountID: 2, Role: model.RoleSecretariat}
+	for _, tt := range []struct {
+		name    string
+		v       Viewer
+		wantAll bool
+		wantOwn int64
+	}{
+		{"public", public, false, 0},
+		{"member", member, false, 7},
+		{"secretariat", secretariat, true, 0},
+	} {
+		all, own := CommentReach(tt.v)
+		if all != tt.wantAll || own != tt.wantOwn {
+			t.Errorf("%s: CommentReach = (%v, %d), want (%v, %d)", tt.name, all, own, tt.wantAll, tt.wantOwn)
+		}
+		// A pending comment by the member: seen by the reach exactly when CanSeeComment says so.
+		pending := model.Comment{AuthorID: 7, State: model.CommentPending}
+		inReach := all || (own != 0 && own == pending.AuthorID)
+		if inReach != CanSeeComment(tt.v, model.Plan{CommentsPublic: true}, pending) {
+			t.Errorf("%s: CommentReach and CanSeeComment disagree on a pending comment", tt.name)
+		}
+	}
+}
