@@ -28,8 +28,7 @@ const publicCacheControl = "no-cache"
 // plain answer's; matchingTag accepts those suffixes.
 func (s *Server) revalidate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || viewerOf(r.Context()).SignedIn() ||
-			strings.HasSuffix(r.URL.Path, "/download") {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || viewerOf(r.Context()).SignedIn() || isDownload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

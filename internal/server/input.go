@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -80,28 +79,17 @@ func fieldCount(vs url.Values) int {
 
 // cleanText reports whether s is valid UTF-8 without control characters other
 // than tab and line breaks: what a person can type in a text area.
-func cleanText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, c := range s {
-		if c == '\t' || c == '\n' || c == '\r' {
-			continue
-		}
-		if isControl(c) {
-			return false
-		}
-	}
-	return true
-}
+func cleanText(s string) bool { return clean(s, true) }
 
 // cleanLine is cleanText without line breaks or tabs: a path, a name, an id.
-func cleanLine(s string) bool {
+func cleanLine(s string) bool { return clean(s, false) }
+
+func clean(s string, breaks bool) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, c := range s {
-		if isControl(c) {
+		if isControl(c) && !(breaks && (c == '\t' || c == '\n' || c == '\r')) {
 			return false
 		}
 	}
@@ -110,21 +98,3 @@ func cleanLine(s string) bool {
 
 // isControl is a C0 or C1 control character, or DEL.
 func isControl(c rune) bool { return c < 0x20 || (c >= 0x7f && c <= 0x9f) }
-
-// maxPage bounds page numbers: far beyond any list, small enough that
-// multiplying by a page size cannot overflow.
-const maxPage = 100_000
-
-// pageNumber reads the "page" query parameter: 1 when absent, errBadRequest
-// when it is not a page number.
-func pageNumber(q url.Values) (int, error) {
-	v := q.Get("page")
-	if v == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxPage {
-		return 0, errBadRequest
-	}
-	return n, nil
-}

@@ -76,3 +76,21 @@ func nextPageQuery(q url.Values, page int, c store.Cursor) string {
 	next.Set("avant", strconv.FormatInt(c.At.UnixMicro(), 10)+"."+strconv.FormatInt(c.ID, 10))
 	return next.Encode()
 }
+
+// maxPage bounds page numbers: far beyond any list, small enough that
+// multiplying by a page size cannot overflow.
+const maxPage = 100_000
+
+// pageNumber reads the "page" query parameter: 1 when absent, errBadRequest
+// when it is not a page number.
+func pageNumber(q url.Values) (int, error) {
+	v := q.Get("page")
+	if v == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPage {
+		return 0, errBadRequest
+	}
+	return n, nil
+}

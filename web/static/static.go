@@ -113,7 +113,7 @@ func Handler() http.Handler {
 			h.Set("Vary", "Accept-Encoding")
 			if acceptsGzip(r) {
 				// A compressed representation has its own ETag (RFC 9110, 8.8.3).
-				body, etag = a.gzipped, strings.TrimSuffix(a.etag, `"`)+`-gz"`
+				body, etag = a.gzipped, strings.TrimSuffix(a.etag, `"`)+`-gzip"`
 				h.Set("Content-Encoding", "gzip")
 				// ServeContent would sniff the type from the compressed bytes.
 				h.Set("Content-Type", mime.TypeByExtension(path.Ext(a.name)))
