@@ -49,6 +49,8 @@ commands:
   seed                load the demo committee and create the demo accounts
   generate            add a large synthetic committee (performance tests; once per database)
   user add            create an account; the password is read from standard input
+  backup --to T       write a dated archive (database dump and files, SHA-256 manifest) to a folder or s3://
+  restore --from A    rebuild an empty database and file store from an archive, checking every sum
 
 Run "comite <command> -h" for the flags of a command.`
 
@@ -74,6 +76,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdSeed(ctx, cfg, log, args[1:], stdout)
 	case "generate":
 		return cmdGenerate(ctx, cfg, log, args[1:], stdout)
+	case "backup":
+		return cmdBackup(ctx, cfg, log, args[1:], stdout)
+	case "restore":
+		return cmdRestore(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			return usageError{"usage: comite user add --email E --name N --role secretariat|pilot|member [--body ID]"}

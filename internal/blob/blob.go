@@ -394,6 +394,10 @@ func (s *Store) sweepTemp(grace time.Duration) {
 	}
 }
 
+// Key is where the file of a hash lives in a store, e.g. in a backup's
+// copy of it: "sha256/ab/cd/abcd…".
+func Key(hash string) string { return keyOf(hash) }
+
 // keyOf returns the key of a hash; the two levels of folders keep each
 // folder of a file:// store small.
 func keyOf(sha string) string {

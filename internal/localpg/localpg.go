@@ -428,6 +428,20 @@ func findBinaries() (string, error) {
 	return "", errNoBinaries
 }
 
+// Tool returns the path of one of PostgreSQL's programs (pg_dump,
+// pg_restore, psql …), found where Start finds the server's: backups made
+// with it match the version of the server the portal runs on.
+func Tool(name string) (string, error) {
+	dir, err := findBinaries()
+	if err != nil {
+		return "", err
+	}
+	if !executable(dir, name) {
+		return "", fmt.Errorf("%s not found beside initdb in %s: install the postgresql-client package of that version", name, dir)
+	}
+	return filepath.Join(dir, name), nil
+}
+
 func executable(dir, name string) bool {
 	fi, err := os.Stat(filepath.Join(dir, name))
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
