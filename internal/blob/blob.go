@@ -52,6 +52,9 @@ type Store struct {
 	// dir is the folder of file:// stores, where the sweep also removes
 	// the temp files of writes cut by a crash.
 	dir string
+	// now is the sweep's clock: tests move it on, since an S3 object's
+	// modification time cannot be set back.
+	now func() time.Time
 
 	// mu guards staged, the staging files neither committed nor discarded
 	// yet, and closed, set when DiscardStaged has removed them for good.
@@ -71,7 +74,7 @@ func Open(ctx context.Context, rawURL, tmpDir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: invalid URL %q: %w", rawURL, err)
 	}
-	s := &Store{tmpDir: tmpDir, staged: map[string]struct{}{}}
+	s := &Store{tmpDir: tmpDir, staged: map[string]struct{}{}, now: time.Now}
 	switch u.Scheme {
 	case "file":
 		if u.Host != "" || !filepath.IsAbs(u.Path) || u.RawQuery != "" {
@@ -341,7 +344,7 @@ func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(
 	s.sweepTemp(grace)
 	deleted := 0
 	err := s.bucket.list(ctx, "sha256/", func(key string, modTime time.Time) error {
-		if time.Since(modTime) < grace {
+		if s.now().Sub(modTime) < grace {
 			return nil
 		}
 		sha := key[strings.LastIndexByte(key, '/')+1:]
@@ -362,7 +365,7 @@ func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
-		if err != nil || time.Since(modTime) < grace {
+		if err != nil || s.now().Sub(modTime) < grace {
 			return err
 		}
 		err = s.bucket.remove(ctx, key)

@@ -63,8 +63,14 @@ func documentIDFrom(t *testing.T, res response) int64 {
 	return id
 }
 
+// TestPDFRoundTripWithExtraction uploads, downloads whole and by range, and
+// extracts the text of a PDF, with the files in a folder and in S3.
 func TestPDFRoundTripWithExtraction(t *testing.T) {
-	p := newPortal(t, nil)
+	backends(t, pdfRoundTrip)
+}
+
+func pdfRoundTrip(t *testing.T, env map[string]string) {
+	p := newPortal(t, env)
 	sec := p.as(roleSecretariat)
 	pdf, err := os.ReadFile("../filetype/testdata/compte-rendu.pdf")
 	if err != nil {
@@ -240,7 +246,11 @@ func TestDocumentAccessAndIDOR(t *testing.T) {
 }
 
 func TestVersionsAndContributions(t *testing.T) {
-	p := newPortal(t, nil)
+	backends(t, versionsAndContributions)
+}
+
+func versionsAndContributions(t *testing.T, env map[string]string) {
+	p := newPortal(t, env)
 	author := p.as(roleAssociation)
 	res := author.upload("/documents/new", map[string]string{"title": "Contribution du CCEM", "kind": "contribution", "language": "fr",
 		"date": "2024-04-02", "visibility": "members"}, "contribution.txt", strings.NewReader("Première version"))
