@@ -4,13 +4,17 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 BIN := bin/comite
 
-.PHONY: run build test check generate templ-check fmt-check vet staticcheck go-test postgres poppler nodejs clean bench-load weed
+.PHONY: run run-instances build test check generate templ-check fmt-check vet staticcheck go-test postgres poppler nodejs clean bench-load weed
 
 include mk/axe.mk
 
 ## run: the portal on the embedded PostgreSQL, with the demo committee.
 run: postgres poppler build
 	./$(BIN) dev
+
+## run-instances: the same with three `comite serve` processes behind a round-robin proxy.
+run-instances: postgres poppler build
+	./$(BIN) dev --instances 3
 
 build:
 	$(GO) build -o $(BIN) ./cmd/comite

@@ -41,6 +41,7 @@ const usage = `usage: comite <command> [flags]
 
 commands:
   dev                 serve the portal on the embedded PostgreSQL with the demo committee
+                      (--instances N: N comite serve processes behind a round-robin proxy)
   serve               serve the portal (DATABASE_URL, or the embedded cluster of --data)
   migrate up          apply the migrations
   migrate down N      revert the last N migrations
@@ -224,8 +225,15 @@ const errNoBaseURL = "COMITE_BASE_URL manquant : comite serve a besoin de l'adre
 func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer, dev bool) error {
 	fs := newFlags(map[bool]string{true: "dev", false: "serve"}[dev], &cfg, stdout)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on")
+	instances := 1
+	if dev {
+		fs.IntVar(&instances, "instances", 1, "run this many `comite serve` processes behind a round-robin proxy on --addr (a demonstration of several instances)")
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if instances < 1 || instances > 16 {
+		return usageError{"--instances must be between 1 and 16"}
 	}
 	if dev && cfg.DatabaseURL != "" {
 		return usageError{"comite dev uses the embedded cluster: unset DATABASE_URL, or use comite serve"}
@@ -249,6 +257,16 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		if err := loadDemo(ctx, st, files, cfg.DataDir, stdout); err != nil {
 			return err
 		}
+	}
+	if instances > 1 {
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
+		}
+		if cfg.BaseURL == "" {
+			cfg.BaseURL = "http://" + ln.Addr().String()
+		}
+		return serveInstances(ctx, cfg, db.url, instances, ln, log, stdout)
 	}
 	runner, err := newRunner(db, st, files, cfg, log)
 	if err != nil {

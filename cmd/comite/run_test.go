@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +29,6 @@ func reachableTempDir(t *testing.T) string {
 	}
 	return dir
 }
-
-var readyLine = regexp.MustCompile(`Portail prêt en (\S+) : (http://\S+)/`)
 
 // startDev runs `comite dev` until the returned stop is called, and returns
 // the portal's URL and everything printed before it was ready.
