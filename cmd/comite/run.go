@@ -291,6 +291,18 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer stopJobs()
+	// The cache of signed-out pages listens on a connection of its own,
+	// closed before the database is.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		srv.WatchPublicChanges(watchCtx)
+	}()
+	defer func() {
+		stopWatching()
+		<-watching
+	}()
 
 	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
 	// Uploads still running when serving stops are abandoned: their staged

@@ -14,7 +14,7 @@ import (
 // the table of contents: every route and who may use it.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.compress, s.metrics.instrument, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.limitBody, s.checkInput, middleware.GetHead)
+	r.Use(s.requestID, s.compress, s.metrics.instrument, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.limitBody, s.checkInput, middleware.GetHead, s.serveCached)
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed }))
 
@@ -28,9 +28,10 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.sessions.LoadAndSave, s.loadViewer)
 
 		// Public pages: a signed-out viewer's answers carry an ETag and
-		// are revalidated (etag.go).
+		// are revalidated (etag.go), and kept in the cache of signed-out
+		// pages (pagecache.go).
 		r.Group(func(r chi.Router) {
-			r.Use(s.require(access.ReadPublic), s.revalidate)
+			r.Use(s.require(access.ReadPublic), s.fillCache, s.revalidate)
 			r.Get("/", s.handle(s.home))
 			r.Get("/members", s.handle(s.members))
 			r.Get("/members.csv", s.handle(s.membersCSV))
@@ -68,6 +69,12 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/accessibility", s.handle(s.accessibility))
 			r.Get("/privacy", s.handle(s.privacy))
 			r.Get("/legal", s.handle(s.legal))
+		})
+
+		// Signing in and links sent by mail: public, never cached (their
+		// answers depend on the session or on a token's state).
+		r.Group(func(r chi.Router) {
+			r.Use(s.require(access.ReadPublic), s.revalidate)
 			r.Get("/login", s.handle(s.loginForm))
 			r.Post("/login", s.handle(s.login))
 			r.Post("/logout", s.handle(s.logout))

@@ -17,6 +17,7 @@ import (
 	"comite/internal/blob"
 	"comite/internal/config"
 	"comite/internal/jobs"
+	"comite/internal/pagecache"
 	"comite/internal/store"
 )
 
@@ -35,6 +36,10 @@ type Server struct {
 	// nil means documents cannot be uploaded or downloaded.
 	files *blob.Store
 	jobs  *jobs.Runner
+	// pages is the cache of signed-out pages (pagecache.go); nil when
+	// COMITE_PAGE_CACHE is off. It serves nothing until WatchPublicChanges
+	// listens.
+	pages *pagecache.Cache
 }
 
 // New builds the server on an opened store.
@@ -59,7 +64,10 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	sm.Cookie.Persist = false
 	sm.ErrorFunc = s.sessionError
 	s.sessions = sm
-	s.metrics = newMetrics(prometheus.NewRegistry(), st.Pool())
+	if cfg.PageCache {
+		s.pages = pagecache.New(pageCacheBytes, pageCacheMaxAge)
+	}
+	s.metrics = newMetrics(prometheus.NewRegistry(), st.Pool(), s.pages)
 	return s
 }
 
