@@ -44,7 +44,7 @@ func addDocument(ctx context.Context, st *store.Store, files *blob.Store, title,
 	if err := files.Commit(ctx, staged); err != nil {
 		return err
 	}
-	id, err := st.CreateDocument(ctx, model.Document{Title: title, Kind: model.DocumentKind("other"), Language: "fr",
+	id, err := st.CreateDocument(ctx, model.Document{Title: title, Kind: model.KindOther, Language: "fr",
 		Date: time.Now(), Visibility: model.VisibilityPublic})
 	if err != nil {
 		return err

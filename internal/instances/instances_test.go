@@ -463,6 +463,44 @@ func TestThreeInstances(t *testing.T) {
 		}
 	})
 
+	t.Run("a change through one instance is served by the others", func(t *testing.T) {
+		// Each instance caches the signed-out library (the second GET is
+		// a hit), then a public document is added through instance 0.
+		for i, in := range c.instances {
+			pub := newClient(t, in.url)
+			for range 2 {
+				if res := must(t)(pub.get("/documents")); res.status != http.StatusOK {
+					t.Fatalf("instance %d: /documents %d", i, res.status)
+				}
+			}
+			if hits := metric(t, in.url, "comite_page_cache_hits_total"); hits < 1 {
+				t.Errorf("instance %d: %v cache hits, want the second GET served from the cache", i, hits)
+			}
+		}
+		title := "Rapport public ajouté sur une instance"
+		res := must(t)(sec.at(c.instances[0].url).upload("/documents/new", map[string]string{"title": title,
+			"kind": "report", "language": "fr", "date": "2024-03-22", "visibility": "public"}, "rapport.txt", []byte("Rapport")))
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("upload on instance 0: %d\n%s", res.status, res.body)
+		}
+		// The notification reaches the others at commit; allow it a moment.
+		for _, i := range []int{1, 2} {
+			pub := newClient(t, c.instances[i].url)
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				body := must(t)(pub.get("/documents")).body
+				if strings.Contains(body, title) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Errorf("instance %d still serves the library without the document added through instance 0", i)
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	})
+
 	t.Run("a text extraction job runs exactly once", func(t *testing.T) {
 		if docID == 0 {
 			t.Skip("no document")
@@ -625,6 +663,22 @@ func instanceLoss(t *testing.T, c *cluster, sec *client, docID int64, pdf []byte
 			t.Errorf("request %d after the loss: %d, %v", i, res.status, err)
 		}
 	}
+}
+
+// metric reads one counter from an instance's /metrics (loopback clients
+// need no token).
+func metric(t *testing.T, base, name string) float64 {
+	t.Helper()
+	res := must(t)(newClient(t, base).get("/metrics"))
+	for _, line := range strings.Split(res.body, "\n") {
+		if rest, ok := strings.CutPrefix(line, name+" "); ok {
+			var v float64
+			fmt.Sscan(rest, &v)
+			return v
+		}
+	}
+	t.Fatalf("no %s in /metrics of %s", name, base)
+	return 0
 }
 
 func sumOf(s string) []byte {
