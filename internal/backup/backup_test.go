@@ -243,3 +243,55 @@ func sum(m map[string]int64) int64 {
 	}
 	return n
 }
+
+// TestBackupRestoreS3 backs up files kept in one bucket to an archive in
+// another bucket's folder, and restores it into a new database and a third
+// bucket, on a real S3 server.
+func TestBackupRestoreS3(t *testing.T) {
+	weed := weedtest.Shared(t)
+	ctx := t.Context()
+	pool, dbURL := pgtest.NewPool(t)
+	st := store.New(pool)
+	if err := seed.Committee(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	files, err := blob.Open(ctx, weed.NewBucket(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer files.Close()
+	for i := range 3 {
+		if err := addDocument(ctx, st, files, fmt.Sprintf("Note %d", i), fmt.Sprintf("Contenu S3 %d\n", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archives := strings.Replace(weed.NewBucket(t), "?", "/sauvegardes?", 1)
+	to, err := blob.OpenObjects(archives)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, m, err := backup.Backup(ctx, backup.Options{DatabaseURL: dbURL, Files: files, To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != 3 || len(m.Missing) != 0 {
+		t.Fatalf("archive: %d files, missing %v; want 3, none", len(m.Files), m.Missing)
+	}
+	from, err := blob.OpenObjects(strings.Replace(archives, "?", "/"+name+"?", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := blob.Open(ctx, weed.NewBucket(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	if _, err := backup.Restore(ctx, backup.RestoreOptions{From: from, DatabaseURL: pgtest.NewEmptyDB(t), Files: restored}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Files {
+		if got := fileSum(t, restored, f.SHA256); got != f.SHA256 {
+			t.Errorf("restored %s hashes to %s", f.SHA256, got)
+		}
+	}
+}

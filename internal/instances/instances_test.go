@@ -663,6 +663,15 @@ func instanceLoss(t *testing.T, c *cluster, sec *client, docID int64, pdf []byte
 			t.Errorf("request %d after the loss: %d, %v", i, res.status, err)
 		}
 	}
+	for i, in := range c.instances[:2] {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", in.cmd.Process.Pid)); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.HasPrefix(line, "VmHWM:") {
+					t.Logf("instance %d: peak resident memory %s", i, strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")))
+				}
+			}
+		}
+	}
 }
 
 // metric reads one counter from an instance's /metrics (loopback clients
