@@ -187,6 +187,12 @@ func TestBadCommandLines(t *testing.T) {
 		{"user", "add", "--email", "x"},
 		{"user", "add", "--email", "a@b.fr", "--name", "A", "--role", "member"},
 		{"user", "add", "--email", "a@b.fr", "--name", "A", "--role", "king"},
+		{"backup"},
+		{"backup", "--to", "ftp://example.org/x"},
+		{"backup", "--to", "s3://?region=x"},
+		{"restore"},
+		{"restore", "--from", "gs://bucket/x"},
+		{"dev", "--instances", "0"},
 	}
 	for _, args := range tests {
 		err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), io.Discard)
