@@ -56,7 +56,11 @@ func buildComite(t *testing.T) string {
 	}
 	out := filepath.Join(t.TempDir(), "comite")
 	started := time.Now()
-	cmd := exec.Command(goTool, "build", "-o", out, "comite/cmd/comite")
+	args := []string{"build", "-o", out}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command(goTool, append(args, "comite/cmd/comite")...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, b)
 	}
@@ -465,15 +469,18 @@ func TestThreeInstances(t *testing.T) {
 	t.Run("a change through one instance is served by the others", func(t *testing.T) {
 		// Each instance caches the signed-out library (the second GET is
 		// a hit), then a public document is added through instance 0.
+		// A change committed meanwhile (a background job's, say) empties
+		// the cache: ask again until the page is served from it.
 		for i, in := range c.instances {
 			pub := newClient(t, in.url)
-			for range 2 {
+			before := metric(t, in.url, "comite_page_cache_hits_total")
+			for try := 0; metric(t, in.url, "comite_page_cache_hits_total") == before; try++ {
+				if try == 20 {
+					t.Fatalf("instance %d: /documents never served from the cache", i)
+				}
 				if res := must(t)(pub.get("/documents")); res.status != http.StatusOK {
 					t.Fatalf("instance %d: /documents %d", i, res.status)
 				}
-			}
-			if hits := metric(t, in.url, "comite_page_cache_hits_total"); hits < 1 {
-				t.Errorf("instance %d: %v cache hits, want the second GET served from the cache", i, hits)
 			}
 		}
 		title := "Rapport public ajouté sur une instance"
