@@ -30,7 +30,7 @@ var backendURLs = map[string]func(t *testing.T) string{
 // TestBackends runs what the portal asks of a store against both kinds:
 // storing, reading whole and by ranges, content stored once (the S3 copy
 // onto itself that refreshes an object's time), missing files, the sweep;
-// and it logs the throughput of a 16 MiB file each way.
+// and it logs the throughput of an 8 MiB file each way.
 func TestBackends(t *testing.T) {
 	for _, name := range []string{"folder", "s3"} {
 		t.Run(name, func(t *testing.T) {
@@ -42,7 +42,7 @@ func TestBackends(t *testing.T) {
 			}
 			defer s.Close()
 
-			data := randomBytes(16<<20+3, 7)
+			data := randomBytes(8<<20+3, 7)
 			st, err := s.Stage(ctx, bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				t.Fatal(err)
@@ -63,7 +63,7 @@ func TestBackends(t *testing.T) {
 				t.Fatalf("read back %d bytes (size %d, %v), not the %d stored", len(got), size, err, len(data))
 			}
 			mib := float64(len(data)) / (1 << 20)
-			t.Logf("%s: 16 MiB stored in %s (%.0f MiB/s), read in %s (%.0f MiB/s)", name,
+			t.Logf("%s: 8 MiB stored in %s (%.0f MiB/s), read in %s (%.0f MiB/s)", name,
 				up.Round(time.Millisecond), mib/up.Seconds(), down.Round(time.Millisecond), mib/down.Seconds())
 			// Ranges, as http.ServeContent asks for them.
 			for _, off := range []int64{0, 5 << 20, int64(len(data)) - 10} {
