@@ -90,8 +90,10 @@ func Shared(t testing.TB) *Server {
 			sharedErr = skipError{sharedErr}
 			return
 		}
+		started := time.Now()
 		shared, sharedErr = Start(bin)
 		if sharedErr == nil {
+			t.Logf("SeaweedFS %s ready in %s", Version, time.Since(started).Round(time.Millisecond))
 			os.Setenv("AWS_ACCESS_KEY_ID", AccessKey)
 			os.Setenv("AWS_SECRET_ACCESS_KEY", SecretKey)
 		}
