@@ -452,8 +452,8 @@ func TestOpenURLs(t *testing.T) {
 }
 
 // The S3 client is built without contacting the service: credentials and
-// the bucket are only checked by the first request, which needs a server
-// (none runs in these tests: the S3 requests themselves are untested here).
+// the bucket are only checked by the first request (TestBackends makes
+// them against a real server).
 func TestOpenS3(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
