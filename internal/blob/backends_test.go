@@ -92,8 +92,7 @@ func TestBackends(t *testing.T) {
 
 			// The sweep, two days later: the orphan goes, the referenced stays.
 			orphan := stageCommit(t, s, []byte("upload whose row was never committed"))
-			s.now = func() time.Time { return time.Now().Add(48 * time.Hour) }
-			n, err := s.Sweep(ctx, 24*time.Hour, func(_ context.Context, sha string) (bool, error) { return sha != orphan, nil })
+			n, err := s.Sweep(ctx, time.Now().Add(48*time.Hour), 24*time.Hour, func(_ context.Context, sha string) (bool, error) { return sha != orphan, nil })
 			if err != nil || n != 1 {
 				t.Errorf("Sweep = %d, %v; want the orphan deleted", n, err)
 			}

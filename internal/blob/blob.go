@@ -52,9 +52,6 @@ type Store struct {
 	// dir is the folder of file:// stores, where the sweep also removes
 	// the temp files of writes cut by a crash.
 	dir string
-	// now is the sweep's clock: tests move it on, since an S3 object's
-	// modification time cannot be set back.
-	now func() time.Time
 
 	// mu guards staged, the staging files neither committed nor discarded
 	// yet, and closed, set when DiscardStaged has removed them for good.
@@ -74,7 +71,7 @@ func Open(ctx context.Context, rawURL, tmpDir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: invalid URL %q: %w", rawURL, err)
 	}
-	s := &Store{tmpDir: tmpDir, staged: map[string]struct{}{}, now: time.Now}
+	s := &Store{tmpDir: tmpDir, staged: map[string]struct{}{}}
 	switch u.Scheme {
 	case "file":
 		if u.Host != "" || !filepath.IsAbs(u.Path) || u.RawQuery != "" {
@@ -332,19 +329,20 @@ func (s *Store) Exists(ctx context.Context, hash string) (bool, error) {
 	return true, nil
 }
 
-// Sweep deletes the stored files older than grace that referenced says
-// nothing refers to, and returns how many it deleted. It cleans up after
-// uploads whose database row was never committed; grace must be much longer
-// than an upload takes; below MinGrace it is refused. It also removes staging
-// files older than grace.
-func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(ctx context.Context, hash string) (bool, error)) (int, error) {
+// Sweep deletes the stored files older than grace at now that referenced
+// says nothing refers to, and returns how many it deleted. It cleans up
+// after uploads whose database row was never committed; grace must be much
+// longer than an upload takes; below MinGrace it is refused. now is the
+// caller's clock (tests move it on: an S3 object's date cannot be set
+// back). It also removes staging files older than grace.
+func (s *Store) Sweep(ctx context.Context, now time.Time, grace time.Duration, referenced func(ctx context.Context, hash string) (bool, error)) (int, error) {
 	if grace < MinGrace {
 		return 0, fmt.Errorf("blob: sweep: grace %v is shorter than %v", grace, MinGrace)
 	}
 	s.sweepTemp(grace)
 	deleted := 0
 	err := s.bucket.list(ctx, "sha256/", func(key string, modTime time.Time) error {
-		if s.now().Sub(modTime) < grace {
+		if now.Sub(modTime) < grace {
 			return nil
 		}
 		sha := key[strings.LastIndexByte(key, '/')+1:]
@@ -365,7 +363,7 @@ func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
-		if err != nil || s.now().Sub(modTime) < grace {
+		if err != nil || now.Sub(modTime) < grace {
 			return err
 		}
 		err = s.bucket.remove(ctx, key)

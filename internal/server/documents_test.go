@@ -327,3 +327,33 @@ func TestDocumentLinksFollowTheirTargets(t *testing.T) {
 		t.Error("the secretariat does not see the article and the meeting the document is attached to, with their links")
 	}
 }
+
+// TestSweepOfUnreferencedFiles: a day later, the hourly maintenance
+// deletes a file that no version refers to (an upload whose row never
+// came) and keeps the files of documents, in a folder and in S3.
+func TestSweepOfUnreferencedFiles(t *testing.T) {
+	backends(t, func(t *testing.T, env map[string]string) {
+		p := newPortal(t, env)
+		ctx := context.Background()
+		id := p.addDocument(t, "Document conservé", model.VisibilityPublic, model.KindOther, "garde.txt", "Fichier d'un document")
+		staged, err := p.files.Stage(ctx, strings.NewReader("Téléversement dont la ligne n'a jamais été écrite"), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.files.Commit(ctx, staged); err != nil {
+			t.Fatal(err)
+		}
+		p.srv.cleanup(ctx) // too early: nothing goes
+		if ok, err := p.files.Exists(ctx, staged.SHA256); !ok || err != nil {
+			t.Fatalf("a fresh unreferenced file was swept at once (%v)", err)
+		}
+		p.srv.now = func() time.Time { return time.Now().Add(25 * time.Hour) }
+		p.srv.cleanup(ctx)
+		if ok, err := p.files.Exists(ctx, staged.SHA256); ok || err != nil {
+			t.Errorf("the unreferenced file is still there a day later (%v)", err)
+		}
+		if dl := p.as(rolePublic).get(fmt.Sprintf("/documents/%d/download", id)); dl.StatusCode != http.StatusOK || dl.body != "Fichier d'un document" {
+			t.Errorf("the document's file after the sweep: %d %q", dl.StatusCode, dl.body)
+		}
+	})
+}
