@@ -185,9 +185,10 @@ func Start(bin string) (*Server, error) {
 		"-webdav=false", "-admin.ui=false", "-master.telemetry=false", "-master.volumeSizeLimitMB=64")
 	s.cmd.Dir = dir
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	// Its own process group: an interrupted test run does not leave it
-	// behind in ours, and Stop reaches whatever it started.
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so that Stop reaches whatever it started;
+	// killed with the test binary if that dies without calling Stop (an
+	// interrupted run, a panic).
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
