@@ -60,6 +60,8 @@ func serveInstances(ctx context.Context, cfg config.Config, dbURL string, n int,
 		c := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(data, fmt.Sprintf("instance-%d", i+1)))
 		c.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "COMITE_BASE_URL="+cfg.BaseURL, "COMITE_BLOB_URL="+blobURL,
 			"COMITE_TRUST_PROXY=true")
+		// The demo's instances end with it, even if it is killed.
+		c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 		out, err := c.StdoutPipe()
 		if err != nil {
 			stopAll()

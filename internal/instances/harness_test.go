@@ -59,6 +59,8 @@ func start(t *testing.T, bin string, env []string) *instance {
 	in := &instance{exited: make(chan struct{}), readyC: make(chan struct{})}
 	in.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
 	in.cmd.Env = env
+	// Gone with the test binary if it dies without its cleanups.
+	in.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	pr, pw := io.Pipe()
 	in.cmd.Stdout, in.cmd.Stderr = pw, pw
 	if err := in.cmd.Start(); err != nil {
