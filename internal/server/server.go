@@ -40,6 +40,10 @@ type Server struct {
 	// COMITE_PAGE_CACHE is off. It serves nothing until WatchPublicChanges
 	// listens.
 	pages *pagecache.Cache
+	// cacheReady, when set (by tests), is called each time the cache may
+	// serve again, with the table whose announced change emptied it ("" at
+	// the start and at a scheduled change).
+	cacheReady func(table string)
 }
 
 // New builds the server on an opened store.
