@@ -218,6 +218,21 @@ func TestPageCache(t *testing.T) {
 		}
 	})
 
+	t.Run("the listener reconnects", func(t *testing.T) {
+		if _, err := p.store.Pool().Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE application_name = $1 AND datname = current_database()`, store.PublicChangeListener); err != nil {
+			t.Fatal(err)
+		}
+		// Both instances' listeners were ended.
+		waitCacheReady(t, aEvents, "")
+		waitCacheReady(t, bEvents, "")
+		if _, err := p.store.Pool().Exec(ctx, `UPDATE plans SET title = title WHERE false`); err != nil {
+			t.Fatal(err)
+		}
+		waitCacheReady(t, aEvents, "plans")
+		waitCacheReady(t, bEvents, "plans")
+	})
+
 	t.Run("a signed-in member never gets the cached page", func(t *testing.T) {
 		_, public := anonymousGet(t, p.ts.URL+"/")
 		anonymousGet(t, p.ts.URL+"/")
