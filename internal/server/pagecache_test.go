@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -273,4 +274,37 @@ func TestPageCache(t *testing.T) {
 			t.Error("the cache does not serve the article again after the embargo lifted")
 		}
 	})
+}
+
+// TestSessionPool signs in and out with sessions written through a pool
+// that commits without waiting for the disk: the session works, and
+// signing out deletes it.
+func TestSessionPool(t *testing.T) {
+	p := newPortal(t, nil)
+	cfg := p.store.Pool().Config()
+	cfg.ConnConfig.RuntimeParams = map[string]string{"synchronous_commit": "off"}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	p.srv.SetSessionPool(pool)
+	member := p.as(roleAssociation)
+	if page := member.get("/"); !strings.Contains(page.body, "Compte member-association") {
+		t.Fatal("signed in through the session pool, the member is not recognised")
+	}
+	u, _ := url.Parse(p.ts.URL)
+	token := ""
+	for _, c := range member.http.Jar.Cookies(u) {
+		if c.Name == p.srv.sessions.Cookie.Name {
+			token = c.Value
+		}
+	}
+	if res := member.postForm("/logout", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: status %d", res.StatusCode)
+	}
+	var n int
+	if err := p.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE token = $1`, token).Scan(&n); err != nil || token == "" || n != 0 {
+		t.Errorf("the signed-in session is left after signing out: %d rows, %v", n, err)
+	}
 }
