@@ -412,6 +412,22 @@ type DocumentLink struct {
 	Kind, Href string
 }
 
+// DocumentLinkTarget is a document's link with what deciding whether a
+// viewer may see its target, and naming it, needs: the meeting (of the
+// agenda item too), the item's title, the measure or the article. Only
+// the fields those rules and labels read are set (the meeting's id, title,
+// start, status, public details and invitations; the measure's number and
+// title; the article's slug, title, visibility and date). Found is false
+// when the target is gone.
+type DocumentLinkTarget struct {
+	Link      DocumentLink
+	Meeting   Meeting
+	ItemTitle string
+	Measure   Measure
+	News      NewsArticle
+	Found     bool
+}
+
 // Language is a language a document may be written in.
 type Language struct {
 	Code, Label string

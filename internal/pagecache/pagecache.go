@@ -167,6 +167,10 @@ type Ticket struct {
 	ok  bool
 }
 
+// Ready reports whether a page built with t may be stored, as far as the
+// cache knew when t was taken.
+func (t Ticket) Ready() bool { return t.ok }
+
 // Begin counts a miss and returns the ticket with which the page about to
 // be built may be stored.
 func (c *Cache) Begin() Ticket {

@@ -78,6 +78,12 @@ func (s *Server) fillCache(next http.Handler) http.Handler {
 			return
 		}
 		ticket := s.pages.Begin()
+		if !ticket.Ready() {
+			// Not listening: the cache stores nothing, and the page goes
+			// out as without it.
+			next.ServeHTTP(w, r)
+			return
+		}
 		first := r.Clone(r.Context())
 		for _, h := range []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"} {
 			first.Header.Del(h)
@@ -209,6 +215,7 @@ func (s *Server) listenPublicChanges(ctx context.Context) (listened bool, err er
 		defer cancel()
 		_ = pc.Close(closeCtx)
 	}()
+	table := ""
 	for {
 		// Whatever happened before this point (before the LISTEN, or the
 		// change just announced) may be in the cache: start afresh.
@@ -222,15 +229,18 @@ func (s *Server) listenPublicChanges(ctx context.Context) (listened bool, err er
 		}
 		s.pages.Ready(next)
 		listened = true
-		if err := waitPublicChange(ctx, pc, s.pages.Expired()); err != nil {
+		if s.cacheReady != nil {
+			s.cacheReady(table)
+		}
+		if table, err = waitPublicChange(ctx, pc, s.pages.Expired()); err != nil {
 			return listened, err
 		}
 	}
 }
 
-// waitPublicChange returns when a change is announced or the cache reaches
-// its next scheduled change (nil), or with the connection's error.
-func waitPublicChange(ctx context.Context, pc *store.PublicChanges, expired <-chan struct{}) error {
+// waitPublicChange returns the table of a change announced, or "" when the
+// cache reaches its next scheduled change, or the connection's error.
+func waitPublicChange(ctx context.Context, pc *store.PublicChanges, expired <-chan struct{}) (string, error) {
 	waitCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var due atomic.Bool
@@ -243,12 +253,12 @@ func waitPublicChange(ctx context.Context, pc *store.PublicChanges, expired <-ch
 		case <-stop:
 		}
 	}()
-	_, err := pc.Wait(waitCtx)
+	table, err := pc.Wait(waitCtx)
 	close(stop)
 	if err != nil && due.Load() && ctx.Err() == nil {
-		return nil
+		return "", nil
 	}
-	return err
+	return table, err
 }
 
 // nextMidnight is the next start of a day in Paris, when dates without an

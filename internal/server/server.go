@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"comite/internal/blob"
@@ -40,6 +41,10 @@ type Server struct {
 	// COMITE_PAGE_CACHE is off. It serves nothing until WatchPublicChanges
 	// listens.
 	pages *pagecache.Cache
+	// cacheReady, when set (by tests), is called each time the cache may
+	// serve again, with the table whose announced change emptied it ("" at
+	// the start and at a scheduled change).
+	cacheReady func(table string)
 }
 
 // New builds the server on an opened store.
@@ -70,6 +75,32 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	s.metrics = newMetrics(prometheus.NewRegistry(), st.Pool(), s.pages)
 	return s
 }
+
+// SetSessionPool makes sessions be written through pool, whose connections
+// commit without waiting for the WAL flush (synchronous_commit off): with an
+// idle timeout scs rewrites the session on every signed-in request, to push
+// its deadline, and waiting for the disk there cost 1 to 50 ms per page on a
+// busy machine (docs/benchmarks.md). A crash may lose the last fraction of
+// a second of such writes: an idle deadline pushed a little less far, or a
+// sign-in to do again. Ending a session (sign-out, renewal) still goes
+// through the server's own pool and waits for the disk, so that a session
+// ended stays ended. Call it before Handler.
+func (s *Server) SetSessionPool(pool *pgxpool.Pool) {
+	s.sessions.Store = sessionStore{write: pgxstore.NewWithCleanupInterval(pool, 0),
+		end: pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
+}
+
+// sessionStore reads and writes sessions through one store and deletes them
+// through another (see SetSessionPool).
+type sessionStore struct{ write, end *pgxstore.PostgresStore }
+
+func (st sessionStore) Find(token string) ([]byte, bool, error) { return st.write.Find(token) }
+
+func (st sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return st.write.Commit(token, b, expiry)
+}
+
+func (st sessionStore) Delete(token string) error { return st.end.Delete(token) }
 
 // SetDocuments gives the server its file store and job runner.
 func (s *Server) SetDocuments(files *blob.Store, runner *jobs.Runner) {

@@ -13,6 +13,10 @@ import (
 // table whose content the public may see; the payload is the table's name.
 const PublicChangeChannel = "public_change"
 
+// PublicChangeListener is the application_name of the listening
+// connection.
+const PublicChangeListener = "comite page cache"
+
 // PublicChanges is one connection of its own, outside the pool, listening
 // on PublicChangeChannel: a pooled connection would be handed to other
 // requests and lose the LISTEN.
@@ -25,7 +29,10 @@ type PublicChanges struct {
 // listens on PublicChangeChannel. Announcements of commits made after it
 // returns are received by Wait; the caller closes it.
 func (s *Store) ListenPublicChanges(ctx context.Context) (*PublicChanges, error) {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	cfg := s.pool.Config().ConnConfig.Copy()
+	// Named, so that pg_stat_activity tells it from the pool's.
+	cfg.RuntimeParams["application_name"] = PublicChangeListener
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("listen for public changes: %w", err)
 	}
