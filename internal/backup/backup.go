@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -212,7 +213,7 @@ func dump(ctx context.Context, dbURL, snapshot string, to *blob.Objects, key str
 	}
 	defer os.RemoveAll(tmp)
 	file := filepath.Join(tmp, DumpName)
-	cmd := exec.CommandContext(ctx, pgDump, "--format=custom", "--snapshot="+snapshot, "--file="+file, "--dbname="+dbURL)
+	cmd := pgCommand(ctx, pgDump, dbURL, "--format=custom", "--snapshot="+snapshot, "--file="+file)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return Entry{}, fmt.Errorf("pg_dump: %w: %s", err, strings.TrimSpace(string(out)))
 	}
@@ -233,6 +234,23 @@ func dump(ctx context.Context, dbURL, snapshot string, to *blob.Objects, key str
 		return Entry{}, fmt.Errorf("store the dump: %w", err)
 	}
 	return Entry{Path: DumpName, SHA256: hex.EncodeToString(h.Sum(nil)), Size: size}, nil
+}
+
+// pgCommand runs a PostgreSQL client program on dbURL. A password in the
+// URL goes in PGPASSWORD rather than on the command line, where every user
+// of the machine could read it.
+func pgCommand(ctx context.Context, program, dbURL string, args ...string) *exec.Cmd {
+	env := os.Environ()
+	if u, err := url.Parse(dbURL); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			env = append(env, "PGPASSWORD="+pw)
+			u.User = url.User(u.User.Username())
+			dbURL = u.String()
+		}
+	}
+	cmd := exec.CommandContext(ctx, program, append(args, "--dbname="+dbURL)...)
+	cmd.Env = env
+	return cmd
 }
 
 // copyFiles copies each stored file into the archive, checking on the way

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -150,8 +149,7 @@ func restoreDump(ctx context.Context, dbURL, file string) error {
 	}
 	// Owners and grants are those of the cluster that was backed up; the
 	// restoring role owns everything here.
-	cmd := exec.CommandContext(ctx, pgRestore, "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges",
-		"--dbname="+dbURL, file)
+	cmd := pgCommand(ctx, pgRestore, dbURL, "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges", file)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("pg_restore: %w: %s", err, strings.TrimSpace(string(out)))
 	}
