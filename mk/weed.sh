@@ -19,7 +19,7 @@ fail() {
 	echo "Retry with 'make weed', or build weed yourself and set COMITE_WEED=/path/to/weed." >&2
 	exit 0
 }
-echo "Building SeaweedFS $VERSION for the S3 tests (once; 5 to 20 minutes on 2 cores)…" >&2
+echo "Building SeaweedFS $VERSION for the S3 tests (once: up to half an hour on 2 busy cores)…" >&2
 start=$(date +%s)
 mkdir -p "$OUT" || fail "cache folder"
 (cd "$OUT" && { [ -f go.mod ] || "$GO" mod init comite-weed-build >/dev/null 2>&1; } &&
