@@ -158,6 +158,12 @@ func TestPageCache(t *testing.T) {
 		if _, page := anonymousGet(t, bURL+"/news"); !strings.Contains(page, "Le cache suit la base") {
 			t.Error("instance B still serves the list without the article written through A")
 		}
+		_, metrics := anonymousGet(t, bURL+"/metrics")
+		for _, m := range []string{"comite_page_cache_hits_total 1", "comite_page_cache_misses_total", "comite_page_cache_invalidations_total", "comite_page_cache_entries"} {
+			if !strings.Contains(metrics, m) {
+				t.Errorf("/metrics lacks %q", m)
+			}
+		}
 	})
 
 	t.Run("a hit revalidates and answers HEAD", func(t *testing.T) {
