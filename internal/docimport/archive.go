@@ -60,8 +60,13 @@ type node struct {
 	text     string
 }
 
-// attr returns the value of the attribute of local name n.
+// attr returns the value of the attribute of local name n. Like child,
+// find and all, it takes a nil node as an element without content, so that
+// optional elements can be chained.
 func (e *node) attr(n string) string {
+	if e == nil {
+		return ""
+	}
 	for _, a := range e.attrs {
 		if a.Name.Local == n {
 			return a.Value

@@ -150,20 +150,24 @@ func Markdown(doc Document) string {
 			level := min(max(bl.Level, 1), 6)
 			b.WriteString(strings.Repeat("#", level) + " " + strings.ReplaceAll(bl.Text, "\n", " "))
 		case ListItem:
-			depth := max(bl.Level, 1)
 			// An item deeper than its parent + 1 nests under the parent.
-			depth = min(depth, len(indent)+1)
+			depth := min(max(bl.Level, 1), len(indent)+1)
+			// number[i] is the number of the last item at depth i+1, 0 for
+			// a bullet: a numbered item follows on from it.
+			n := 0
+			if bl.Ordered {
+				n = 1
+				if len(number) >= depth && number[depth-1] > 0 {
+					n = number[depth-1] + 1
+				}
+			}
 			indent, number = indent[:depth-1], number[:depth-1]
 			pad := 0
 			if depth > 1 {
 				pad = indent[depth-2]
 			}
 			marker := "- "
-			n := 1
-			if bl.Ordered {
-				if len(number) == depth {
-					n = number[depth-1] + 1
-				}
+			if n > 0 {
 				marker = strconv.Itoa(n) + ". "
 			}
 			indent = append(indent, pad+len(marker))

@@ -193,8 +193,13 @@ func isTrue(v string) bool {
 // style follows the basedOn chain of a style, at most 20 deep (a loop in a
 // damaged file must not hang).
 func (d *docx) style(id string, fn func(*wstyle) bool) {
-	for range 20 {
+	for i := range 20 {
 		st := d.styles[id]
+		if st == nil && i == 0 && id != "" {
+			// A file without styles.xml still names its styles: Heading1
+			// says enough.
+			st = &wstyle{id: id}
+		}
 		if st == nil || fn(st) {
 			return
 		}

@@ -27,8 +27,8 @@ func ODT(r io.ReaderAt, size int64) (Document, error) {
 	}
 	// Named styles first, then the automatic styles of the content, which
 	// derive from them.
-	o.loadStyles(styles.find("styles"))
-	o.loadStyles(content.find("automatic-styles"))
+	o.loadStyles(styles.find("styles"), false)
+	o.loadStyles(content.find("automatic-styles"), true)
 	styles.find("outline-style").all("outline-level-style", func(l *node) {
 		if l.attr("num-format") != "" {
 			o.numberedHeadings = true
@@ -57,16 +57,19 @@ type odt struct {
 type ostyle struct {
 	name, display, parent string
 	bold, italic          *bool
+	// auto is true for an automatic style: the direct formatting of one
+	// paragraph or span, as opposed to a named style such as a heading's.
+	auto bool
 }
 
-func (o *odt) loadStyles(n *node) {
+func (o *odt) loadStyles(n *node, auto bool) {
 	if n == nil {
 		return
 	}
 	for _, s := range n.children {
 		switch s.name {
 		case "style":
-			st := &ostyle{name: s.attr("name"), display: s.attr("display-name"), parent: s.attr("parent-style-name")}
+			st := &ostyle{name: s.attr("name"), display: s.attr("display-name"), parent: s.attr("parent-style-name"), auto: auto}
 			if tp := s.child("text-properties"); tp != nil {
 				if w := tp.attr("font-weight"); w != "" {
 					b := w == "bold" || w >= "600" && len(w) == 3
@@ -151,8 +154,16 @@ func (o *odt) paragraph(p *node) {
 		}
 		return false
 	})
+	// Bold or italic set on the whole paragraph by hand (LibreOffice puts
+	// it in the paragraph's automatic style) is the text's; a named style's
+	// (a heading is bold) is not.
+	var base style
+	if st := o.styles["paragraph/"+p.attr("style-name")]; st != nil && st.auto {
+		base.bold = st.bold != nil && *st.bold
+		base.italic = st.italic != nil && *st.italic
+	}
 	var in inline
-	o.inline(p, &in, style{})
+	o.inline(p, &in, base)
 	text := in.markdown()
 	switch {
 	case title && len(o.b.doc.Blocks) == 0 && !o.titled:
