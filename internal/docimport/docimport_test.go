@@ -235,3 +235,19 @@ func TestMarkdownEscapes(t *testing.T) {
 		}
 	}
 }
+
+// The same texts saved by LibreOffice 7.4 in the other format (the Word
+// notes as .odt, the .odt minutes as .docx) give the same import: title,
+// blocks and losses.
+func TestSameImportWhateverTheWriter(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"note-procedure.docx", "libreoffice/note-procedure.odt"},
+		{"rapport-etape.docx", "libreoffice/rapport-etape.odt"},
+		{"compte-rendu.odt", "libreoffice/compte-rendu.docx"},
+	} {
+		want, got := open(t, pair[0]), open(t, pair[1])
+		if got.Title != want.Title || !slices.Equal(outline(got.Blocks), outline(want.Blocks)) || !slices.Equal(got.Lost, want.Lost) {
+			t.Errorf("%s:\n got %q %q %q\nwant %q %q %q", pair[1], got.Title, outline(got.Blocks), got.Lost, want.Title, outline(want.Blocks), want.Lost)
+		}
+	}
+}

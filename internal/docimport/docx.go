@@ -48,6 +48,7 @@ type docx struct {
 	fields   []field         // complex fields open, outermost first
 	inNote   bool
 	titled   bool // a Title paragraph gave the title
+	quiet    bool // reading the fields of a paragraph left out: not counted
 }
 
 // wstyle is a Word style, as far as the import cares.
@@ -323,7 +324,25 @@ func plainOf(in inline) string {
 // fieldsOnly follows the field marks of a paragraph that is not kept (a
 // table of contents), so that a field begun there ends there.
 func (d *docx) fieldsOnly(n *node) {
-	n.all("fldChar", func(c *node) { d.fieldChar(c) })
+	d.quiet = true
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, c := range n.children {
+			switch c.name {
+			case "fldChar":
+				d.fieldChar(c)
+			case "instrText":
+				if n := len(d.fields); n > 0 && !d.fields[n-1].result {
+					d.fields[n-1].instr.WriteString(c.allText())
+				}
+			case "del", "moveFrom":
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	d.quiet = false
 }
 
 // fieldChar follows a complex field's begin, separate and end marks.
@@ -343,7 +362,12 @@ func (d *docx) fieldChar(c *node) {
 		}
 	case "end":
 		if n := len(d.fields); n > 0 {
-			if _, ok := hyperlinkField(d.fields[n-1].instr.String()); !ok {
+			instr := d.fields[n-1].instr.String()
+			_, link := hyperlinkField(instr)
+			switch kw := strings.ToUpper(firstWord(instr)); {
+			case kw == "TOC" || kw == "INDEX":
+				d.b.lost.toc = true
+			case !link && !d.quiet:
 				d.b.lost.fields++
 			}
 			d.fields = d.fields[:n-1]
@@ -362,6 +386,13 @@ func hyperlinkField(instr string) (string, bool) {
 		return strings.Trim(f[1], `"`), true
 	}
 	return "", true
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // hidden is true while a field's instruction is being read: its text is
@@ -500,7 +531,11 @@ func (d *docx) run(r *node, in *inline, ctx style) {
 			d.b.lost.objects++
 		case "AlternateContent":
 			if ch := c.child("Choice"); ch != nil {
-				d.run(&node{name: "r", children: append([]*node{rpr}, ch.children...)}, in, ctx)
+				inner := &node{name: "r", children: ch.children}
+				if rpr != nil {
+					inner.children = append([]*node{rpr}, ch.children...)
+				}
+				d.run(inner, in, ctx)
 			}
 		}
 	}

@@ -371,19 +371,33 @@ func (o *odt) table(t *node) Block {
 
 func (o *odt) row(tr *node) []string {
 	var cells []string
+	// covered counts the cells that a spanning cell covers: ODF writes
+	// them as covered-table-cell, some writers leave them out.
+	covered := 0
 	for _, c := range tr.children {
 		var text string
 		switch c.name {
 		case "table-cell":
 			text = o.cell(c)
+			covered = 0
 			if span, _ := strconv.Atoi(c.attr("number-columns-spanned")); span > 1 {
 				o.b.lost.tables = true
+				covered = min(span, maxRepeat) - 1
+				cells = append(cells, text)
+				for range covered {
+					cells = append(cells, "")
+				}
+				continue
 			}
 			if span, _ := strconv.Atoi(c.attr("number-rows-spanned")); span > 1 {
 				o.b.lost.tables = true
 			}
 		case "covered-table-cell":
 			o.b.lost.tables = true
+			if covered > 0 {
+				covered--
+				continue
+			}
 		default:
 			continue
 		}
