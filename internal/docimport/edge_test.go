@@ -28,9 +28,11 @@ func docxOf(t testing.TB, body string) []byte {
 	})
 }
 
-func p(content string) string             { return `<w:p>` + content + `</w:p>` }
-func styled(style, content string) string { return `<w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>` + content + `</w:p>` }
-func r(text string) string                { return `<w:r><w:t xml:space="preserve">` + text + `</w:t></w:r>` }
+func p(content string) string { return `<w:p>` + content + `</w:p>` }
+func styled(style, content string) string {
+	return `<w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>` + content + `</w:p>`
+}
+func r(text string) string { return `<w:r><w:t xml:space="preserve">` + text + `</w:t></w:r>` }
 
 const (
 	fldBegin    = `<w:r><w:fldChar w:fldCharType="begin"/></w:r>`
@@ -38,7 +40,9 @@ const (
 	fldEnd      = `<w:r><w:fldChar w:fldCharType="end"/></w:r>`
 )
 
-func instr(s string) string { return `<w:r><w:instrText xml:space="preserve">` + s + `</w:instrText></w:r>` }
+func instr(s string) string {
+	return `<w:r><w:instrText xml:space="preserve">` + s + `</w:instrText></w:r>`
+}
 
 // What Word files hold besides the plain cases of the test files: fields,
 // tables of contents, text boxes, drawings, outline levels, numbered
@@ -69,7 +73,7 @@ func TestDOCXCases(t *testing.T) {
 			nil, []string{"1 image non reprise", "2 objets incorporés (graphiques, dessins, formules…) non repris"}},
 		{"outline levels and styles without styles.xml", styled("Heading1", r("Titre sans styles")) +
 			p(`<w:pPr><w:outlineLvl w:val="2"/></w:pPr>`+r("Niveau 3 direct")) +
-			`<w:p><w:pPr><w:pStyle w:val="Heading2"/><w:outlineLvl w:val="9"/></w:pPr>`+r("Corps de texte")+`</w:p>`,
+			`<w:p><w:pPr><w:pStyle w:val="Heading2"/><w:outlineLvl w:val="9"/></w:pPr>` + r("Corps de texte") + `</w:p>`,
 			[]string{"h1 Titre sans styles", "h3 Niveau 3 direct", "p Corps de texte"}, nil},
 		{"numbered heading", `<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>` + r("Objet") + `</w:p>`,
 			[]string{"h1 Objet"}, []string{"numérotation automatique des titres non reprise"}},

@@ -242,7 +242,7 @@ func notePackage() []part {
 	numbering := xmlHead + `<w:numbering ` + wordNS + `>` +
 		`<w:abstractNum w:abstractNumId="0" w15:restartNumberingAfterBreak="0" xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml">` +
 		`<w:nsid w:val="1C2A3B4D"/><w:multiLevelType w:val="hybridMultilevel"/><w:tmpl w:val="040C000F"/>` +
-		`<w:lvl w:ilvl="0" w:tplc="040C0001"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="`+"\uf0b7"+`"/><w:lvlJc w:val="left"/>` +
+		`<w:lvl w:ilvl="0" w:tplc="040C0001"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="` + "\uf0b7" + `"/><w:lvlJc w:val="left"/>` +
 		`<w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr><w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol" w:hint="default"/></w:rPr></w:lvl>` +
 		`<w:lvl w:ilvl="1" w:tplc="040C0003"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="o"/><w:lvlJc w:val="left"/>` +
 		`<w:pPr><w:ind w:left="1440" w:hanging="360"/></w:pPr><w:rPr><w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New" w:hint="default"/></w:rPr></w:lvl>` +
