@@ -167,8 +167,12 @@ func TestODTCases(t *testing.T) {
 // ErrUnreadable, never a panic nor a gigabyte in memory.
 func TestUnreadable(t *testing.T) {
 	bomb := func() []byte {
-		// 40 MiB of spaces deflate to about 40 KiB.
-		return docxOf(t, p(r("a"))+strings.Repeat(" ", 40<<20))
+		// Two parts of 10 MiB, each within the bound and both beyond it,
+		// in attributes, which are neither text nor elements; 10 MiB of
+		// one letter deflate to 10 KiB.
+		big := `<w:p w:rsidR="` + strings.Repeat("0", 10<<20) + `"/>`
+		ps := replaced(parts(t, "note-procedure.docx"), "word/document.xml", body(big+p(r("a"))))
+		return zipParts(t, replaced(ps, "word/styles.xml", strings.Replace(styles, "<w:docDefaults>", big+"<w:docDefaults>", 1)))
 	}
 	many := func() []byte {
 		var buf bytes.Buffer
@@ -189,6 +193,7 @@ func TestUnreadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const tooLarge = "Ce document Word (.docx) est trop volumineux pour être importé : découpez-le en plusieurs textes."
 	for _, tt := range []struct {
 		name string
 		file []byte
@@ -197,10 +202,11 @@ func TestUnreadable(t *testing.T) {
 	}{
 		{"not a zip", []byte("%PDF-1.7 pas un document Word"), false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
 		{"cut short", note[:len(note)/2], false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
-		{"zip bomb", bomb(), false, "Ce document Word (.docx) est trop volumineux pour être importé (au plus 32 Mo de texte et 400000 éléments)."},
+		{"zip bomb", bomb(), false, tooLarge},
 		{"too many entries", many(), false, "Ce document Word (.docx) contient trop de fichiers internes (5001, au plus 5000) pour être importé."},
-		{"too many elements", docxOf(t, strings.Repeat("<w:p/>", maxElements)), false, "Ce document Word (.docx) est trop volumineux pour être importé (au plus 32 Mo de texte et 400000 éléments)."},
-		{"too deep", docxOf(t, strings.Repeat("<w:sdt>", 300)+strings.Repeat("</w:sdt>", 300)), false, "Ce document Word (.docx) est trop volumineux pour être importé (au plus 32 Mo de texte et 400000 éléments)."},
+		{"too much text", docxOf(t, p(r(strings.Repeat("Un texte très long. ", maxText/20+1)))), false, tooLarge},
+		{"too many elements", docxOf(t, strings.Repeat("<w:p/>", maxElements)), false, tooLarge},
+		{"too deep", docxOf(t, strings.Repeat("<w:sdt>", 300)+strings.Repeat("</w:sdt>", 300)), false, tooLarge},
 		{"malformed XML", docxOf(t, "<w:p><w:r></w:p>"), false, "Ce document Word (.docx) est endommagé : XML mal formé dans word/document.xml, ligne 2."},
 		{"other charset", zipParts(t, []part{{"word/document.xml", `<?xml version="1.0" encoding="UTF-16"?><w:document/>`}}), false, "Ce document Word (.docx) est endommagé (word/document.xml illisible)."},
 		{"an .odt given as .docx", odt, false, "Ce fichier n'est pas un document Word (.docx) : il n'a pas de texte (word/document.xml)."},
