@@ -26,6 +26,9 @@ func DOCX(r io.ReaderAt, size int64) (Document, error) {
 		return Document{}, err
 	}
 	d.blocks(body.find("body"))
+	if d.joined != nil {
+		d.b.add(Block{Kind: Paragraph, Text: (&inline{spans: d.joined}).markdown()})
+	}
 	if d.b.lost.comments < len(d.comments) {
 		d.b.lost.comments = len(d.comments)
 	}
@@ -49,6 +52,7 @@ type docx struct {
 	inNote   bool
 	titled   bool // a Title paragraph gave the title
 	quiet    bool // reading the fields of a paragraph left out: not counted
+	joined   []span // text of a paragraph whose mark was deleted, for the next
 }
 
 // wstyle is a Word style, as far as the import cares.
@@ -285,7 +289,15 @@ func (d *docx) paragraph(p *node) {
 		return
 	}
 	var in inline
+	in.spans, d.joined = d.joined, nil
 	d.runs(p, &in, style{})
+	if ppr.child("rPr").child("del") != nil {
+		// The paragraph mark is a tracked deletion: accepted, the text
+		// joins the next paragraph.
+		d.b.lost.deletions++
+		d.joined = in.spans
+		return
+	}
 	text := in.markdown()
 	switch {
 	case title && len(d.b.doc.Blocks) == 0 && !d.titled:

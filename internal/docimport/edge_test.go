@@ -83,6 +83,9 @@ func TestDOCXCases(t *testing.T) {
 			`<w:sdt><w:sdtPr><w:alias w:val="Objet"/></w:sdtPr><w:sdtContent>` + p(r("Dans un contrôle")) + `</w:sdtContent></w:sdt>` +
 			p(`<w:moveFrom w:id="1">`+r("ancienne place")+`</w:moveFrom>`+r("Ici")+`<w:moveTo w:id="2">`+r(" nouvelle place")+`</w:moveTo>`),
 			[]string{"p Visible", "p Dans un contrôle", "p Ici nouvelle place"}, []string{"2 modifications suivies acceptées (1 insertion gardée, 1 suppression appliquée)"}},
+		{"deleted paragraph mark", `<w:p><w:pPr><w:rPr><w:del w:id="1" w:author="C. Martin"/></w:rPr></w:pPr>` + r("Premier morceau") + `</w:p>` +
+			styled("Heading2", r(" et la suite")),
+			[]string{"h2 Premier morceau et la suite"}, []string{"1 modification suivie acceptée (1 suppression appliquée)"}},
 		{"links other than web and mail keep their text", p(fldBegin + instr(` HYPERLINK "javascript:alert(1)" `) + fldSeparate + r("ici") + fldEnd +
 			`<w:hyperlink w:anchor="_Toc1">` + r(" et là") + `</w:hyperlink>`),
 			[]string{"p ici et là"}, nil},
@@ -136,8 +139,9 @@ func TestODTCases(t *testing.T) {
 			`<text:p><draw:frame><draw:image xlink:href="Pictures/1.png"/></draw:frame><draw:frame><draw:text-box><text:p>Encadré</text:p></draw:text-box></draw:frame></text:p>`,
 			"", []string{"p Mis à jour le 4 décembre 2026, voir ci-dessous\nsuite"},
 			[]string{"1 image non reprise", "1 zone de texte non reprise", "1 champ remplacé par son texte affiché", "table des matières ou index non repris"}},
-		{"numbered headings", `<text:h text:outline-level="1">Objet</text:h><text:h text:outline-level="7">Profond</text:h>`, numbered,
-			[]string{"h1 Objet", "h6 Profond"}, []string{"numérotation automatique des titres non reprise"}},
+		{"numbered headings", `<text:h text:outline-level="1">Objet</text:h><text:h text:outline-level="7">Profond</text:h>` +
+			`<text:list><text:list-item><text:h text:outline-level="2">Dans une liste</text:h></text:list-item></text:list>`, numbered,
+			[]string{"h1 Objet", "h6 Profond", "h2 Dans une liste"}, []string{"numérotation automatique des titres non reprise"}},
 		{"spans, repeated and covered cells", `<table:table><table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>Total</text:p></table:table-cell>` +
 			`<table:covered-table-cell/><table:table-cell><text:p>9</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1000"/></table:table-row>` +
 			`<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000"/></table:table-row></table:table>`,

@@ -191,7 +191,10 @@ func (o *odt) list(l *node, depth int, style string) {
 		first := true
 		for _, c := range item.children {
 			switch c.name {
-			case "p", "h":
+			case "h":
+				// LibreOffice puts numbered headings in lists.
+				o.heading(c)
+			case "p":
 				text := o.text(c)
 				if first {
 					if text != "" {
