@@ -50,8 +50,8 @@ type docx struct {
 	comments map[string]bool // ids of the comments referenced
 	fields   []field         // complex fields open, outermost first
 	inNote   bool
-	titled   bool // a Title paragraph gave the title
-	quiet    bool // reading the fields of a paragraph left out: not counted
+	titled   bool   // a Title paragraph gave the title
+	quiet    bool   // reading the fields of a paragraph left out: not counted
 	joined   []span // text of a paragraph whose mark was deleted, for the next
 }
 
