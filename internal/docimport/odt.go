@@ -271,15 +271,22 @@ func (o *odt) inline(n *node, in *inline, ctx style) {
 			in.add("\n", ctx)
 		case "span":
 			st := ctx
+			var bold, italic *bool
 			o.style("text", c.attr("style-name"), func(s *ostyle) bool {
-				if s.bold != nil {
-					st.bold = *s.bold
+				if bold == nil {
+					bold = s.bold
 				}
-				if s.italic != nil {
-					st.italic = *s.italic
+				if italic == nil {
+					italic = s.italic
 				}
-				return s.bold != nil || s.italic != nil
+				return bold != nil && italic != nil
 			})
+			if bold != nil {
+				st.bold = *bold
+			}
+			if italic != nil {
+				st.italic = *italic
+			}
 			o.inline(c, in, st)
 		case "a":
 			st := ctx
