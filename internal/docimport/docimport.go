@@ -87,8 +87,11 @@ type Block struct {
 	Kind BlockKind
 	// Level is a heading's level (1–6) or a list item's depth (from 1).
 	Level int
-	// Ordered is true for an item of a numbered list.
+	// Ordered is true for an item of a numbered list, and Number is the
+	// number the file shows for it (a list broken by a paragraph goes on
+	// from where it stopped), or 0 when the file does not say.
 	Ordered bool
+	Number  int
 	// Text is the block's text as inline markdown, escaped: **bold**,
 	// *italic*, [text](url), and \n for a line break. Empty for a table.
 	Text string
@@ -159,10 +162,16 @@ func Markdown(doc Document) string {
 			// a bullet: a numbered item follows on from it.
 			n := 0
 			if bl.Ordered {
-				n = 1
-				if len(number) >= depth && number[depth-1] > 0 {
+				switch {
+				case len(number) >= depth && number[depth-1] > 0:
 					n = number[depth-1] + 1
+				case bl.Number > 0:
+					n = bl.Number
+				default:
+					n = 1
 				}
+				// CommonMark reads at most nine digits as a number.
+				n = min(n, 999_999_999)
 			}
 			indent, number = indent[:depth-1], number[:depth-1]
 			pad := 0

@@ -20,7 +20,7 @@ func DOCX(r io.ReaderAt, size int64) (Document, error) {
 	if body == nil || body.find("body") == nil {
 		return Document{}, unreadable("Ce fichier n'est pas un document Word (.docx) : il n'a pas de texte (word/document.xml).")
 	}
-	d := &docx{b: &builder{}, styles: map[string]*wstyle{}, nums: map[string]map[int]string{},
+	d := &docx{b: &builder{}, styles: map[string]*wstyle{}, nums: map[string]map[int]numLevel{}, counters: map[string]*counter{},
 		links: map[string]string{}, notes: map[string]*node{}, endnotes: map[string]*node{}, comments: map[string]bool{}}
 	if err := d.load(a); err != nil {
 		return Document{}, err
@@ -42,10 +42,11 @@ type docx struct {
 	// defaultStyle is the paragraph style of paragraphs that name none.
 	defaultStyle string
 	// nums maps a numbering instance and a level to its format (decimal,
-	// bullet, lowerLetter, none…).
-	nums     map[string]map[int]string
-	links    map[string]string // relationship id → external target
-	notes    map[string]*node  // footnotes by id
+	// bullet, lowerLetter, none…) and first number.
+	nums     map[string]map[int]numLevel
+	counters map[string]*counter // numbers reached, by numbering instance
+	links    map[string]string   // relationship id → external target
+	notes    map[string]*node    // footnotes by id
 	endnotes map[string]*node
 	comments map[string]bool // ids of the comments referenced
 	fields   []field         // complex fields open, outermost first
@@ -103,19 +104,28 @@ func (d *docx) load(a *archive) error {
 	if err != nil {
 		return err
 	}
-	abstract := map[string]map[int]string{}
+	abstract := map[string]map[int]numLevel{}
 	numbering.all("abstractNum", func(n *node) {
 		abstract[n.attr("abstractNumId")] = levels(n)
 	})
 	numbering.all("num", func(n *node) {
-		lv := map[int]string{}
+		lv := map[int]numLevel{}
 		for k, v := range abstract[n.child("abstractNumId").attr("val")] {
 			lv[k] = v
 		}
 		n.all("lvlOverride", func(o *node) {
-			for k, v := range levels(o) {
-				lv[k] = v
+			i, err := strconv.Atoi(o.attr("ilvl"))
+			if err != nil {
+				return
 			}
+			l, ok := levels(o)[i]
+			if !ok {
+				l = lv[i]
+			}
+			if so := o.child("startOverride"); so != nil {
+				l.start, _ = strconv.Atoi(so.attr("val"))
+			}
+			lv[i] = l
 		})
 		d.nums[n.attr("numId")] = lv
 	})
@@ -159,10 +169,15 @@ func (d *docx) load(a *archive) error {
 	return nil
 }
 
-// levels reads the numbering format of each level of an abstract
-// numbering or of an override.
-func levels(n *node) map[int]string {
-	lv := map[int]string{}
+// numLevel is one level of a Word numbering.
+type numLevel struct {
+	format string // decimal, bullet, lowerLetter, none…
+	start  int
+}
+
+// levels reads each level of an abstract numbering or of an override.
+func levels(n *node) map[int]numLevel {
+	lv := map[int]numLevel{}
 	n.all("lvl", func(l *node) {
 		i, err := strconv.Atoi(l.attr("ilvl"))
 		if err != nil {
@@ -172,9 +187,34 @@ func levels(n *node) map[int]string {
 		if f == "" {
 			f = "decimal"
 		}
-		lv[i] = f
+		start := 1
+		if s := l.child("start"); s != nil {
+			start, _ = strconv.Atoi(s.attr("val"))
+		}
+		lv[i] = numLevel{f, start}
 	})
 	return lv
+}
+
+// counter holds the numbers reached at each level of a list, so that a
+// list broken by a paragraph goes on where it stopped, as in Word.
+type counter struct {
+	n   [9]int
+	set [9]bool
+}
+
+// next returns the number of the next item at level ilvl (0–8), and
+// restarts the deeper levels.
+func (c *counter) next(ilvl, start int) int {
+	if c.set[ilvl] {
+		c.n[ilvl]++
+	} else {
+		c.n[ilvl], c.set[ilvl] = start, true
+	}
+	for j := ilvl + 1; j < len(c.set); j++ {
+		c.set[j] = false
+	}
+	return c.n[ilvl]
 }
 
 // onOff reads a Word toggle property: present and not false.
@@ -276,12 +316,20 @@ func (d *docx) paragraph(p *node) {
 			ilvl, _ = strconv.Atoi(l.attr("val"))
 		}
 	}
-	format := ""
+	format, number := "", 0
+	ilvl = min(max(ilvl, 0), 8)
 	if hasNum && numID != "" && numID != "0" {
-		format = d.nums[numID][ilvl]
-		if format == "" {
-			format = "decimal"
+		lv, ok := d.nums[numID][ilvl]
+		if !ok {
+			lv = numLevel{"decimal", 1}
 		}
+		format = lv.format
+		c := d.counters[numID]
+		if c == nil {
+			c = &counter{}
+			d.counters[numID] = c
+		}
+		number = c.next(ilvl, lv.start)
 	}
 	if toc {
 		d.b.lost.toc = true
@@ -314,7 +362,10 @@ func (d *docx) paragraph(p *node) {
 		if ordered && format != "decimal" && format != "decimalZero" {
 			d.b.lost.listNumbering = true
 		}
-		d.b.add(Block{Kind: ListItem, Level: min(max(ilvl, 0), 8) + 1, Ordered: ordered, Text: text})
+		if !ordered {
+			number = 0
+		}
+		d.b.add(Block{Kind: ListItem, Level: ilvl + 1, Ordered: ordered, Number: number, Text: text})
 	case quote:
 		d.b.add(Block{Kind: Quote, Text: text})
 	default:

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"comite/internal/markdown"
 )
 
 // docxOf is a minimal Word file around the given body, with a numbering
@@ -228,4 +230,62 @@ func TestUnreadable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A numbered list broken by a paragraph goes on from where it stopped, as
+// the file shows it, and so does its markdown.
+func TestListNumbers(t *testing.T) {
+	numbers := func(doc Document) []int {
+		var n []int
+		for _, b := range doc.Blocks {
+			if b.Ordered {
+				n = append(n, b.Number)
+			}
+		}
+		return n
+	}
+	item := func(text string) string {
+		return `<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>` + r(text) + `</w:p>`
+	}
+	docx := docxOf(t, item("Premier")+item("Deuxième")+p(r("Une explication."))+item("Troisième"))
+	odtStyles := `<office:styles><text:list-style style:name="L2"><text:list-level-style-number text:level="1" style:num-format="1"/></text:list-style></office:styles>`
+	odt := odtOf(t, `<text:list text:style-name="L2"><text:list-item><text:p>Premier</text:p></text:list-item><text:list-item><text:p>Deuxième</text:p></text:list-item></text:list>`+
+		`<text:p>Une explication.</text:p><text:list text:style-name="L2" text:continue-numbering="true"><text:list-item><text:p>Troisième</text:p></text:list-item></text:list>`+
+		`<text:p>Autre liste :</text:p><text:list text:style-name="L2"><text:list-item><text:p>Un</text:p></text:list-item>`+
+		`<text:list-item text:start-value="7"><text:p>Sept</text:p></text:list-item></text:list>`, odtStyles)
+	for _, tt := range []struct {
+		name string
+		doc  Document
+		want []int
+		md   string
+	}{
+		{"Word", importBytes(t, docx, false), []int{1, 2, 3}, "1. Premier\n2. Deuxième\n\nUne explication.\n\n3. Troisième\n"},
+		{"ODF", importBytes(t, odt, true), []int{1, 2, 3, 1, 7}, "1. Premier\n2. Deuxième\n\nUne explication.\n\n3. Troisième\n\nAutre liste :\n\n1. Un\n2. Sept\n"},
+		{"Word file", open(t, "note-procedure.docx"), []int{1, 2, 1, 2, 3}, ""},
+	} {
+		if got := numbers(tt.doc); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got numbers %v, want %v", tt.name, got, tt.want)
+		}
+		if md := Markdown(tt.doc); tt.md != "" && md != tt.md {
+			t.Errorf("%s: got markdown\n%s\nwant\n%s", tt.name, md, tt.md)
+		}
+	}
+	if html := markdown.Document(Markdown(importBytes(t, docx, false))); !strings.Contains(html, `<ol start="3">`) {
+		t.Errorf("got %s, want the list going on at 3", html)
+	}
+}
+
+func importBytes(t *testing.T, b []byte, odt bool) Document {
+	t.Helper()
+	var doc Document
+	var err error
+	if odt {
+		doc, err = ODT(bytes.NewReader(b), int64(len(b)))
+	} else {
+		doc, err = DOCX(bytes.NewReader(b), int64(len(b)))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

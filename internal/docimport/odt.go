@@ -20,7 +20,7 @@ func ODT(r io.ReaderAt, size int64) (Document, error) {
 	if text == nil {
 		return Document{}, unreadable("Ce fichier n'est pas un texte OpenDocument (.odt) : il n'a pas de texte (content.xml).")
 	}
-	o := &odt{b: &builder{}, styles: map[string]*ostyle{}, lists: map[string]*node{}}
+	o := &odt{b: &builder{}, styles: map[string]*ostyle{}, lists: map[string]*node{}, counters: map[string]*counter{}}
 	styles, err := a.part("styles.xml")
 	if err != nil {
 		return Document{}, err
@@ -46,8 +46,9 @@ func ODT(r io.ReaderAt, size int64) (Document, error) {
 // odt is the state of one OpenDocument import.
 type odt struct {
 	b                *builder
-	styles           map[string]*ostyle // by family and name: "paragraph/P1"
-	lists            map[string]*node   // list styles by name
+	styles           map[string]*ostyle  // by family and name: "paragraph/P1"
+	lists            map[string]*node    // list styles by name
+	counters         map[string]*counter // numbers reached, by list style
 	numberedHeadings bool
 	titled           bool
 	inNote           bool
@@ -183,7 +184,15 @@ func (o *odt) list(l *node, depth int, style string) {
 	if s := l.attr("style-name"); s != "" {
 		style = s
 	}
-	ordered := o.ordered(style, depth)
+	ordered, start := o.ordered(style, depth)
+	level := min(depth, 9)
+	count := o.counters[style]
+	if count == nil || depth == 1 && l.attr("continue-numbering") != "true" && l.attr("continue-list") == "" {
+		// A list starts again from its first number unless it says it
+		// continues the previous one.
+		count = &counter{}
+		o.counters[style] = count
+	}
 	for _, item := range l.children {
 		if item.name != "list-item" && item.name != "list-header" {
 			continue
@@ -198,7 +207,14 @@ func (o *odt) list(l *node, depth int, style string) {
 				text := o.text(c)
 				if first {
 					if text != "" {
-						o.b.add(Block{Kind: ListItem, Level: min(depth, 9), Ordered: ordered, Text: text})
+						number := 0
+						if ordered && item.name == "list-item" {
+							if v, err := strconv.Atoi(item.attr("start-value")); err == nil {
+								count.set[level-1], count.n[level-1] = true, v-1
+							}
+							number = count.next(level-1, start)
+						}
+						o.b.add(Block{Kind: ListItem, Level: level, Ordered: ordered, Number: number, Text: text})
 						first = false
 					}
 				} else {
@@ -213,29 +229,34 @@ func (o *odt) list(l *node, depth int, style string) {
 	}
 }
 
-// ordered says whether the level of a list style is numbered.
-func (o *odt) ordered(name string, depth int) bool {
+// ordered says whether the level of a list style is numbered, and from
+// which number.
+func (o *odt) ordered(name string, depth int) (bool, int) {
 	ls := o.lists[name]
 	if ls == nil {
-		return false
+		return false, 0
 	}
 	for _, lv := range ls.children {
 		if lv.attr("level") != strconv.Itoa(depth) {
 			continue
 		}
 		if lv.name != "list-level-style-number" {
-			return false
+			return false, 0
 		}
 		switch f := lv.attr("num-format"); f {
 		case "":
-			return false
+			return false, 0
 		case "1":
 		default:
 			o.b.lost.listNumbering = true
 		}
-		return true
+		start, err := strconv.Atoi(lv.attr("start-value"))
+		if err != nil {
+			start = 1
+		}
+		return true, start
 	}
-	return false
+	return false, 0
 }
 
 // text is the inline markdown of a paragraph or heading.
