@@ -10,10 +10,18 @@
 //
 //   - What the file holds is kept: headings (Word's Heading n / Titre n
 //     styles, outline levels; ODF's text:h), paragraphs, bulleted and
-//     numbered lists with their nesting, tables (a markdown table, the first
-//     row as header), block quotes (Quote / Citation / Quotations styles),
-//     bold, italic and web links (http, https, mailto; other targets keep
-//     their text only).
+//     numbered lists with their nesting and their numbers (a list broken by
+//     a paragraph goes on from where it stopped), tables (a markdown table,
+//     the first row as header, each cell one line), block quotes (Quote /
+//     Citation / Quotations styles), bold, italic and web links (http,
+//     https, mailto; other targets keep their text only). A list item's
+//     second paragraph is a line break in the item.
+//   - Each block is one markdown block, and Markdown separates them by a
+//     blank line, except that the items of a list follow each other: a
+//     consultation that cuts its text at blank lines gets each heading,
+//     paragraph, table and quote as a paragraph, and each list whole.
+//     Characters that markdown would read as markup are escaped, line
+//     starts included (« 1. » typed by hand in a heading stays text).
 //   - Footnotes and endnotes are numbered [1], [2]… in the order they are
 //     referenced, the marker stays in the text, and the notes follow the text
 //     under a heading « Notes ». Markdown has no footnote syntax in our
@@ -33,7 +41,7 @@
 //     all the XML parts read (whatever the zip headers claim), 4 MiB of
 //     character data, 250 000 XML elements and 256 levels of nesting.
 //     Images are never inflated. At these bounds an import takes about a
-//     second and 100 MB of memory; a hundred pages take 0.1 s and 15 MB. A
+//     second and 70 MB of memory; a hundred pages take 0.1 s and 15 MB. A
 //     file over a bound, damaged, or not of its type gives an error
 //     wrapping ErrUnreadable with a French message for the person who
 //     uploaded it. Headers and footers are page furniture, not text: they
