@@ -318,7 +318,9 @@ func (d *docx) paragraph(p *node) {
 	}
 	format, number := "", 0
 	ilvl = min(max(ilvl, 0), 8)
-	if hasNum && numID != "" && numID != "0" {
+	// A numbering that numbering.xml does not define shows no number in
+	// Word: the paragraph is not a list item.
+	if _, defined := d.nums[numID]; hasNum && defined {
 		lv, ok := d.nums[numID][ilvl]
 		if !ok {
 			lv = numLevel{"decimal", 1}

@@ -85,6 +85,9 @@ func TestDOCXCases(t *testing.T) {
 			`<w:sdt><w:sdtPr><w:alias w:val="Objet"/></w:sdtPr><w:sdtContent>` + p(r("Dans un contrôle")) + `</w:sdtContent></w:sdt>` +
 			p(`<w:moveFrom w:id="1">`+r("ancienne place")+`</w:moveFrom>`+r("Ici")+`<w:moveTo w:id="2">`+r(" nouvelle place")+`</w:moveTo>`),
 			[]string{"p Visible", "p Dans un contrôle", "p Ici nouvelle place"}, []string{"2 modifications suivies acceptées (1 insertion gardée, 1 suppression appliquée)"}},
+		{"numbering undefined or removed", `<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr>` + r("Sans numéro") + `</w:p>` +
+			`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr></w:pPr>` + r("Numéro retiré") + `</w:p>`,
+			[]string{"p Sans numéro", "p Numéro retiré"}, nil},
 		{"deleted paragraph mark", `<w:p><w:pPr><w:rPr><w:del w:id="1" w:author="C. Martin"/></w:rPr></w:pPr>` + r("Premier morceau") + `</w:p>` +
 			styled("Heading2", r(" et la suite")),
 			[]string{"h2 Premier morceau et la suite"}, []string{"1 modification suivie acceptée (1 suppression appliquée)"}},
