@@ -275,7 +275,7 @@ var odfFields = map[string]bool{
 	"bookmark-ref": true, "note-ref": true, "title": true, "subject": true, "keywords": true, "description": true,
 	"creation-date": true, "creation-time": true, "creator": true, "word-count": true, "paragraph-count": true,
 	"character-count": true, "initial-creator": true, "sender-firstname": true, "sender-lastname": true,
-	"sender-company": true, "database-display": true, "conditional-text": true, "hidden-text": false,
+	"sender-company": true, "database-display": true, "conditional-text": true,
 }
 
 // inline reads the inline content of n into in.
