@@ -74,8 +74,10 @@ func (p pastYear) publication() model.Publication {
 	return pub
 }
 
-// exampleCounts makes a consistent fictitious return of supported victims.
-func exampleCounts(supported int) model.Counts {
+// exampleCounts makes a consistent fictitious return of supported
+// victims, forms giving the shares of sexual, labour, begging and criminal
+// exploitation in per cent (the rest is « autre »).
+func exampleCounts(supported int, forms []int) model.Counts {
 	part := func(pc int) int { return supported * pc / 100 }
 	c := model.Counts{model.VarIdentified: supported * 3 / 2, model.VarSupported: supported}
 	split := func(keys []string, shares []int) {
@@ -86,7 +88,7 @@ func exampleCounts(supported int) model.Counts {
 		}
 		c[keys[len(keys)-1]] = rest
 	}
-	split([]string{"form_sexual", "form_labour", "form_begging", "form_crime", "form_other"}, []int{70, 18, 5, 4})
+	split([]string{"form_sexual", "form_labour", "form_begging", "form_crime", "form_other"}, forms)
 	split([]string{"sex_female", "sex_male"}, []int{80})
 	split([]string{model.VarMinor, "adult"}, []int{15})
 	split([]string{"origin_france", "origin_europe", "origin_africa", "origin_asia", "origin_americas", "origin_other"}, []int{10, 15, 55, 8, 9})
@@ -101,13 +103,14 @@ func exampleCounts(supported int) model.Counts {
 var exampleReturns = []struct {
 	body      string
 	supported int
+	forms     []int
 	sharing   model.Sharing
 }{
-	{"ccem", 120, model.SharingAggregate},
-	{"secours-catholique", 340, model.SharingStatisticians},
-	{"mouvement-du-nid", 410, model.SharingAggregate},
-	{"amicale-du-nid", 260, model.SharingAggregate},
-	{"afj", 38, model.SharingPublic},
+	{"ccem", 120, []int{10, 80, 5, 5}, model.SharingAggregate},
+	{"secours-catholique", 340, []int{55, 25, 8, 10}, model.SharingStatisticians},
+	{"mouvement-du-nid", 410, []int{100, 0, 0, 0}, model.SharingAggregate},
+	{"amicale-du-nid", 260, []int{100, 0, 0, 0}, model.SharingAggregate},
+	{"afj", 38, []int{100, 0, 0, 0}, model.SharingPublic},
 }
 
 // ensureObservatory loads the published national figures of 2015–2024 as
@@ -141,7 +144,7 @@ func ensureObservatory(ctx context.Context, tx *store.Store, bodies map[string]i
 			return fmt.Errorf("demo return: no body %q", e.body)
 		}
 		_, err := tx.SaveReturn(ctx, model.SurveyReturn{SurveyID: id, BodyID: body, State: model.ReturnSubmitted, Sharing: e.sharing,
-			Counts: exampleCounts(e.supported), Example: true}, 0, 0, now)
+			Counts: exampleCounts(e.supported, e.forms), Example: true}, 0, 0, now)
 		if err != nil {
 			return fmt.Errorf("demo return of %q: %w", e.body, err)
 		}
