@@ -40,11 +40,15 @@ type Cell struct {
 	// Fixed: the value was published before and stays public: it is never
 	// suppressed and never sensitive now, and the attacker knows it.
 	Fixed bool
-	// Hidden: the cell is never shown (the returns added since the previous
-	// publication, or a cell that publication suppressed). It costs nothing
-	// to leave unknown, and if it is sensitive it is protected like the
-	// others. Its status is never Published.
+	// Hidden: the cell is not shown now (a cell the previous publication
+	// suppressed, or the returns added since it). It costs nothing to
+	// leave unknown, and if it is sensitive it is protected like the
+	// others. Its status is never Published and its mark is "".
 	Hidden bool
+	// ShownBefore is, for a hidden cell, the mark the previous publication
+	// showed in its place: MarkFew tells the attacker that it holds 1 to
+	// 4; "" (never shown) and MarkSecret tell nothing.
+	ShownBefore string
 }
 
 // Relation says that the cell Total is the sum of the cells Parts (indexes
@@ -92,6 +96,10 @@ type Result struct {
 // the cell may be shown as it is. A zero is shown: it says that no
 // association saw a victim there, which exposes no one, and the number of
 // associations does not change it. A fixed cell is already public.
+//
+// Suppress shows « s » instead of « < 5 » where the « < 5 » marks would give
+// a cell away by themselves (a « < 5 » total of four cells shown « < 5 »
+// makes each of them 1): « s » says less.
 func (c Cell) Mark() string {
 	switch {
 	case c.Fixed || c.Value == 0:
@@ -110,8 +118,9 @@ func (c Cell) Mark() string {
 // the relations and the marks must leave every value from Low to High
 // possible.
 //
-// For a cell shown « < 5 » the range is 1 to 4: the figures must tell
-// nothing more than the mark already says. For a cell shown « s » it is the
+// For a cell of 1 to 4 victims the range is 1 to 4: the figures and the
+// marks must tell nothing more than « < 5 » says. For another sensitive
+// cell it is the
 // value ± max(MinProtection, ⌈ProtectionPercent % of the largest
 // contribution⌉) (the value itself when the largest is not known), down to
 // zero at most.
@@ -151,6 +160,10 @@ func (p Problem) validate() error {
 			return invalid("cell %d (%s): largest contribution %d above the value %d", i, c.Label, c.Largest, c.Value)
 		case c.Fixed && c.Hidden:
 			return invalid("cell %d (%s): both fixed and hidden", i, c.Label)
+		case c.ShownBefore != "" && (!c.Hidden || c.ShownBefore != MarkFew && c.ShownBefore != MarkSecret):
+			return invalid("cell %d (%s): shown before as %q", i, c.Label, c.ShownBefore)
+		case c.ShownBefore == MarkFew && (c.Value < 1 || c.Value >= MinVictims):
+			return invalid("cell %d (%s): shown before as « < 5 » but holds %d", i, c.Label, c.Value)
 		}
 	}
 	n := len(p.Cells)
@@ -182,7 +195,7 @@ func (p Problem) validate() error {
 
 // validateResult checks that a result belongs to the problem and applies
 // its primary rules: every sensitive cell suppressed with its mark, no
-// other cell marked as sensitive, fixed cells shown, hidden cells not.
+// other cell marked as sensitive, fixed cells shown, hidden ones not.
 func (p Problem) validateResult(r Result) error {
 	if len(r.Status) != len(p.Cells) || len(r.Mark) != len(p.Cells) {
 		return invalid("result for %d cells, problem has %d", len(r.Status), len(p.Cells))
@@ -190,6 +203,8 @@ func (p Problem) validateResult(r Result) error {
 	for i, c := range p.Cells {
 		s, mark, want := r.Status[i], r.Mark[i], c.Mark()
 		switch {
+		case s < Published || s > Secondary:
+			return invalid("cell %d (%s): unknown status %d", i, c.Label, int(s))
 		case c.Fixed && s != Published:
 			return invalid("cell %d (%s) was published before but is %s", i, c.Label, s)
 		case c.Hidden && s == Published:
@@ -198,10 +213,13 @@ func (p Problem) validateResult(r Result) error {
 			return invalid("cell %d (%s) is sensitive (%s) but %s", i, c.Label, want, s)
 		case want == "" && s == Primary:
 			return invalid("cell %d (%s) is not sensitive but marked primary", i, c.Label)
-		case s == Primary && mark != want, s == Secondary && mark != MarkSecret, s == Published && mark != "":
+		case c.Hidden && mark != "":
+			return invalid("cell %d (%s) is hidden but marked %q", i, c.Label, mark)
+		case c.Hidden:
+		case s == Published && mark != "",
+			s == Secondary && mark != MarkSecret,
+			s == Primary && mark != want && (want != MarkFew || mark != MarkSecret):
 			return invalid("cell %d (%s): %s with mark %q", i, c.Label, s, mark)
-		case s < Published || s > Secondary:
-			return invalid("cell %d (%s): unknown status %d", i, c.Label, int(s))
 		}
 	}
 	return nil
@@ -215,8 +233,20 @@ func (p Problem) primary() Result {
 		case m != "":
 			r.Status[i], r.Mark[i] = Primary, m
 		case c.Hidden:
-			r.Status[i], r.Mark[i] = Secondary, MarkSecret
+			r.Status[i] = Secondary
+		}
+		if c.Hidden {
+			r.Mark[i] = ""
 		}
 	}
 	return r
+}
+
+// boundedByMark says whether the attacker knows that cell i, suppressed,
+// holds 1 to 4: « < 5 » is shown in its place, now or before.
+func (p Problem) boundedByMark(r Result, i int) bool {
+	if p.Cells[i].Hidden {
+		return p.Cells[i].ShownBefore == MarkFew
+	}
+	return r.Mark[i] == MarkFew
 }

@@ -184,7 +184,7 @@ func attackerLPs(p Problem, r Result) []*component {
 		varOf[i] = len(c.cells)
 		c.cells = append(c.cells, i)
 		low := 0
-		if r.Mark[i] == MarkFew && !p.Cells[i].Hidden {
+		if p.boundedByMark(r, i) {
 			low = 1
 		}
 		c.low = append(c.low, low)
