@@ -344,12 +344,31 @@ func (p Publication) Cell(table, key string) (int, bool) {
 	return 0, false
 }
 
+// Mark returns the mark the publication showed in place of the cell key
+// of table, and whether it suppressed that cell.
+func (p Publication) Mark(table, key string) (string, bool) {
+	for _, t := range p.Tables {
+		if t.Key != table {
+			continue
+		}
+		for _, c := range t.Cells {
+			if c.Key == key && c.Mark != "" {
+				return c.Mark, true
+			}
+		}
+	}
+	return "", false
+}
+
 // StatCell is one cell of a year's tables before suppression: the sum of
 // the returns and how many associations contributed to it.
 type StatCell struct {
 	Table, Key, Label string
 	Value             int
 	Contributors      int
+	// Largest is the largest single association's count, for the
+	// dominance rule.
+	Largest int
 }
 
 // StatRelation says that the cell Total is the sum of the cells Parts
@@ -369,6 +388,7 @@ func YearTables(returns []Counts) ([]StatCell, []StatRelation) {
 			if n := r[key]; n > 0 {
 				c.Value += n
 				c.Contributors++
+				c.Largest = max(c.Largest, n)
 			}
 		}
 		return c

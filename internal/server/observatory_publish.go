@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"comite/internal/disclosure"
 	"comite/internal/model"
@@ -16,17 +17,21 @@ var errUnsafePublication = errors.New("observatory: the suppressed tables fail t
 // published tables: every cell is a sum over the returns, with the number
 // of associations behind it; the breakdowns all share the year's total of
 // supported victims; the cells of the previous publication of the same
-// year (a correction) are fixed, since readers already have them. The
+// year (a correction) are fixed where they did not change, since readers
+// already have them, and those it suppressed stay hidden. The
 // disclosure package then suppresses, and checks that no suppressed cell
 // can be worked out; a failed check publishes nothing.
 func buildPublication(year int, returns []model.Counts, previous *model.Publication) (*model.Publication, error) {
 	cells, rels := model.YearTables(returns)
 	p := disclosure.Problem{Cells: make([]disclosure.Cell, len(cells))}
 	for i, c := range cells {
-		p.Cells[i] = disclosure.Cell{Label: c.Table + "/" + c.Key, Value: c.Value, Contributors: c.Contributors}
+		p.Cells[i] = disclosure.Cell{Label: strconv.Itoa(year) + " · " + c.Table + " · " + c.Key, Value: c.Value,
+			Contributors: c.Contributors, Largest: c.Largest}
 		if previous != nil {
 			if v, ok := previous.Cell(c.Table, c.Key); ok && v == c.Value {
 				p.Cells[i].Fixed = true
+			} else if mark, shown := previous.Mark(c.Table, c.Key); shown {
+				p.Cells[i].Hidden, p.Cells[i].ShownBefore = true, mark
 			}
 		}
 	}
