@@ -60,6 +60,11 @@ func (s *Server) observatory(w http.ResponseWriter, r *http.Request) error {
 	} else if len(pubs) > 0 {
 		p.Shown = &pubs[len(pubs)-1]
 	}
+	if p.Shown != nil {
+		if p.Public, err = s.store.PublicReturns(r.Context(), p.Shown.Year); err != nil {
+			return err
+		}
+	}
 	s.render(w, r, http.StatusOK, view.Observatory(p))
 	return nil
 }

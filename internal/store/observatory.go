@@ -233,6 +233,13 @@ func (s *Store) SharedReturns(ctx context.Context, sharings []model.Sharing) ([]
 		ORDER BY s.data_year DESC, b.name LIMIT 1000`, sharings)
 }
 
+// PublicReturns lists the submitted returns of a data year that their
+// associations made public, by association name.
+func (s *Store) PublicReturns(ctx context.Context, year int) ([]model.SurveyReturn, error) {
+	return s.returns(ctx, `SELECT `+returnColumns+returnJoins+` WHERE s.data_year = $1 AND r.state = 'submitted' AND r.sharing = 'public'
+		ORDER BY b.name LIMIT 1000`, year)
+}
+
 func (s *Store) returns(ctx context.Context, query string, args ...any) ([]model.SurveyReturn, error) {
 	rows, err := s.db.Query(ctx, query, args...)
 	if err != nil {
