@@ -22,6 +22,9 @@ CREATE TABLE surveys (
     publication  jsonb,
     published_at timestamptz,
     source       text NOT NULL DEFAULT '',
+    -- when the maintenance reminded the associations that had not
+    -- answered, a week before the closing date (once).
+    reminded_at  timestamptz,
     created_at   timestamptz NOT NULL DEFAULT now(),
     CHECK (opens_on IS NULL OR closes_on IS NULL OR opens_on <= closes_on),
     CHECK ((state = 'published') = (publication IS NOT NULL))

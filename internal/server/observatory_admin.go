@@ -220,6 +220,43 @@ func (s *Server) remindSurvey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// reminderLead is how long before its closing date the maintenance
+// reminds the associations that have not answered a survey.
+const reminderLead = 7 * 24 * time.Hour
+
+// RemindSurveys mails, once per survey, the associations that have not
+// answered an open survey closing within reminderLead, and returns how
+// many mails it queued. The hourly maintenance calls it.
+func (s *Server) RemindSurveys(ctx context.Context) (int, error) {
+	surveys, err := s.store.Surveys(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now, total := s.now(), 0
+	for _, sv := range surveys {
+		if sv.State != model.SurveyOpen || sv.ClosesOn == nil || !sv.AcceptsReturns(now) || sv.ClosesOn.Sub(now) > reminderLead {
+			continue
+		}
+		err := s.store.InTx(ctx, func(tx *store.Store) error {
+			claimed, err := tx.ClaimSurveyReminder(ctx, sv.ID, now)
+			if err != nil || !claimed {
+				return err
+			}
+			n, err := s.mailAssociations(ctx, tx, sv, true)
+			if err != nil {
+				return err
+			}
+			total += n
+			return tx.Record(ctx, store.Audit{Action: "survey.remind", ObjectType: "survey", ObjectID: sv.ID,
+				Detail: map[string]any{"by": "maintenance", "mailed": n}})
+		})
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
 // closeSurvey closes the survey and publishes its aggregate, suppressed
 // and checked; when the check fails the survey is closed and nothing is
 // published.

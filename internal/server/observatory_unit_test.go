@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -75,5 +76,37 @@ func TestBuildPublication(t *testing.T) {
 	}
 	if v, ok := pub.Cell("sex", "sex_female"); !ok || v != 400 {
 		t.Errorf("a safe cell is hidden: got %d, %v", v, ok)
+	}
+}
+
+// The maintenance reminds the associations that have not answered, once,
+// a week before the survey closes.
+func TestSurveyReminder(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := context.Background()
+	sv, err := p.store.SurveyByYear(ctx, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := p.srv.RemindSurveys(ctx); err != nil || n != 0 {
+		t.Fatalf("two months ahead: %d reminders, %v; want none", n, err)
+	}
+	if _, err := p.store.Pool().Exec(ctx, `UPDATE surveys SET closes_on = current_date + 3 WHERE id = $1`, sv.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The association role's body has an example return: back to a draft.
+	if _, err := p.store.Pool().Exec(ctx, `UPDATE survey_returns SET state = 'draft' WHERE survey_id = $1
+		AND body_id = (SELECT id FROM bodies WHERE slug = 'ccem')`, sv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := p.srv.RemindSurveys(ctx); err != nil || n != 1 {
+		t.Fatalf("three days ahead: %d reminders, %v; want 1", n, err)
+	}
+	if n, err := p.srv.RemindSurveys(ctx); err != nil || n != 0 {
+		t.Fatalf("the second run: %d reminders, %v; want none", n, err)
+	}
+	mails, err := p.store.MailsTo(ctx, p.emails[roleAssociation])
+	if err != nil || len(mails) != 1 || !strings.HasPrefix(mails[0].Subject, "Rappel – Enquête annuelle") {
+		t.Errorf("the association's mails: %v, %v", mails, err)
 	}
 }

@@ -207,6 +207,17 @@ func (s *Store) SaveReturn(ctx context.Context, r model.SurveyReturn, version in
 	return s.ReturnStatus(ctx, tag)
 }
 
+// ClaimSurveyReminder marks the survey's automatic reminder as sent, and
+// reports false when it was already: the reminder goes once, whichever
+// instance runs the maintenance.
+func (s *Store) ClaimSurveyReminder(ctx context.Context, id int64, at time.Time) (bool, error) {
+	tag, err := s.db.Exec(ctx, `UPDATE surveys SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL AND state = 'open'`, id, at)
+	if err != nil {
+		return false, fmt.Errorf("reminder of survey %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 // SetReturnNote attaches the methodology note document to a return.
 func (s *Store) SetReturnNote(ctx context.Context, returnID, documentID int64) error {
 	if _, err := s.db.Exec(ctx, `UPDATE survey_returns SET note_document_id = $2 WHERE id = $1`, returnID, documentID); err != nil {
