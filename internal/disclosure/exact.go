@@ -239,47 +239,50 @@ func (c *component) solver() (*ratLP, error) {
 }
 
 // ratLP is a simplex tableau in exact rational arithmetic over y ≥ 0,
-// A·y = b, with Bland's rule (it cannot cycle). Our components are small:
-// tens to a few hundred variables.
+// A·y = b, with Bland's rule (it cannot cycle).
 type ratLP struct {
 	n     int
-	t     [][]big.Rat // rows × (n+1); the last column is the right-hand side
-	basis []int       // basic variable of each row; -1 for an artificial
-	rowOf []int       // row of each basic variable, -1 when nonbasic
-	tmp   big.Rat
+	t     [][]num // rows × (n+1); the last column is the right-hand side
+	basis []int   // basic variable of each row; -1 for an artificial
+	rowOf []int   // row of each basic variable, -1 when nonbasic
 }
+
+var minusOne = num{n: -1, d: 1}
 
 // newRatLP finds a first feasible basis (phase one with implicit
 // artificial variables, whose columns are never needed again), and drops
 // redundant rows. It returns nil when the rows have no solution y ≥ 0.
 func newRatLP(n int, rows []sparseRow) *ratLP {
 	m := len(rows)
-	lp := &ratLP{n: n, t: make([][]big.Rat, m+1), basis: make([]int, m), rowOf: make([]int, n)}
+	lp := &ratLP{n: n, t: make([][]num, m+1), basis: make([]int, m), rowOf: make([]int, n)}
 	for j := range lp.rowOf {
 		lp.rowOf[j] = -1
 	}
 	for i := range lp.t {
-		lp.t[i] = make([]big.Rat, n+1)
+		lp.t[i] = make([]num, n+1)
+		for j := range lp.t[i] {
+			lp.t[i][j].d = 1
+		}
 	}
-	obj := lp.t[m] // phase one: the sum of artificials is obj[n] - Σ obj[j]·y_j
+	obj := lp.t[m] // phase one: the sum of artificials is obj[n] − Σ obj[j]·y_j
 	for i, row := range rows {
 		sign := int64(1)
 		if row.rhs < 0 {
 			sign = -1
 		}
 		for k, j := range row.cols {
-			lp.t[i][j].SetInt64(sign * row.coefs[k])
+			lp.t[i][j].setInt(sign * row.coefs[k])
 		}
-		lp.t[i][n].SetInt64(sign * row.rhs)
+		lp.t[i][n].setInt(sign * row.rhs)
 		lp.basis[i] = -1
 		for j := range n + 1 {
-			obj[j].Add(&obj[j], &lp.t[i][j])
+			obj[j].mulSub(&minusOne, &lp.t[i][j])
 		}
 	}
 	for {
 		q := -1
 		for j := range n {
-			if lp.rowOf[j] < 0 && obj[j].Sign() > 0 {
+			if lp.rowOf[j] < 0 && obj[j].sign() > 0 {
 				q = j
 				break
 			}
@@ -293,7 +296,7 @@ func newRatLP(n int, rows []sparseRow) *ratLP {
 		}
 		lp.pivot(r, q)
 	}
-	if obj[n].Sign() != 0 {
+	if obj[n].sign() != 0 {
 		return nil
 	}
 	lp.t = lp.t[:m]
@@ -305,7 +308,7 @@ func newRatLP(n int, rows []sparseRow) *ratLP {
 		}
 		q := -1
 		for j := range n {
-			if lp.rowOf[j] < 0 && lp.t[i][j].Sign() != 0 {
+			if lp.rowOf[j] < 0 && lp.t[i][j].sign() != 0 {
 				q = j
 				break
 			}
@@ -330,22 +333,20 @@ func newRatLP(n int, rows []sparseRow) *ratLP {
 // or -1 when q can grow without limit.
 func (lp *ratLP) ratio(q int) int {
 	best := -1
-	var bestRatio, r big.Rat
+	var bestRatio num
 	for i := range lp.basis {
 		a := &lp.t[i][q]
-		if a.Sign() <= 0 {
+		if a.sign() <= 0 {
 			continue
 		}
-		r.Quo(&lp.t[i][lp.n], a)
+		r := quo(&lp.t[i][lp.n], a)
 		if best < 0 {
-			best = i
-			bestRatio.Set(&r)
+			best, bestRatio = i, r
 			continue
 		}
-		switch c := r.Cmp(&bestRatio); {
+		switch c := r.cmp(&bestRatio); {
 		case c < 0, c == 0 && lp.basis[i] < lp.basis[best]:
-			best = i
-			bestRatio.Set(&r)
+			best, bestRatio = i, r
 		}
 	}
 	return best
@@ -353,24 +354,24 @@ func (lp *ratLP) ratio(q int) int {
 
 func (lp *ratLP) pivot(r, q int) {
 	row := lp.t[r]
-	inv := new(big.Rat).Inv(&row[q])
+	var inv num
+	inv.inv(&row[q])
 	nz := make([]int, 0, 16)
 	for j := range row {
-		if row[j].Sign() != 0 {
-			row[j].Mul(&row[j], inv)
+		if row[j].sign() != 0 {
+			row[j].mul(&inv)
 			nz = append(nz, j)
 		}
 	}
-	var f big.Rat
+	var f num
 	for i := range lp.t {
-		if i == r || lp.t[i][q].Sign() == 0 {
+		if i == r || lp.t[i][q].sign() == 0 {
 			continue
 		}
-		f.Set(&lp.t[i][q])
+		f.set(&lp.t[i][q])
 		ti := lp.t[i]
 		for _, j := range nz {
-			lp.tmp.Mul(&f, &row[j])
-			ti[j].Sub(&ti[j], &lp.tmp)
+			ti[j].mulSub(&f, &row[j])
 		}
 	}
 	if r < len(lp.basis) {
@@ -387,33 +388,38 @@ func (lp *ratLP) pivot(r, q int) {
 // reports that y_v can grow without limit. The basis stays feasible, so
 // the next call starts from it.
 func (lp *ratLP) optimize(v, sign int, stop *big.Rat) (value *big.Rat, unbounded bool) {
+	var limit num
+	if stop != nil {
+		limit.fromRat(stop)
+	}
+	zero := num{d: 1}
 	for {
-		value = new(big.Rat)
 		r := lp.rowOf[v]
+		cur := &zero
 		if r >= 0 {
-			value.Set(&lp.t[r][lp.n])
+			cur = &lp.t[r][lp.n]
 		}
-		if stop != nil && sign*value.Cmp(stop) >= 0 {
-			return value, false
+		if stop != nil && sign*cur.cmp(&limit) >= 0 {
+			return cur.rat(), false
 		}
 		// The objective sign·y_v rises with y_j when its reduced cost is
 		// positive: 1 for y_v itself, −t[r][j] through the basic y_v.
 		q := -1
 		if r < 0 {
 			if sign < 0 { // nonbasic: already at zero
-				return value, false
+				return cur.rat(), false
 			}
 			q = v
 		} else {
 			for j := range lp.n {
-				if lp.rowOf[j] < 0 && sign*lp.t[r][j].Sign() < 0 {
+				if lp.rowOf[j] < 0 && sign*lp.t[r][j].sign() < 0 {
 					q = j
 					break
 				}
 			}
 		}
 		if q < 0 {
-			return value, false
+			return cur.rat(), false
 		}
 		leave := lp.ratio(q)
 		if leave < 0 {

@@ -70,9 +70,10 @@ func Suppress(p Problem) (Result, error) {
 			}
 			return s.r, nil
 		}
+		from := min(2*round+1, len(neighbourhoods)-1)
 		for _, x := range unsafe.Exposed {
-			s.protect(x.Cell, x.High, round)
-			s.protect(x.Cell, x.Low, round)
+			s.protect(x.Cell, x.High, from)
+			s.protect(x.Cell, x.Low, from)
 		}
 	}
 }
@@ -107,18 +108,32 @@ func newSuppressor(p Problem) *suppressor {
 // suppressed says whether the attacker does not see cell j.
 func (s *suppressor) suppressed(j int) bool { return s.r.Status[j] != Published }
 
+// The neighbourhoods protect tries in turn, from the cheapest programme to
+// the whole problem. Each takes the cells at most radius relations away
+// from the sensitive cell, moving only from a part to the other parts of
+// its relations (the hypercubes of τ-ARGUS, which leave the totals shown),
+// and as much around the cells up to steps totals above or parts below it
+// (the margin tables and the finer tables where a move is made up for), or
+// all cells when radius is -1. The suppressed cells linked to the
+// sensitive one through suppressed cells, up to linkedRadius relations
+// away, come with every neighbourhood: they move for free.
+const linkedRadius = 4
+
+var neighbourhoods = []struct{ radius, steps int }{
+	{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {3, 1}, {4, 1}, {4, 2}, {4, 3}, {-1, 0},
+}
+
 // protect makes sure cell i can be worth target for the attacker,
-// suppressing what it must. It starts with a neighbourhood of the given
-// size: 0 is the suppressed cells linked to i, k the cells k relations
-// away, 4 all cells.
+// suppressing what it must, trying the neighbourhoods from the given one.
 func (s *suppressor) protect(i, target, from int) bool {
 	delta := float64(target - s.p.Cells[i].Value)
 	if delta == 0 {
 		return true
 	}
-	for k := from; k <= 4; k++ {
+	for k := from; k < len(neighbourhoods); k++ {
 		vars := s.neighbourhood(i, k)
-		if d, unmark, ok := s.change(i, delta, vars); ok {
+		d, unmark, ok := s.change(i, delta, vars)
+		if ok {
 			for v, j := range vars {
 				if math.Abs(d[v]) > 1e-7 && !s.suppressed(j) {
 					s.r.Status[j], s.r.Mark[j] = Secondary, MarkSecret
@@ -133,66 +148,116 @@ func (s *suppressor) protect(i, target, from int) bool {
 	return false
 }
 
-// neighbourhood returns the cells that may move with cell i (i excluded).
-func (s *suppressor) neighbourhood(i, k int) []int {
-	in := make(map[int]bool)
+// siblings adds to in the cells at most radius relations away from i,
+// going from a part to the other parts of its relations. Fixed cells are
+// left out: they never move.
+func (s *suppressor) siblings(in map[int]bool, i, radius int) {
 	in[i] = true
-	// The suppressed cells linked to i through suppressed cells.
-	queue := []int{i}
-	for len(queue) > 0 {
-		j := queue[0]
-		queue = queue[1:]
-		for _, rel := range s.relsOf[j] {
-			for _, l := range s.p.Relations[rel].cells() {
-				if !in[l] && s.suppressed(l) {
-					in[l] = true
-					queue = append(queue, l)
+	ring := []int{i}
+	for range radius {
+		var next []int
+		for _, j := range ring {
+			for _, rel := range s.relsOf[j] {
+				if s.p.Relations[rel].Total == j {
+					continue
+				}
+				for _, l := range s.p.Relations[rel].Parts {
+					if !in[l] && !s.p.Cells[l].Fixed {
+						in[l] = true
+						next = append(next, l)
+					}
 				}
 			}
 		}
+		ring = next
 	}
-	if k >= 4 {
+}
+
+// neighbourhood returns the cells that may move with cell i (i excluded).
+func (s *suppressor) neighbourhood(i, k int) []int {
+	nb := neighbourhoods[k]
+	in := map[int]bool{i: true}
+	if nb.radius < 0 {
 		for j, c := range s.p.Cells {
 			if !c.Fixed {
 				in[j] = true
 			}
 		}
 	} else {
-		ring := []int{i}
-		seen := map[int]bool{i: true}
-		for range k {
+		seeds := map[int]bool{i: true}
+		level := []int{i}
+		for range nb.steps {
 			var next []int
-			for _, j := range ring {
+			for _, j := range level {
 				for _, rel := range s.relsOf[j] {
 					for _, l := range s.p.Relations[rel].cells() {
-						if !seen[l] && !s.p.Cells[l].Fixed {
-							seen[l] = true
-							in[l] = true
+						// A part's total, or a total's parts.
+						if (l == s.p.Relations[rel].Total) != (j == s.p.Relations[rel].Total) && !seeds[l] && !s.p.Cells[l].Fixed {
+							seeds[l] = true
 							next = append(next, l)
 						}
 					}
 				}
 			}
-			ring = next
+			level = next
 		}
+		for j := range seeds {
+			s.siblings(in, j, nb.radius)
+		}
+	}
+	// The suppressed cells linked to i through suppressed cells, up to
+	// a few relations away.
+	ring := []int{i}
+	linked := map[int]bool{i: true}
+	for range linkedRadius {
+		var next []int
+		for _, j := range ring {
+			for _, rel := range s.relsOf[j] {
+				for _, l := range s.p.Relations[rel].cells() {
+					if !linked[l] && s.suppressed(l) {
+						linked[l], in[l] = true, true
+						next = append(next, l)
+					}
+				}
+			}
+		}
+		ring = next
 	}
 	delete(in, i)
 	// A cell alone in a relation (besides i) cannot move: drop it, and
 	// what its departure leaves alone in turn.
-	for changed := true; changed; {
-		changed = false
-		for j := range in {
-			for _, rel := range s.relsOf[j] {
-				movers := 0
+	movers := map[int]int{}
+	for j := range in {
+		for _, rel := range s.relsOf[j] {
+			movers[rel]++
+		}
+	}
+	for _, rel := range s.relsOf[i] {
+		movers[rel]++
+	}
+	var alone []int
+	for j := range in {
+		for _, rel := range s.relsOf[j] {
+			if movers[rel] == 1 {
+				alone = append(alone, j)
+				break
+			}
+		}
+	}
+	for len(alone) > 0 {
+		j := alone[len(alone)-1]
+		alone = alone[:len(alone)-1]
+		if !in[j] {
+			continue
+		}
+		delete(in, j)
+		for _, rel := range s.relsOf[j] {
+			movers[rel]--
+			if movers[rel] == 1 {
 				for _, l := range s.p.Relations[rel].cells() {
-					if l == i || in[l] {
-						movers++
+					if in[l] {
+						alone = append(alone, l)
 					}
-				}
-				if movers == 1 {
-					delete(in, j)
-					changed = true
-					break
 				}
 			}
 		}
