@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,8 +83,9 @@ func TestBuildPublication(t *testing.T) {
 }
 
 // The maintenance reminds the associations that have not answered, once,
-// a week before the survey closes.
-func TestSurveyReminder(t *testing.T) {
+// a week before the survey closes; opening a survey writes to every
+// association; the plan's measure links to the observatory.
+func TestSurveyCampaign(t *testing.T) {
 	p := newPortal(t, nil)
 	ctx := context.Background()
 	sv, err := p.store.SurveyByYear(ctx, 2025)
@@ -108,5 +112,26 @@ func TestSurveyReminder(t *testing.T) {
 	mails, err := p.store.MailsTo(ctx, p.emails[roleAssociation])
 	if err != nil || len(mails) != 1 || !strings.HasPrefix(mails[0].Subject, "Rappel – Enquête annuelle") {
 		t.Errorf("the association's mails: %v, %v", mails, err)
+	}
+
+	// Opening the next survey writes to every association.
+	res := p.as(roleSecretariat).postForm("/admin/observatory/new", url.Values{"year": {"2026"}, "opens_on": {"2027-07-01"}, "closes_on": {"2027-09-15"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("opening 2026: got %d, want 303\n%s", res.StatusCode, res.body)
+	}
+	if mails, _ := p.store.MailsTo(ctx, p.emails[roleAssociation]); len(mails) != 2 || !strings.Contains(mails[1].Subject+mails[0].Subject, "données 2026") {
+		t.Errorf("the association is not invited to the 2026 survey: %v", mails)
+	}
+	if mails, _ := p.store.MailsTo(ctx, p.emails[roleUnion]); len(mails) != 0 {
+		t.Errorf("a union is invited to the associations' survey: %v", mails)
+	}
+
+	// The plan's observatory measure links to the observatory.
+	var measure int64
+	if err := p.store.Pool().QueryRow(ctx, `SELECT id FROM measures WHERE observatory`).Scan(&measure); err != nil {
+		t.Fatal(err)
+	}
+	if page := p.as(rolePublic).get("/measures/" + strconv.FormatInt(measure, 10)); !strings.Contains(page.body, `data-testid="observatory-link"`) {
+		t.Errorf("the observatory measure does not link to the observatory")
 	}
 }
