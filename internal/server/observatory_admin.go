@@ -290,6 +290,13 @@ func (s *Server) closeSurvey(w http.ResponseWriter, r *http.Request) error {
 			return err
 		default:
 			flash = fmt.Sprintf("L'enquête est close et l'agrégat de %d réponse(s) est publié.", len(figures))
+			example, err := tx.HasExampleReturns(ctx, sv.ID)
+			if err != nil {
+				return err
+			}
+			if example {
+				pub.Note = "Exemple : ces résultats agrègent des réponses fictives de démonstration."
+			}
 		}
 		if err := tx.PublishSurvey(ctx, sv.ID, pub, s.now()); err != nil {
 			return err

@@ -277,6 +277,17 @@ func (s *Store) SubmittedFigures(ctx context.Context, surveyID int64) ([]model.C
 	return out, nil
 }
 
+// HasExampleReturns reports whether fictitious demo returns are among the
+// survey's submitted ones: its publication then says so.
+func (s *Store) HasExampleReturns(ctx context.Context, surveyID int64) (bool, error) {
+	var any bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM survey_returns WHERE survey_id = $1 AND state = 'submitted' AND example)`, surveyID).Scan(&any)
+	if err != nil {
+		return false, fmt.Errorf("example returns of survey %d: %w", surveyID, err)
+	}
+	return any, nil
+}
+
 // AddReading records that an account (0 for the public) read a return.
 func (s *Store) AddReading(ctx context.Context, returnID, accountID int64, reader, capacity string) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO survey_return_readings (return_id, account_id, reader, capacity) VALUES ($1, nullif($2, 0), $3, $4)`,
