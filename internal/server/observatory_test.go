@@ -172,6 +172,19 @@ func TestObservatoryReturns(t *testing.T) {
 		}
 	})
 
+	t.Run("a methodology note goes through the upload path", func(t *testing.T) {
+		res := assoc.upload(page+"/note", nil, "methode.txt", strings.NewReader("Nous comptons chaque personne accompagnée une fois dans l'année."))
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("note: got %d, want 303", res.StatusCode)
+		}
+		if got := assoc.get(page); !strings.Contains(got.body, "Lire la note méthodologique") {
+			t.Errorf("the return does not link to its note")
+		}
+		if res := union.upload(page+"/note", nil, "methode.txt", strings.NewReader("x")); res.StatusCode != http.StatusForbidden {
+			t.Errorf("another body attaches a note: got %d, want 403", res.StatusCode)
+		}
+	})
+
 	t.Run("closing publishes suppressed tables", func(t *testing.T) {
 		res := secretariat.postForm("/admin/observatory/"+strconv.FormatInt(sv.ID, 10)+"/close", url.Values{})
 		if res.StatusCode != http.StatusSeeOther {
