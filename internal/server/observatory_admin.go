@@ -58,6 +58,9 @@ func (s *Server) surveysAdmin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// errYearTaken: a survey of that data year exists already.
+var errYearTaken = errors.New("observatory: a survey of that year exists")
+
 func surveyFields() []view.Field {
 	return []view.Field{
 		{Name: "year", Label: "Année des données", Kind: "number", Required: true, Hint: "L'année sur laquelle portent les chiffres, par exemple 2025."},
@@ -97,13 +100,6 @@ func (s *Server) newSurvey(w http.ResponseWriter, r *http.Request) error {
 	if sv.OpensOn != nil && sv.ClosesOn != nil && sv.ClosesOn.Before(*sv.OpensOn) {
 		c.fail("closes_on", "La date limite doit suivre l'ouverture.")
 	}
-	if f.Valid() {
-		if _, err := s.store.SurveyByYear(ctx, sv.Year); err == nil {
-			c.fail("year", "Une enquête existe déjà pour les données "+strconv.Itoa(sv.Year)+".")
-		} else if !isNotFound(err) {
-			return err
-		}
-	}
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.surveyFormPage(r, f)))
 		return nil
@@ -111,7 +107,11 @@ func (s *Server) newSurvey(w http.ResponseWriter, r *http.Request) error {
 	var mailed int
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		var err error
-		if sv.ID, err = tx.CreateSurvey(ctx, sv); err != nil {
+		// The year is checked here, after the form's key: the same form
+		// sent twice leads to the first's survey, another one to a message.
+		if sv.ID, err = tx.CreateSurvey(ctx, sv); errors.Is(err, model.ErrConflict) {
+			return "", errYearTaken
+		} else if err != nil {
 			return "", err
 		}
 		if mailed, err = s.mailAssociations(ctx, tx, sv, false); err != nil {
@@ -119,6 +119,11 @@ func (s *Server) newSurvey(w http.ResponseWriter, r *http.Request) error {
 		}
 		return fmt.Sprintf("/admin/observatory/%d", sv.ID), s.record(ctx, tx, r, "survey.open", "survey", sv.ID, nil, map[string]any{"survey": sv, "mailed": mailed})
 	})
+	if errors.Is(err, errYearTaken) {
+		c.fail("year", "Une enquête existe déjà pour les données "+strconv.Itoa(sv.Year)+".")
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.surveyFormPage(r, f)))
+		return nil
+	}
 	if err != nil {
 		return err
 	}

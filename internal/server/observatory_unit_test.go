@@ -122,6 +122,10 @@ func TestSurveyCampaign(t *testing.T) {
 	if mails, _ := p.store.MailsTo(ctx, p.emails[roleAssociation]); len(mails) != 2 || !strings.Contains(mails[1].Subject+mails[0].Subject, "données 2026") {
 		t.Errorf("the association is not invited to the 2026 survey: %v", mails)
 	}
+	again := p.as(roleSecretariat).postForm("/admin/observatory/new", url.Values{"year": {"2026"}, "opens_on": {"2027-07-01"}, "closes_on": {"2027-09-15"}})
+	if again.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(again.body, "Une enquête existe déjà pour les données 2026.") {
+		t.Errorf("a second survey of 2026: got %d, want 422 with a message", again.StatusCode)
+	}
 	if mails, _ := p.store.MailsTo(ctx, p.emails[roleUnion]); len(mails) != 0 {
 		t.Errorf("a union is invited to the associations' survey: %v", mails)
 	}
