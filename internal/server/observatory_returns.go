@@ -235,6 +235,8 @@ func (s *Server) surveyReturn(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	// Each reading is recorded: no shared cache may answer in our place.
+	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, view.ReturnDetail(p))
 	return nil
 }

@@ -68,12 +68,10 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/accessibility", s.handle(s.accessibility))
 			r.Get("/privacy", s.handle(s.privacy))
 			r.Get("/legal", s.handle(s.legal))
-			// The observatory: published aggregates; a return's figures
-			// are decided per return (an association may make them public).
+			// The observatory's published aggregates.
 			r.Get("/observatory", s.handle(s.observatory))
 			r.Get("/observatory.csv", s.handle(s.observatoryCSV))
 			r.Get("/observatory.json", s.handle(s.observatoryJSON))
-			r.Get("/observatory/returns/{id}", s.handle(s.surveyReturn))
 			r.Get("/login", s.handle(s.loginForm))
 			r.Post("/login", s.handle(s.login))
 			r.Post("/logout", s.handle(s.logout))
@@ -85,6 +83,14 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/password-reset/{token}", s.handle(s.setPasswordByLink("reset")))
 			r.Get("/invitation/{token}", s.handle(s.setPasswordByLink("invite")))
 			r.Post("/invitation/{token}", s.handle(s.setPasswordByLink("invite")))
+		})
+
+		// An association's figures, decided per return (it may make them
+		// public): never revalidated nor cached, since every reading from
+		// outside the association is recorded and listed to it.
+		r.Group(func(r chi.Router) {
+			r.Use(s.require(access.ReadPublic))
+			r.Get("/observatory/returns/{id}", s.handle(s.surveyReturn))
 		})
 
 		// Members' area.
