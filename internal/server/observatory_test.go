@@ -50,6 +50,14 @@ func TestObservatoryReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	afjBody, err := p.store.BodyBySlug(ctx, "afj")
+	if err != nil {
+		t.Fatal(err)
+	}
+	afj, err := p.store.ReturnOf(ctx, sv.ID, afjBody.ID) // made public by the demo
+	if err != nil {
+		t.Fatal(err)
+	}
 	assoc, secretariat, union := p.as(roleAssociation), p.as(roleSecretariat), p.as(roleUnion)
 	form := "/observatory/surveys/" + strconv.FormatInt(sv.ID, 10) + "/return"
 	page := "/observatory/returns/" + strconv.FormatInt(before.ID, 10)
@@ -132,6 +140,11 @@ func TestObservatoryReturns(t *testing.T) {
 		}
 		if res := union.get(page); res.StatusCode != http.StatusOK || !strings.Contains(res.body, `data-testid="figure-supported">200<`) {
 			t.Fatalf("the statistician does not read the shared figures (%d)", res.StatusCode)
+		}
+		if res := p.as(rolePublic).get("/observatory/returns/" + strconv.FormatInt(afj.ID, 10)); res.StatusCode != http.StatusOK ||
+			res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("ETag") != "" {
+			t.Errorf("a public return: got %d, Cache-Control %q, ETag %q; want 200, no-store and no ETag: every reading is recorded",
+				res.StatusCode, res.Header.Get("Cache-Control"), res.Header.Get("ETag"))
 		}
 		if res := secretariat.get(page); res.StatusCode != http.StatusForbidden {
 			t.Errorf("the secretariat reads figures shared with statisticians: got %d, want 403", res.StatusCode)
