@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -212,4 +213,66 @@ func floatInterval(p Problem, r Result, i int) (lo, hi float64) {
 		hi = math.Inf(1)
 	}
 	return lo, hi
+}
+
+// TestCheckAgreesWithIntervals: on random suppression patterns, safe or
+// not, Check (which stops each programme as soon as the range is reached)
+// names exactly the cells whose full exact interval misses their range.
+func TestCheckAgreesWithIntervals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 7))
+	unsafeSeen := 0
+	for trial := range 60 {
+		sv := randomSurvey(rng, trial%3)
+		p := sv.problem(sv.layout(), sv.victims(rng, 3+rng.IntN(6), 2+rng.IntN(12)))
+		r := p.primary()
+		for i := range p.Cells {
+			switch {
+			case r.Status[i] == Published && rng.IntN(3) == 0:
+				r.Status[i], r.Mark[i] = Secondary, MarkSecret
+			case r.Mark[i] == MarkFew && rng.IntN(3) == 0:
+				r.Mark[i] = MarkSecret
+			}
+		}
+		intervals, err := Intervals(p, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int]bool{}
+		for i, c := range p.Cells {
+			if r.Status[i] != Primary {
+				continue
+			}
+			low, high := c.Range()
+			lo, _ := intervals[i].Low.Float64()
+			if lo > float64(low) || (intervals[i].High != nil && ratFloat(intervals[i]) < float64(high)) {
+				want[i] = true
+			}
+		}
+		got := map[int]bool{}
+		var unsafe *UnsafeError
+		if err := Check(p, r); errors.As(err, &unsafe) {
+			for _, x := range unsafe.Exposed {
+				got[x.Cell] = true
+				if x.Interval.String() != intervals[x.Cell].String() {
+					t.Fatalf("trial %d: %s: Check says %s, Intervals %s", trial, x.Label, x.Interval, intervals[x.Cell])
+				}
+			}
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: Check exposes %v, the intervals %v", trial, got, want)
+		}
+		for i := range want {
+			if !got[i] {
+				t.Fatalf("trial %d: Check misses %s", trial, p.Cells[i].Label)
+			}
+		}
+		if len(want) > 0 {
+			unsafeSeen++
+		}
+	}
+	if unsafeSeen == 0 {
+		t.Fatal("no unsafe pattern drawn: the test proves nothing")
+	}
 }

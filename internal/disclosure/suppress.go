@@ -120,7 +120,7 @@ func (s *suppressor) suppressed(j int) bool { return s.r.Status[j] != Published 
 const linkedRadius = 4
 
 var neighbourhoods = []struct{ radius, steps int }{
-	{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {3, 1}, {4, 1}, {4, 2}, {4, 3}, {-1, 0},
+	{0, 0}, {1, 0}, {2, 0}, {3, 0}, {1, 1}, {2, 1}, {3, 1}, {4, 2}, {4, 3}, {-1, 0},
 }
 
 // protect makes sure cell i can be worth target for the attacker,
