@@ -233,13 +233,12 @@ func withPrevious(next, old, added Problem, oldResult Result) Problem {
 var (
 	form = variable{"forme", []string{"sexuelle", "travail", "mendicité", "criminalité", "autre"},
 		[]float64{80, 13, 4, 2, 1}}
-	sex      = variable{"sexe", []string{"femme", "homme"}, []float64{85, 15}}
-	age      = variable{"âge", []string{"mineur", "majeur"}, []float64{16, 84}}
-	region   = variable{"origine", []string{"Afrique", "Europe", "Amériques", "Asie", "France", "autre"}, []float64{60, 12, 10, 5, 11, 2}}
-	place    = variable{"lieu", []string{"France", "étranger seulement"}, []float64{90, 10}}
-	plainte  = variable{"plainte", []string{"oui", "non"}, []float64{25, 75}}
-	mna      = variable{"MNA potentiel", []string{"oui", "non"}, []float64{6, 94}}
-	network  = variable{"réseau", []string{"oui", "non"}, []float64{60, 40}}
-	housing  = variable{"hébergée par l'exploiteur", []string{"oui", "non"}, []float64{20, 80}}
-	followed = variable{"suivi", []string{"repérée", "accompagnée"}, []float64{40, 60}}
+	sex     = variable{"sexe", []string{"femme", "homme"}, []float64{85, 15}}
+	age     = variable{"âge", []string{"mineur", "majeur"}, []float64{16, 84}}
+	region  = variable{"origine", []string{"Afrique", "Europe", "Amériques", "Asie", "France", "autre"}, []float64{60, 12, 10, 5, 11, 2}}
+	place   = variable{"lieu", []string{"France", "étranger seulement"}, []float64{90, 10}}
+	plainte = variable{"plainte", []string{"oui", "non"}, []float64{25, 75}}
+	mna     = variable{"MNA potentiel", []string{"oui", "non"}, []float64{6, 94}}
+	network = variable{"réseau", []string{"oui", "non"}, []float64{60, 40}}
+	housing = variable{"hébergée par l'exploiteur", []string{"oui", "non"}, []float64{20, 80}}
 )
