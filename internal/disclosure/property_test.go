@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -98,6 +99,12 @@ func TestSuppressRandomTables(t *testing.T) {
 			t.Fatalf("%s: Suppress: %v", name, err)
 		}
 		counts[fmt.Sprint("shape ", shape, " sensitive")] += checkProperties(t, name, p, r)
+		if trial%10 == 0 { // a publication can be made again
+			again, _ := Suppress(p)
+			if !slices.Equal(again.Status, r.Status) || !slices.Equal(again.Mark, r.Mark) {
+				t.Fatalf("%s: two runs differ", name)
+			}
+		}
 		for _, st := range r.Status {
 			if st == Secondary {
 				counts[fmt.Sprint("shape ", shape, " secondary")]++

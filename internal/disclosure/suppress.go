@@ -154,6 +154,7 @@ func (s *suppressor) protect(i, target, from int) bool {
 // left out: they never move.
 func (s *suppressor) siblings(in map[int]bool, i, radius int) {
 	in[i] = true
+	seen := map[int]bool{i: true} // not in: the result must not depend on the order of seeds
 	ring := []int{i}
 	for range radius {
 		var next []int
@@ -163,8 +164,8 @@ func (s *suppressor) siblings(in map[int]bool, i, radius int) {
 					continue
 				}
 				for _, l := range s.p.Relations[rel].Parts {
-					if !in[l] && !s.p.Cells[l].Fixed {
-						in[l] = true
+					if !seen[l] && !s.p.Cells[l].Fixed {
+						seen[l], in[l] = true, true
 						next = append(next, l)
 					}
 				}
