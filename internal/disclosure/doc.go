@@ -94,8 +94,25 @@
 // negative difference, which the problem cannot express (publish it as a
 // new problem with the old figures hidden instead).
 //
+// # What is left out
+//
+//   - Integrality (above), and the attacker's own figures across cells:
+//     the ranges guard a cell against an association that knows its own
+//     count in that cell, not against one subtracting its counts from
+//     several cells at once, nor against coalitions.
+//   - An attacker could reason that a cell shown « s » is rarely 1 to 4
+//     (those are mostly « < 5 »); the check does not use that.
+//   - Suppress is a heuristic, like τ-ARGUS's: the pattern is safe (Check
+//     proves it) but not the least possible; nested small cells lose their
+//     « < 5 » for « s » often (see the benchmark's figures).
+//
 // # Running time
 //
-// BenchmarkSuppressYear: a year of about 2 000 cells, the survey's
-// variables crossed by form of exploitation (see bench_test.go).
+// BenchmarkSuppressYear (bench_test.go): a year of 1 986 cells and 1 441
+// relations, the survey's variables crossed by form of exploitation and by
+// sex, minor or region of origin, 44 associations, about 4 600 victims.
+// 452 cells are sensitive (228 of their « < 5 » shown « s »), 438 more are
+// suppressed. Suppress takes 10 to 13 s of processor time (28 to 58 s on the
+// shared two-core machine, load 20), Check alone 0.6 to 2 s. A publication
+// should run it in a background job, not in a request.
 package disclosure
