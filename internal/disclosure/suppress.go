@@ -344,10 +344,7 @@ func (s *suppressor) change(i int, delta float64, vars []int, unmarking bool) (d
 		row := make([]float64, len(cols))
 		rhs := 0.0
 		for place, l := range s.p.Relations[k].cells() {
-			coef := -1.0
-			if place == 0 {
-				coef = 1
-			}
+			coef := float64(s.p.Relations[k].coef(place))
 			if l == i {
 				rhs -= coef * delta
 			} else if v, ok := pos[l]; ok {

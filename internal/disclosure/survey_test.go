@@ -194,40 +194,6 @@ func draw(rng *rand.Rand, weights []float64) int {
 	return len(weights) - 1
 }
 
-// withPrevious is the differencing recipe of the package comment: the new
-// cells, the previous publication's cells (fixed where shown, hidden where
-// suppressed) with its relations, and for each cell the returns added
-// since, hidden and unmarked, with new = old + added.
-func withPrevious(next, old, added Problem, oldResult Result) Problem {
-	n := len(next.Cells)
-	p := Problem{Cells: append([]Cell(nil), next.Cells...), Relations: append([]Relation(nil), next.Relations...)}
-	for i, c := range old.Cells {
-		c.Label = "avant · " + c.Label
-		if oldResult.Status[i] == Published {
-			c.Fixed = true
-		} else {
-			c.Hidden, c.ShownBefore = true, oldResult.Mark[i]
-		}
-		p.Cells = append(p.Cells, c)
-	}
-	for _, c := range added.Cells {
-		c.Label = "ajout · " + c.Label
-		c.Hidden = true
-		p.Cells = append(p.Cells, c)
-	}
-	for _, rel := range old.Relations {
-		parts := make([]int, len(rel.Parts))
-		for k, j := range rel.Parts {
-			parts[k] = j + n
-		}
-		p.Relations = append(p.Relations, Relation{Total: rel.Total + n, Parts: parts})
-	}
-	for i := range n {
-		p.Relations = append(p.Relations, Relation{Total: i, Parts: []int{n + i, 2*n + i}})
-	}
-	return p
-}
-
 // The observatory's variables, with weights close to the published
 // national figures (domain facts, section 4).
 var (
