@@ -88,7 +88,7 @@ func ratFloat(iv Interval) float64 {
 func TestSuppressRandomTables(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 4))
 	counts := map[string]int{}
-	for trial := range 150 {
+	for trial := range 120 {
 		shape := trial % 3
 		sv := randomSurvey(rng, shape)
 		l := sv.layout()
@@ -121,10 +121,10 @@ func TestSuppressRandomTables(t *testing.T) {
 // nor a cell the first one suppressed.
 func TestSuppressRandomPreviousPublication(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 5))
-	for trial := range 40 {
+	for trial := range 16 {
 		sv := randomSurvey(rng, 1+trial%2)
 		l := sv.layout()
-		all := sv.victims(rng, 4+rng.IntN(8), 2+rng.IntN(15))
+		all := sv.victims(rng, 4+rng.IntN(5), 2+rng.IntN(8))
 		// The associations with the highest numbers answered late; the
 		// first one corrected its return, dropping about a third.
 		late := 1 + rng.IntN(2)
