@@ -208,6 +208,9 @@ type Account struct {
 	Active       bool
 	SessionEpoch int
 	CreatedAt    time.Time
+	// Statistician says the secretariat named the account one of the
+	// observatory's statisticians, who read the returns shared with them.
+	Statistician bool
 }
 
 // Mandate is a committee term with the Journal officiel text that named its members.

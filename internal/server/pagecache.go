@@ -151,13 +151,15 @@ func writeEntry(w http.ResponseWriter, r *http.Request, e *pagecache.Entry) {
 	}
 }
 
-// acceptsGzip reports whether an Accept-Encoding header accepts gzip
-// (named, or through "*", with a weight above zero).
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip with a
+// weight above zero: named, or else through "*".
 func acceptsGzip(accept string) bool {
+	star := false
 	for part := range strings.SplitSeq(accept, ",") {
 		name, params, _ := strings.Cut(part, ";")
 		name = strings.TrimSpace(name)
-		if !strings.EqualFold(name, "gzip") && name != "*" {
+		gzip := strings.EqualFold(name, "gzip")
+		if !gzip && name != "*" {
 			continue
 		}
 		q := 1.0
@@ -168,9 +170,12 @@ func acceptsGzip(accept string) bool {
 				}
 			}
 		}
-		return q > 0
+		if gzip {
+			return q > 0
+		}
+		star = q > 0
 	}
-	return false
+	return star
 }
 
 // WatchPublicChanges keeps the cache of signed-out pages true until ctx

@@ -158,6 +158,12 @@ func TestPageCache(t *testing.T) {
 		if _, page := anonymousGet(t, bURL+"/news"); !strings.Contains(page, "Le cache suit la base") {
 			t.Error("instance B still serves the list without the article written through A")
 		}
+		_, metrics := anonymousGet(t, bURL+"/metrics")
+		for _, m := range []string{"comite_page_cache_hits_total 1", "comite_page_cache_misses_total", "comite_page_cache_invalidations_total", "comite_page_cache_entries"} {
+			if !strings.Contains(metrics, m) {
+				t.Errorf("/metrics lacks %q", m)
+			}
+		}
 	})
 
 	t.Run("a hit revalidates and answers HEAD", func(t *testing.T) {
@@ -306,5 +312,24 @@ func TestSessionPool(t *testing.T) {
 	var n int
 	if err := p.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM sessions WHERE token = $1`, token).Scan(&n); err != nil || token == "" || n != 0 {
 		t.Errorf("the signed-in session is left after signing out: %d rows, %v", n, err)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"":                        false,
+		"gzip":                    true,
+		"gzip, deflate, br, zstd": true,
+		"br;q=1.0, GZIP;q=0.5":    true,
+		"gzip;q=0":                false,
+		"zstd":                    false,
+		"*":                       true,
+		"*;q=0, gzip":             true,
+		"gzip;q=0, *":             false,
+		"identity":                false,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		}
 	}
 }

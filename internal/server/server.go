@@ -126,7 +126,8 @@ const (
 // ScheduleMaintenance registers the server's periodic work with the job
 // runner, which runs it on one instance: once an hour it deletes expired
 // sessions, old login attempts, submission keys older than a day and stored
-// files that no document references; every minute it mails the articles
+// files that no document references, and reminds the associations a week
+// before a survey closes; every minute it mails the articles
 // that became visible. Call it before the runner starts.
 func (s *Server) ScheduleMaintenance(r *jobs.Runner) error {
 	if err := r.Every("cleanup", cleanupInterval, s.cleanup); err != nil {
@@ -147,6 +148,11 @@ func (s *Server) cleanup(ctx context.Context) {
 	// a long outage too.
 	if err := s.store.DeleteSubmissionsBefore(ctx, s.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 		s.log.Warn("delete old submission keys", "err", err)
+	}
+	if n, err := s.RemindSurveys(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("remind the observatory's survey", "err", err)
+	} else if n > 0 {
+		s.log.Info("queued survey reminders", "count", n)
 	}
 	if s.files != nil {
 		// A day's grace leaves alone a file whose row is still being committed.
