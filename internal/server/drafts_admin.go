@@ -1,0 +1,511 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"comite/internal/access"
+	"comite/internal/markdown"
+	"comite/internal/model"
+	"comite/internal/store"
+	"comite/web/view"
+)
+
+// The secretariat's side of a consultation on a draft text: creating it
+// (from markdown or an imported .docx/.odt), its settings and window,
+// answers, moderation and new versions.
+
+var draftTextFields = []view.Field{
+	{Name: "title", Label: "Titre du texte", Kind: "text", Required: true},
+	{Name: "context", Label: "Contexte de la consultation", Kind: "textarea", Rows: 4,
+		Hint: "Ce que le secrétariat attend des membres ; mise en forme simple (markdown)."},
+	{Name: "opens", Label: "Ouverture le", Kind: "date", Required: true, Hint: "À 0 h, heure de Paris."},
+	{Name: "closes", Label: "Clôture le", Kind: "date", Required: true, Hint: "Inclus : la consultation se termine à minuit ce jour-là."},
+	{Name: "categories", Label: "Catégories de membres qui peuvent contribuer", Kind: "checkboxes"},
+	{Name: "premoderation", Label: "Publier chaque contribution après validation par le secrétariat (prémodération)", Kind: "checkbox"},
+	{Name: "agenda", Label: "Point de l'ordre du jour où le texte sera présenté", Kind: "select"},
+}
+
+var draftSourceFields = []view.Field{
+	{Name: "text", Label: "Texte (markdown)", Kind: "textarea", Rows: 16,
+		Hint: "Un titre par ligne commençant par #, ## ou ### ; les paragraphes séparés par une ligne vide sont numérotés. Laissez vide pour importer un fichier."},
+	{Name: "file", Label: "Ou importer un fichier .docx ou .odt", Kind: "file", Accept: ".docx,.odt",
+		Hint: "Titres, paragraphes, listes, tableaux et notes sont convertis ; ce qui ne peut l'être est signalé."},
+}
+
+// draftFormFields is the create form (settings and source) or, with
+// source false, the settings form.
+func (s *Server) draftFormFields(r *http.Request, source bool) ([]view.Field, error) {
+	fields := slices.Clone(draftTextFields)
+	fields[4].Options = categoryChoices()
+	items, err := s.agendaChoices(r)
+	if err != nil {
+		return nil, err
+	}
+	fields[6].Options = items
+	if source {
+		sf := slices.Clone(draftSourceFields)
+		sf[1].MaxBytes = s.cfg.MaxUploadBytes
+		fields = append(fields, sf...)
+	}
+	return fields, nil
+}
+
+// agendaChoices are the agenda items of the meetings of the last three
+// months and to come, where a text may be tabled.
+func (s *Server) agendaChoices(r *http.Request) ([]view.Option, error) {
+	ctx := r.Context()
+	opts := []view.Option{{Value: "", Label: "Aucun"}}
+	meetings, err := s.store.MeetingsAfter(ctx, s.now().AddDate(0, -3, 0), 12)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range meetings {
+		items, err := s.store.AgendaItems(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for i, it := range items {
+			opts = append(opts, view.Option{Value: strconv.FormatInt(it.ID, 10),
+				Label: fmt.Sprintf("%s – %s – point %d : %s", view.Date(m.StartsAt), m.Title, i+1, it.Title)})
+		}
+	}
+	return opts, nil
+}
+
+// readDraftSettings checks the settings part of the form into t.
+func readDraftSettings(form *view.Form, fields []view.Field, t *model.DraftText) {
+	c := newChecker(form, fields)
+	t.Title = c.text("title", 300)
+	t.ContextMD = c.text("context", model.CommentMaxLength)
+	t.ContextHTML = markdown.Limited(t.ContextMD)
+	opens, closes := c.date("opens"), c.date("closes")
+	if opens != nil && closes != nil {
+		t.OpensAt = time.Date(opens.Year(), opens.Month(), opens.Day(), 0, 0, 0, 0, view.Paris)
+		t.ClosesAt = time.Date(closes.Year(), closes.Month(), closes.Day(), 0, 0, 0, 0, view.Paris).AddDate(0, 0, 1)
+		if closes.Before(*opens) {
+			c.fail("closes", "La date de clôture doit être postérieure ou égale à la date d'ouverture.")
+		}
+	}
+	t.Categories = nil
+	for v := range strings.SplitSeq(form.Value("categories"), ",") {
+		if cat := model.Category(v); cat.Valid() && !slices.Contains(t.Categories, cat) {
+			t.Categories = append(t.Categories, cat)
+		}
+	}
+	if len(t.Categories) == 0 {
+		c.fail("categories", "Cochez au moins une catégorie de membres.")
+	}
+	t.Premoderation = form.Value("premoderation") == "1"
+	t.AgendaItemID = c.id("agenda")
+	if t.AgendaItemID != 0 && !slices.ContainsFunc(fields[6].Options, func(o view.Option) bool { return o.Value == form.Value("agenda") }) {
+		c.fail("agenda", "Choisissez un point de l'ordre du jour dans la liste.")
+	}
+}
+
+// draftBlocks cuts markdown into the blocks of a version, each rendered
+// once, now, as every user markdown is.
+func draftBlocks(src string) []model.TextBlock {
+	blocks := model.SplitDraft(src)
+	for i := range blocks {
+		if !blocks[i].Heading() {
+			blocks[i].HTML = markdown.Limited(blocks[i].Text)
+		}
+	}
+	return blocks
+}
+
+// newDraftText creates a text and its first version, from the markdown
+// typed or from an imported file.
+func (s *Server) newDraftText(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	fields, err := s.draftFormFields(r, true)
+	if err != nil {
+		return err
+	}
+	page := view.EditPage{Base: s.base(r, "Nouveau texte soumis à consultation"), Back: "/consultations", BackLabel: "Retour aux consultations",
+		Intro:  "Le texte est découpé en paragraphes numérotés sur lesquels les membres commentent et proposent des amendements.",
+		Action: "/consultations/new", Submit: "Publier le texte", Fields: fields, Multipart: true}
+	page.Nav = "consultations"
+	if r.Method == http.MethodGet {
+		page.Form = view.NewForm()
+		today := s.now().In(view.Paris)
+		page.Form.Values["opens"] = today.Format(time.DateOnly)
+		page.Form.Values["closes"] = today.AddDate(0, 1, 0).Format(time.DateOnly)
+		page.Form.Values["categories"] = strings.Join(categoryStrings(model.Categories), ",")
+		s.render(w, r, http.StatusOK, view.Edit(page))
+		return nil
+	}
+	up, err := s.readUpload(r, fields)
+	if err != nil {
+		return err
+	}
+	defer up.Discard()
+	form := up.form
+	var t model.DraftText
+	readDraftSettings(form, fields, &t)
+	src, lost := form.Value("text"), []string(nil)
+	switch {
+	case up.staged != nil && form.Error("file") == "":
+		if src, lost, err = s.importDraft(up); err != nil {
+			form.Fail("file", fields[8].Label, err.Error())
+		}
+	case up.staged == nil && src == "":
+		form.Fail("text", fields[7].Label, "Saisissez le texte, ou choisissez un fichier .docx ou .odt à importer.")
+	}
+	blocks := draftBlocks(src)
+	if form.Valid() && !slices.ContainsFunc(blocks, func(b model.TextBlock) bool { return !b.Heading() }) {
+		form.Fail("text", fields[7].Label, "Le texte ne contient aucun paragraphe.")
+	}
+	if !form.Valid() {
+		page.Form = form
+		page.Title = "Erreur – " + page.Title
+		s.render(w, r, up.status(), view.Edit(page))
+		return nil
+	}
+	v := viewerOf(ctx)
+	location, err := s.createOnce(r, form.Value(view.SubmissionField), func(tx *store.Store) (string, error) {
+		id, err := tx.CreateDraftText(ctx, t, v.AccountID)
+		if err != nil {
+			return "", err
+		}
+		if _, err := tx.LockDraftText(ctx, id); err != nil {
+			return "", err
+		}
+		if err := tx.AddTextVersion(ctx, model.TextVersion{TextID: id, Version: 1, SourceMD: src, Lost: lost, CreatedAt: s.now(),
+			Blocks: blocks}, v.AccountID); err != nil {
+			return "", err
+		}
+		if err := s.record(ctx, tx, r, "draft_text.create", "draft_text", id, nil, map[string]any{"title": t.Title,
+			"opens": t.OpensAt, "closes": t.ClosesAt, "categories": t.Categories, "premoderation": t.Premoderation,
+			"paragraphs": len(blocks), "lost": lost, "file": up.filename}); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("/consultations/%d", id), nil
+	})
+	if err != nil {
+		return err
+	}
+	flash := "Le texte est publié pour la consultation."
+	if len(lost) > 0 {
+		flash += " Le fichier contenait des éléments non convertis : ils sont signalés en tête du texte."
+	}
+	s.redirectWithFlash(w, r, location, flash)
+	return nil
+}
+
+func categoryStrings(cs []model.Category) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, string(c))
+	}
+	return out
+}
+
+// managedDraftText reads the route's text for the secretariat.
+func (s *Server) managedDraftText(r *http.Request) (model.DraftText, error) {
+	if !access.CanManageDraftTexts(viewerOf(r.Context())) {
+		return model.DraftText{}, model.ErrForbidden
+	}
+	return s.draftTextFromPath(r)
+}
+
+// editDraftText changes a text's settings: title, context, window, who
+// takes part, pre-moderation and the agenda item it is tabled on.
+func (s *Server) editDraftText(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, err := s.managedDraftText(r)
+	if err != nil {
+		return err
+	}
+	fields, err := s.draftFormFields(r, false)
+	if err != nil {
+		return err
+	}
+	page := view.EditPage{Base: s.base(r, "Paramètres de la consultation – "+t.Title), Back: fmt.Sprintf("/consultations/%d", t.ID),
+		BackLabel: "Retour au texte", Action: fmt.Sprintf("/consultations/%d/edit", t.ID), Submit: "Enregistrer", Fields: fields}
+	page.Nav = "consultations"
+	if r.Method == http.MethodGet {
+		f := view.NewForm()
+		f.Values["title"], f.Values["context"] = t.Title, t.ContextMD
+		f.Values["opens"] = t.OpensAt.In(view.Paris).Format(time.DateOnly)
+		f.Values["closes"] = t.ClosesAt.In(view.Paris).Add(-time.Nanosecond).Format(time.DateOnly)
+		f.Values["categories"] = strings.Join(categoryStrings(t.Categories), ",")
+		if t.Premoderation {
+			f.Values["premoderation"] = "1"
+		}
+		f.Values["agenda"] = formatID(t.AgendaItemID)
+		page.Form = f
+		s.render(w, r, http.StatusOK, view.Edit(page))
+		return nil
+	}
+	form, err := readForm(r, fields)
+	if err != nil {
+		return err
+	}
+	before := t
+	readDraftSettings(form, fields, &t)
+	if !form.Valid() {
+		page.Form = form
+		page.Title = "Erreur – " + page.Title
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page))
+		return nil
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateDraftText(ctx, t); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "draft_text.edit", "draft_text", t.ID, draftAudit(before), draftAudit(t))
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/consultations/%d", t.ID), "Les paramètres de la consultation sont enregistrés.")
+	return nil
+}
+
+func draftAudit(t model.DraftText) map[string]any {
+	return map[string]any{"title": t.Title, "context": t.ContextMD, "opens": t.OpensAt, "closes": t.ClosesAt,
+		"categories": t.Categories, "premoderation": t.Premoderation, "agenda_item": t.AgendaItemID}
+}
+
+// closeDraftText ends the window now: later contributions are refused.
+func (s *Server) closeDraftText(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, err := s.managedDraftText(r)
+	if err != nil {
+		return err
+	}
+	back := fmt.Sprintf("/consultations/%d", t.ID)
+	now := s.now()
+	if !t.OpenAt(now) {
+		s.redirectWithFlash(w, r, back, "La consultation sur ce texte n'est pas ouverte.")
+		return nil
+	}
+	before := t
+	t.ClosesAt = now
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateDraftText(ctx, t); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "draft_text.close", "draft_text", t.ID, draftAudit(before), draftAudit(t))
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, back, "La consultation est close : les contributions sont désormais refusées.")
+	return nil
+}
+
+var versionFields = []view.Field{
+	{Name: "text", Label: "Texte de la nouvelle version (markdown)", Kind: "textarea", Required: true, Rows: 20,
+		Hint: "Les amendements retenus y sont déjà appliqués ; un paragraphe inchangé garde ses contributions."},
+	{Name: "note", Label: "Note de version", Kind: "textarea", Rows: 3, Hint: "Ce qui change, en quelques mots."},
+}
+
+// newTextVersion publishes the next version of a text. The form starts
+// from the current version with the amendments answered « retenu » (in
+// whole or in part) applied; on publishing, every such amendment whose
+// wording the new version holds is marked merged into it.
+func (s *Server) newTextVersion(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, err := s.managedDraftText(r)
+	if err != nil {
+		return err
+	}
+	page := view.EditPage{Base: s.base(r, fmt.Sprintf("Version %d – %s", t.CurrentVersion+1, t.Title)),
+		Back: fmt.Sprintf("/consultations/%d", t.ID), BackLabel: "Retour au texte",
+		Action: fmt.Sprintf("/consultations/%d/versions/new", t.ID), Submit: "Publier la nouvelle version", Fields: versionFields}
+	page.Nav = "consultations"
+	if r.Method == http.MethodGet {
+		src, err := s.amendedSource(r, t)
+		if err != nil {
+			return err
+		}
+		page.Form = view.NewForm()
+		page.Form.Values["text"] = src
+		s.render(w, r, http.StatusOK, view.Edit(page))
+		return nil
+	}
+	form, err := readForm(r, versionFields)
+	if err != nil {
+		return err
+	}
+	c := newChecker(form, versionFields)
+	src, note := c.text("text", 500000), c.text("note", 2000)
+	blocks := draftBlocks(src)
+	if form.Valid() && !slices.ContainsFunc(blocks, func(b model.TextBlock) bool { return !b.Heading() }) {
+		c.fail("text", "Le texte ne contient aucun paragraphe.")
+	}
+	if !form.Valid() {
+		page.Form = form
+		page.Title = "Erreur – " + page.Title
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page))
+		return nil
+	}
+	var version int
+	var merged []int64
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		locked, err := tx.LockDraftText(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		// Two publications at once: the second follows the first.
+		version = locked.CurrentVersion + 1
+		if err := tx.AddTextVersion(ctx, model.TextVersion{TextID: t.ID, Version: version, SourceMD: src, Note: note,
+			CreatedAt: s.now(), Blocks: blocks}, viewerOf(ctx).AccountID); err != nil {
+			return err
+		}
+		if merged, err = tx.MarkMerged(ctx, t.ID, version); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "draft_text.version", "draft_text", t.ID, nil, map[string]any{"version": version,
+			"note": note, "paragraphs": len(blocks), "merged": merged})
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/consultations/%d", t.ID),
+		fmt.Sprintf("La version %d est publiée ; %s.", version, view.Plural(len(merged), "amendement y est intégré", "amendements y sont intégrés")))
+	return nil
+}
+
+// amendedSource is the current version of t with the wording of its
+// amendments answered « retenu » (wholly or in part) in place of their
+// paragraphs, the starting point of the next version.
+func (s *Server) amendedSource(r *http.Request, t model.DraftText) (string, error) {
+	ctx := r.Context()
+	version, err := s.store.TextVersion(ctx, t.ID, t.CurrentVersion)
+	if err != nil {
+		return "", err
+	}
+	cs, err := s.store.Contributions(ctx, t.ID, t.CurrentVersion, false, 0)
+	if err != nil {
+		return "", err
+	}
+	wording := map[string]string{}
+	for _, c := range cs {
+		if c.Kind == model.ContributionAmendment && c.Verdict.Takes() && c.MergedIn == 0 && c.Shown() && c.Version == t.CurrentVersion {
+			wording[c.Anchor] = c.Wording
+		}
+	}
+	for i, b := range version.Blocks {
+		if w, ok := wording[b.Anchor]; ok {
+			version.Blocks[i].Text = w
+		}
+	}
+	return model.JoinDraft(version.Blocks), nil
+}
+
+// answerContribution records the secretariat's answer to a contribution,
+// with its reason, and tells the author by mail.
+func (s *Server) answerContribution(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, t, err := s.contributionFor(r)
+	if err != nil {
+		return err
+	}
+	if !access.CanAnswerContribution(viewerOf(ctx), c) {
+		return model.ErrForbidden
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	verdict := model.Verdict(r.PostForm.Get("verdict"))
+	reason := strings.TrimSpace(strings.ReplaceAll(r.PostForm.Get("reason"), "\r\n", "\n"))
+	back := contributionLocation(c)
+	switch {
+	case !verdict.Valid():
+		s.redirectWithFlash(w, r, back, "Réponse non enregistrée : choisissez une réponse (retenu, retenu en partie, non retenu, hors du champ).")
+		return nil
+	case reason == "" || len([]rune(reason)) > model.CommentMaxLength:
+		s.redirectWithFlash(w, r, back, fmt.Sprintf("Réponse non enregistrée : motivez-la en quelques mots (%d caractères au plus).", model.CommentMaxLength))
+		return nil
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.AnswerContribution(ctx, c.ID, verdict, reason, viewerOf(ctx).AccountID, s.now()); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, r, "contribution.answer", "contribution", c.ID,
+			map[string]any{"verdict": c.Verdict, "reason": c.AnswerReason}, map[string]any{"verdict": verdict, "reason": reason}); err != nil {
+			return err
+		}
+		return s.mailContributionAnswer(r, tx, t, c)
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, back, "La réponse est enregistrée.")
+	return nil
+}
+
+// mailContributionAnswer queues, in the answer's transaction, a mail to
+// the contribution's author with a link and no text.
+func (s *Server) mailContributionAnswer(r *http.Request, tx *store.Store, t model.DraftText, c model.Contribution) error {
+	ctx := r.Context()
+	a, err := tx.Account(ctx, c.AuthorID)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf(`Bonjour %s,
+
+Le secrétariat a répondu à votre contribution sur le paragraphe %d du texte « %s » :
+%s%s
+
+Le secrétariat du comité de coordination
+`, a.DisplayName, c.Number, t.Title, s.baseURL(), contributionLocation(c))
+	_, err = tx.QueueMail(ctx, a.Email, "Réponse à votre contribution : "+t.Title, text)
+	return err
+}
+
+// moderateContribution approves or refuses a pending contribution, hides
+// one with a public reason or shows it again.
+func (s *Server) moderateContribution(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	c, _, err := s.contributionFor(r)
+	if err != nil {
+		return err
+	}
+	if !access.CanManageDraftTexts(viewerOf(ctx)) {
+		return model.ErrForbidden
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	state, hiddenAt, reason := c.State, c.HiddenAt, c.HiddenReason
+	now := s.now()
+	switch r.PostForm.Get("action") {
+	case "approve":
+		state = model.CommentPublished
+	case "refuse":
+		state = model.CommentRejected
+	case "hide":
+		reason = strings.TrimSpace(r.PostForm.Get("reason"))
+		if reason == "" || len([]rune(reason)) > 1000 {
+			s.redirectWithFlash(w, r, contributionLocation(c), "Contribution non masquée : indiquez le motif, qui sera affiché à sa place (1 000 caractères au plus).")
+			return nil
+		}
+		hiddenAt = &now
+	case "restore":
+		hiddenAt, reason = nil, ""
+	default:
+		return errBadRequest
+	}
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.ModerateContribution(ctx, c.ID, state, hiddenAt, reason); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "contribution.moderate", "contribution", c.ID,
+			map[string]any{"state": c.State, "hidden": c.Hidden(), "reason": c.HiddenReason},
+			map[string]any{"state": state, "hidden": hiddenAt != nil, "reason": reason})
+	})
+	if err != nil {
+		return err
+	}
+	s.redirectWithFlash(w, r, contributionLocation(c), "La décision de modération est enregistrée.")
+	return nil
+}
