@@ -272,15 +272,24 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 		return model.ErrForbidden
 	}
 	anchor := r.PostForm.Get("anchor")
+	posted, err := strconv.Atoi(r.PostForm.Get("version"))
+	if err != nil || posted < 1 || posted > t.CurrentVersion {
+		return errBadRequest
+	}
 	version, err := s.store.TextVersion(ctx, t.ID, t.CurrentVersion)
 	if err != nil {
 		return err
 	}
+	// A paragraph left unchanged by a version published meanwhile keeps
+	// its anchor: the contribution goes onto the current version.
 	var para model.TextBlock
 	for _, b := range version.Blocks {
 		if b.Anchor == anchor && !b.Heading() {
 			para = b
 		}
+	}
+	if para.Anchor == "" && posted == t.CurrentVersion {
+		return model.ErrNotFound
 	}
 	form := view.NewForm()
 	kind, quote, text, wording := contributionInput(form, r, para.Text)
@@ -289,7 +298,7 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 	case !t.OpenAt(s.now()):
 		form.Fail("text", "Texte", "La consultation sur ce texte est close : votre contribution n'a pas été enregistrée. Votre texte est conservé ci-dessous pour que vous puissiez le copier.")
 		status = http.StatusConflict
-	case para.Anchor == "" || strconv.Itoa(t.CurrentVersion) != r.PostForm.Get("version"):
+	case para.Anchor == "":
 		form.Fail("text", "Texte", "Une nouvelle version du texte a été publiée et ce paragraphe y a été réécrit : votre contribution n'a pas été enregistrée. Votre texte est conservé ci-dessous.")
 		status = http.StatusConflict
 	}

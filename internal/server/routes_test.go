@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -136,6 +137,9 @@ type fixtures struct {
 	// news is a public article with a link, draft an unpublished one,
 	// spareNews one for the deletion (news_test.go).
 	news, draft, spareNews string
+
+	// drafts are the draft texts put to consultation (drafts_routes_test.go).
+	drafts draftFixtures
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -191,6 +195,7 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 		comment: comments.comment, reply: comments.reply, spareComment: comments.spareComment, window: comments.window,
 		spareWindow: comments.spareWindow, followToken: comments.followToken, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
 		spareSeat: spare, account: account.ID, news: news.news, draft: news.draft, spareNews: news.spareNews,
+		drafts:        loadDraftFixtures(t, p),
 		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
 		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
 	}
@@ -310,7 +315,7 @@ func commentFixtures(t *testing.T, p *portal, plans fixtures) fixtures {
 func id(prefix string, n int64) string { return prefix + strconv.FormatInt(n, 10) }
 
 func routeMatrix(f fixtures) map[string]routeCase {
-	return map[string]routeCase{
+	m := map[string]routeCase{
 		"GET /healthz":  {path: "/healthz", expect: everyone(http.StatusOK)},
 		"GET /readyz":   {path: "/readyz", expect: everyone(http.StatusOK)},
 		"GET /metrics":  {path: "/metrics", expect: everyone(http.StatusOK)},
@@ -565,6 +570,8 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /admin/seats/{id}/delete":   {path: id("/admin/seats/", f.spareSeat) + "/delete", expect: secretariatOnly},
 		"POST /admin/seats/{id}/delete":  {path: id("/admin/seats/", f.spareSeat) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
 	}
+	maps.Copy(m, draftRouteMatrix(f.drafts))
+	return m
 }
 
 func TestRouteMatrix(t *testing.T) {
