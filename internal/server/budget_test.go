@@ -21,8 +21,8 @@ import (
 // below hold several rows. Raise a budget only for a new part of a page,
 // and say so in the commit.
 var queryBudgets = map[string]map[role]int{
-	"home":        {rolePublic: 3, roleAssociation: 5, roleSecretariat: 5},
-	"meetings":    {rolePublic: 5, roleAssociation: 6, roleSecretariat: 7},
+	"home":     {rolePublic: 3, roleAssociation: 5, roleSecretariat: 5},
+	"meetings": {rolePublic: 5, roleAssociation: 6, roleSecretariat: 7},
 	// Members: one more for the draft texts tabled on the agenda (issue 18).
 	"meeting":     {rolePublic: 10, roleAssociation: 13, roleSecretariat: 16},
 	"documents":   {rolePublic: 3, roleAssociation: 4, roleSecretariat: 4},
