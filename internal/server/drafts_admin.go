@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"comite/internal/access"
+	"comite/internal/docimport"
 	"comite/internal/markdown"
 	"comite/internal/model"
 	"comite/internal/store"
@@ -113,7 +115,9 @@ func draftBlocks(src string) []model.TextBlock {
 	blocks := model.SplitDraft(src)
 	for i := range blocks {
 		if !blocks[i].Heading() {
-			blocks[i].HTML = markdown.Limited(blocks[i].Text)
+			// A paragraph may be a list, a quote or a table from an
+			// imported file: the secretariat's long-text rendering.
+			blocks[i].HTML = markdown.Document(blocks[i].Text)
 		}
 	}
 	return blocks
@@ -151,8 +155,13 @@ func (s *Server) newDraftText(w http.ResponseWriter, r *http.Request) error {
 	src, lost := form.Value("text"), []string(nil)
 	switch {
 	case up.staged != nil && form.Error("file") == "":
-		if src, lost, err = s.importDraft(up); err != nil {
+		src, lost, err = s.importDraft(up)
+		var refused importError
+		switch {
+		case errors.As(err, &refused) || errors.Is(err, docimport.ErrUnreadable):
 			form.Fail("file", fields[8].Label, err.Error())
+		case err != nil:
+			return err
 		}
 	case up.staged == nil && src == "":
 		form.Fail("text", fields[7].Label, "Saisissez le texte, ou choisissez un fichier .docx ou .odt à importer.")

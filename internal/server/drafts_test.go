@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -231,5 +232,45 @@ func TestDraftTextCycle(t *testing.T) {
 	}
 	if res := p.as(rolePublic).get(path + "/synthesis"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("synthesis for the public: got %d, want the login redirect", res.StatusCode)
+	}
+}
+
+// A .docx becomes the first version: headings, numbered paragraphs, and
+// what the conversion lost, shown to the secretariat.
+func TestDraftTextFromDocx(t *testing.T) {
+	p := newPortal(t, nil)
+	sec := p.as(roleSecretariat)
+	page := sec.get("/consultations/new")
+	file, err := os.Open("../docimport/testdata/note-procedure.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	today := p.srv.now().In(view.Paris)
+	res := sec.upload("/consultations/new", map[string]string{
+		view.SubmissionField: submissionKeyOf(t, page.body, "/consultations/new"),
+		"title":              "Procédure importée", "opens": today.Format("2006-01-02"),
+		"closes": today.AddDate(0, 1, 0).Format("2006-01-02"), "categories": "association",
+	}, "note-procedure.docx", file)
+	m := draftLocationRe.FindStringSubmatch(res.Header.Get("Location"))
+	if res.StatusCode != http.StatusSeeOther || m == nil {
+		t.Fatalf("import: got %d to %q\n%s", res.StatusCode, res.Header.Get("Location"), res.body)
+	}
+	text := sec.get(m[0])
+	for _, want := range []string{`data-number="3"`, "Tout professionnel peut repérer", `data-testid="import-lost"`, "notes de bas de page"} {
+		if !strings.Contains(text.body, want) {
+			t.Errorf("imported text lacks %q", want)
+		}
+	}
+	// A file that is not a Word or OpenDocument text is refused, the
+	// settings kept.
+	page = sec.get("/consultations/new")
+	bad := sec.upload("/consultations/new", map[string]string{
+		view.SubmissionField: submissionKeyOf(t, page.body, "/consultations/new"),
+		"title":              "Procédure en PDF", "opens": today.Format("2006-01-02"),
+		"closes": today.AddDate(0, 1, 0).Format("2006-01-02"), "categories": "association",
+	}, "note.pdf", strings.NewReader("%PDF-1.4\n%%EOF\n"))
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Procédure en PDF") {
+		t.Errorf("a PDF: got %d, want 422 with the title kept", bad.StatusCode)
 	}
 }
