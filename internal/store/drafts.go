@@ -301,7 +301,7 @@ func (s *Store) Supports(ctx context.Context, bodyID int64) (map[int64]bool, err
 
 // AnswerContribution records the secretariat's answer.
 func (s *Store) AnswerContribution(ctx context.Context, id int64, verdict model.Verdict, reason string, by int64, at time.Time) error {
-	_, err := s.db.Exec(ctx, `UPDATE contributions SET answer = $2, answer_reason = $3, answered_by = $4, answered_at = $5 WHERE id = $1`,
+	_, err := s.db.Exec(ctx, `UPDATE contributions SET answer = $2, answer_reason = $3, answered_by = nullif($4, 0), answered_at = $5 WHERE id = $1`,
 		id, verdict, reason, by, at)
 	if err != nil {
 		return fmt.Errorf("answer contribution %d: %w", id, mapErr(err))
