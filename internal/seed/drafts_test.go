@@ -5,24 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"comite/internal/pgtest"
 	"comite/internal/seed"
 	"comite/internal/store"
 )
 
-// The demo consultation: two versions, the association's amendment
-// supported by the union, accepted and merged into version 2, the union's
-// comment answered; loading it twice adds nothing.
-func TestDemoDraftText(t *testing.T) {
-	ctx := context.Background()
-	pool, _ := pgtest.NewPool(t)
-	st := store.New(pool)
-	if err := seed.Committee(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Accounts(ctx, st, false); err != nil {
-		t.Fatal(err)
-	}
+// checkDemoDraftText checks the demo consultation on a seeded committee
+// with its accounts (TestDemoComments, which has them): two versions, the
+// association's amendment supported by the union, accepted and merged into
+// version 2, the union's comment answered; loading it twice adds nothing.
+func checkDemoDraftText(t *testing.T, ctx context.Context, st *store.Store) {
+	t.Helper()
 	for range 2 {
 		if err := seed.DraftTexts(ctx, st, time.Now()); err != nil {
 			t.Fatal(err)
