@@ -104,4 +104,10 @@ CREATE TABLE contribution_supports (
     PRIMARY KEY (contribution_id, body_id)
 );
 
+-- Members attach files to their contributions and to their comments on
+-- measures, as the library's documents.
+ALTER TABLE document_links DROP CONSTRAINT document_links_target_type_check;
+ALTER TABLE document_links ADD CONSTRAINT document_links_target_type_check
+    CHECK (target_type IN ('meeting', 'agenda_item', 'measure', 'measure_update', 'news', 'contribution', 'comment'));
+
 COMMIT;

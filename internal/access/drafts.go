@@ -70,3 +70,15 @@ func CanSupportContribution(v Viewer, t model.DraftText, c model.Contribution, o
 func CanAnswerContribution(v Viewer, c model.Contribution) bool {
 	return CanManageDraftTexts(v) && c.State == model.CommentPublished && !c.Withdrawn()
 }
+
+// CanAttachToContribution reports whether v may attach a document (a
+// written contribution, a PDF) to c: its author, until withdrawn.
+func CanAttachToContribution(v Viewer, c model.Contribution) bool {
+	return v.SignedIn() && c.AuthorID == v.AccountID && !c.Withdrawn()
+}
+
+// CanAttachToComment reports whether v may attach a document to comment
+// c on a measure: its author, until withdrawn.
+func CanAttachToComment(v Viewer, c model.Comment) bool {
+	return IsCommentAuthor(v, c) && !c.Withdrawn()
+}

@@ -54,5 +54,11 @@ func TestDraftTextRules(t *testing.T) {
 		{"the secretariat answers", CanAnswerContribution(secretariat, mine), true},
 		{"not a pending one", CanAnswerContribution(secretariat, pending), false},
 		{"a member does not answer", CanAnswerContribution(union, mine), false},
+		{"the author attaches a file", CanAttachToContribution(association, mine), true},
+		{"not to someone else's", CanAttachToContribution(union, mine), false},
+		{"not once withdrawn", CanAttachToContribution(association, withdrawn), false},
+		{"the author attaches to a comment", CanAttachToComment(association, model.Comment{AuthorID: association.AccountID}), true},
+		{"not to someone else's comment", CanAttachToComment(union, model.Comment{AuthorID: association.AccountID}), false},
+		{"not to a withdrawn comment", CanAttachToComment(association, model.Comment{AuthorID: association.AccountID, WithdrawnAt: &now}), false},
 	})
 }

@@ -31,8 +31,9 @@ var queryBudgets = map[string]map[role]int{
 	"search":      {rolePublic: 4, roleAssociation: 5, roleSecretariat: 5},
 	"plan":        {rolePublic: 3, roleAssociation: 5, roleSecretariat: 6},
 	// A signed-in measure page pages its comments by thread: the page of threads, their
-	// replies and the totals line are one statement each.
-	"measure": {rolePublic: 8, roleAssociation: 14, roleSecretariat: 14},
+	// replies and the totals line are one statement each. Issue 18 adds the
+	// documents attached to the measure and those attached to the comments shown.
+	"measure": {rolePublic: 9, roleAssociation: 16, roleSecretariat: 16},
 	"news":    {rolePublic: 1, roleAssociation: 2, roleSecretariat: 2},
 	"audit":   {roleSecretariat: 2},
 	"outbox":  {roleSecretariat: 2},

@@ -147,6 +147,7 @@ func (s *Server) draftTextPage(r *http.Request, t model.DraftText, n int, form *
 			Supported: supported[c.ID],
 			Answer:    access.CanAnswerContribution(v, c),
 			Moderate:  p.Manage,
+			Attach:    access.CanAttachToContribution(v, c),
 		}
 		if c.Kind == model.ContributionAmendment {
 			p.Diffs[c.ID] = wordDiff(c.Paragraph, c.Wording)
@@ -157,7 +158,12 @@ func (s *Server) draftTextPage(r *http.Request, t model.DraftText, n int, form *
 			p.Rewritten = append(p.Rewritten, c)
 		}
 	}
-	return p, nil
+	shown := make([]int64, 0, len(p.Actions))
+	for id := range p.Actions {
+		shown = append(shown, id)
+	}
+	p.Attachments, err = s.store.AttachedDocuments(ctx, access.DocumentReader(v), "contribution", shown)
+	return p, err
 }
 
 // wordDiff is the word-level difference between a paragraph and its

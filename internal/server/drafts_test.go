@@ -274,3 +274,51 @@ func TestDraftTextFromDocx(t *testing.T) {
 		t.Errorf("a PDF: got %d, want 422 with the title kept", bad.StatusCode)
 	}
 }
+
+// Files with contributions: the author of a contribution or of a comment
+// on a measure attaches a document through the library's upload, which
+// the page then lists; nobody else may; the secretariat attaches
+// documents to the measure itself.
+func TestAttachToContributionCommentAndMeasure(t *testing.T) {
+	p := newPortal(t, nil)
+	f := loadDraftFixtures(t, p)
+	plans := planFixtures(t, p)
+	comments := commentFixtures(t, p, plans)
+	pdf := "%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+	attach := func(c *client, query, title string) response {
+		t.Helper()
+		page := c.get("/documents/new?" + query)
+		if page.StatusCode != http.StatusOK {
+			return page
+		}
+		return c.upload("/documents/new?"+query, map[string]string{
+			view.SubmissionField: submissionKeyOf(t, page.body, "/documents/new?"+query), "title": title, "language": "fr",
+			"date": "2026-12-01", "visibility": "members", "kind": "contribution"}, "contribution.pdf", strings.NewReader(pdf))
+	}
+	assoc, union, sec := p.as(roleAssociation), p.as(roleUnion), p.as(roleSecretariat)
+	for _, tc := range []struct {
+		who        *client
+		query, url string
+		want       int
+	}{
+		{union, fmt.Sprintf("contribution=%d", f.contribution), "", http.StatusForbidden},
+		{assoc, fmt.Sprintf("contribution=%d", f.contribution), fmt.Sprintf("/consultations/%d", f.text), http.StatusSeeOther},
+		{union, fmt.Sprintf("comment=%d", comments.comment), "", http.StatusForbidden},
+		{assoc, fmt.Sprintf("comment=%d", comments.comment), fmt.Sprintf("/measures/%d", plans.measure), http.StatusSeeOther},
+		{assoc, fmt.Sprintf("measure=%d", plans.measure), "", http.StatusForbidden},
+		{sec, fmt.Sprintf("measure=%d", plans.measure), fmt.Sprintf("/measures/%d", plans.measure), http.StatusSeeOther},
+	} {
+		title := "Pièce " + tc.query
+		res := attach(tc.who, tc.query, title)
+		if res.StatusCode != tc.want {
+			t.Errorf("attach with ?%s: got %d, want %d\n%.2000s", tc.query, res.StatusCode, tc.want, res.body)
+			continue
+		}
+		if tc.url == "" {
+			continue
+		}
+		if page := union.get(tc.url); !strings.Contains(page.body, title) {
+			t.Errorf("%s does not list %q to another member", tc.url, title)
+		}
+	}
+}
