@@ -104,6 +104,16 @@ CREATE TABLE contribution_supports (
     PRIMARY KEY (contribution_id, body_id)
 );
 
+-- Members who asked for a mail at each new contribution or version of a
+-- text; contributing makes the author follow it.
+CREATE TABLE draft_text_follows (
+    account_id bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    text_id    bigint NOT NULL REFERENCES draft_texts (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account_id, text_id)
+);
+CREATE INDEX draft_text_follows_text_idx ON draft_text_follows (text_id);
+
 -- Members attach files to their contributions and to their comments on
 -- measures, as the library's documents.
 ALTER TABLE document_links DROP CONSTRAINT document_links_target_type_check;

@@ -119,6 +119,9 @@ func (s *Server) draftTextPage(r *http.Request, t model.DraftText, n int, form *
 		Actions: map[int64]view.ContributionActions{}, Diffs: map[int64][]textdiff.Span{}}
 	p.Nav = "consultations"
 	p.LeftOut = v.SignedIn() && !p.Manage && !access.CanContribute(v, t)
+	if p.Following, err = s.store.FollowsDraftText(ctx, v.AccountID, t.ID); err != nil {
+		return p, err
+	}
 	all, own := access.CommentReach(v)
 	cs, err := s.store.Contributions(ctx, t.ID, n, all, own)
 	if err != nil {
@@ -338,7 +341,16 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 			"state": c.State}); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("/consultations/%d#contribution-%d", t.ID, c.ID), nil
+		if err := tx.FollowDraftText(ctx, v.AccountID, t.ID, true); err != nil {
+			return "", err
+		}
+		if c.State == model.CommentPublished {
+			c.BodyName = v.BodyName
+			if err := s.notifyDraftFollowers(r, tx, t, c); err != nil {
+				return "", err
+			}
+		}
+		return contributionLocation(c), nil
 	})
 	var burst commentBurstError
 	if errors.As(err, &burst) {
@@ -528,4 +540,74 @@ func (s *Server) draftTextsOnAgenda(ctx context.Context, items []model.AgendaIte
 		out[t.AgendaItemID] = append(out[t.AgendaItemID], t)
 	}
 	return out, nil
+}
+
+// followDraftText starts or stops the mails about a text's contributions
+// and versions.
+func (s *Server) followDraftText(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := viewerOf(ctx)
+	t, err := s.draftTextFromPath(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	follow := r.PostForm.Get("follow") == "1"
+	err = s.store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.FollowDraftText(ctx, v.AccountID, t.ID, follow); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, r, "draft_text.follow", "draft_text", t.ID, nil, map[string]any{"follow": follow})
+	})
+	if err != nil {
+		return err
+	}
+	flash := "Vous suivez ce texte : un courriel vous signalera chaque nouvelle contribution et chaque nouvelle version."
+	if !follow {
+		flash = "Vous ne suivez plus ce texte."
+	}
+	s.redirectWithFlash(w, r, fmt.Sprintf("/consultations/%d", t.ID), flash)
+	return nil
+}
+
+// notifyDraftFollowers queues, in the transaction that publishes c, a mail
+// to each follower of the text but its author, with a link and no text
+// (contributions may name people; mails travel far).
+func (s *Server) notifyDraftFollowers(r *http.Request, tx *store.Store, t model.DraftText, c model.Contribution) error {
+	what := "un commentaire"
+	if c.Kind == model.ContributionAmendment {
+		what = "un amendement"
+	}
+	return s.mailDraftFollowers(r, tx, t, c.AuthorID, "Nouvelle contribution : "+t.Title,
+		fmt.Sprintf("%s a publié %s sur le texte « %s » :\n%s%s", c.BodyName, what, t.Title, s.baseURL(), contributionLocation(c)))
+}
+
+// mailDraftFollowers queues one mail per follower of t but except.
+func (s *Server) mailDraftFollowers(r *http.Request, tx *store.Store, t model.DraftText, except int64, subject, news string) error {
+	ctx := r.Context()
+	followers, err := tx.DraftTextFollowers(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range followers {
+		if f.AccountID == except {
+			continue
+		}
+		text := fmt.Sprintf(`Bonjour %s,
+
+%s
+
+Vous recevez ce courriel parce que vous suivez ce texte ou y avez contribué.
+Pour ne plus en recevoir : « Ne plus suivre ce texte » sur sa page,
+%s/consultations/%d
+
+Le secrétariat du comité de coordination
+`, f.Name, news, s.baseURL(), t.ID)
+		if _, err := tx.QueueMail(ctx, f.Email, subject, text); err != nil {
+			return err
+		}
+	}
+	return nil
 }

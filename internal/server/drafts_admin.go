@@ -372,8 +372,13 @@ func (s *Server) newTextVersion(w http.ResponseWriter, r *http.Request) error {
 		if merged, err = tx.MarkMerged(ctx, t.ID, version); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, r, "draft_text.version", "draft_text", t.ID, nil, map[string]any{"version": version,
-			"note": note, "paragraphs": len(blocks), "merged": merged})
+		if err := s.record(ctx, tx, r, "draft_text.version", "draft_text", t.ID, nil, map[string]any{"version": version,
+			"note": note, "paragraphs": len(blocks), "merged": merged}); err != nil {
+			return err
+		}
+		return s.mailDraftFollowers(r, tx, t, 0, fmt.Sprintf("Version %d : %s", version, t.Title),
+			fmt.Sprintf("Le secrétariat a publié la version %d du texte « %s » :\n%s/consultations/%d/compare?de=%d&a=%d",
+				version, t.Title, s.baseURL(), t.ID, version-1, version))
 	})
 	if err != nil {
 		return err
@@ -475,7 +480,7 @@ Le secrétariat du comité de coordination
 // one with a public reason or shows it again.
 func (s *Server) moderateContribution(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	c, _, err := s.contributionFor(r)
+	c, t, err := s.contributionFor(r)
 	if err != nil {
 		return err
 	}
@@ -507,6 +512,12 @@ func (s *Server) moderateContribution(w http.ResponseWriter, r *http.Request) er
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		if err := tx.ModerateContribution(ctx, c.ID, state, hiddenAt, reason); err != nil {
 			return err
+		}
+		if c.State == model.CommentPending && state == model.CommentPublished {
+			// Approved from pre-moderation: published now.
+			if err := s.notifyDraftFollowers(r, tx, t, c); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, tx, r, "contribution.moderate", "contribution", c.ID,
 			map[string]any{"state": c.State, "hidden": c.Hidden(), "reason": c.HiddenReason},

@@ -73,6 +73,7 @@ func draftRouteMatrix(f draftFixtures) map[string]routeCase {
 		"GET /consultations/{id}/synthesis.csv":  {path: text + "/synthesis.csv", expect: signedIn(http.StatusOK)},
 		"GET /consultations/{id}/synthesis.json": {path: text + "/synthesis.json", expect: signedIn(http.StatusOK)},
 		"POST /consultations/{id}/contributions": {path: text + "/contributions", form: url.Values{"version": {"1"}, "anchor": {draftBlocks("Un paragraphe.")[0].Anchor}}, expect: takesPart(http.StatusUnprocessableEntity)},
+		"POST /consultations/{id}/follow":        {path: text + "/follow", form: url.Values{}, expect: formSignedIn(http.StatusSeeOther)},
 		"GET /contributions/{id}/edit":           {path: id("/contributions/", f.contribution) + "/edit", expect: author(http.StatusOK, http.StatusForbidden)},
 		"POST /contributions/{id}/edit":          {path: id("/contributions/", f.contribution) + "/edit", form: url.Values{}, expect: authorForm(http.StatusUnprocessableEntity, http.StatusForbidden)},
 		"POST /contributions/{id}/withdraw":      {path: id("/contributions/", f.spareContribution) + "/withdraw", form: url.Values{}, expect: authorForm(http.StatusSeeOther, http.StatusForbidden)},

@@ -143,11 +143,27 @@ func TestDraftTextCycle(t *testing.T) {
 	}
 	ids = contributionIDs(t, p, id)
 	comment := ids[1]
+	// Markup typed in a contribution stays text.
+	if res := contribute(t, union, id, paras[3].Anchor, "amendment", `<script class="evil">alert(1)</script> justification`,
+		`Quatrième paragraphe <script class="evil">alert(2)</script>`); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("amendment with markup: got %d", res.StatusCode)
+	}
+	if page := assoc.get(path); strings.Contains(page.body, `<script class="evil">`) || !strings.Contains(page.body, "alert(2)") {
+		t.Errorf("markup typed in a contribution reached the page as markup, or its text is missing")
+	}
 	page = assoc.get(path)
 	for _, want := range []string{"Soutenu par 1 organisme", "<ins>", "de son choix"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("text page lacks %q", want)
 		}
+	}
+
+	// The association follows the text since it contributed: the union's
+	// comment was mailed to it, with a link and without the text.
+	var mails int
+	if err := p.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outbox WHERE to_addr = $1
+		AND subject LIKE 'Nouvelle contribution%' AND body_text NOT LIKE '%durée du titre%'`, p.emails[roleAssociation]).Scan(&mails); err != nil || mails != 2 {
+		t.Errorf("mails to the association about the union's comment: %d (%v), want 2 (the comment, the amendment)", mails, err)
 	}
 
 	// The window closes: a late contribution is refused, its text kept.
@@ -227,7 +243,7 @@ func TestDraftTextCycle(t *testing.T) {
 		}
 	}
 	js := assoc.get(path + "/synthesis.json")
-	if err := json.Unmarshal([]byte(js.body), &doc); err != nil || len(doc.Contributions) != 2 || doc.Contributions[0].MergedIn != 2 {
+	if err := json.Unmarshal([]byte(js.body), &doc); err != nil || len(doc.Contributions) != 3 || doc.Contributions[0].MergedIn != 2 {
 		t.Errorf("synthesis JSON: %v %+v", err, doc)
 	}
 	if res := p.as(rolePublic).get(path + "/synthesis"); res.StatusCode != http.StatusSeeOther {

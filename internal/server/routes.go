@@ -111,6 +111,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/consultations/{id}/synthesis.csv", s.handle(s.synthesisCSV))
 			r.Get("/consultations/{id}/synthesis.json", s.handle(s.synthesisJSON))
 			r.Post("/consultations/{id}/contributions", s.handle(s.postContribution))
+			r.Post("/consultations/{id}/follow", s.handle(s.followDraftText))
 			r.Get("/contributions/{id}/edit", s.handle(s.editContribution))
 			r.Post("/contributions/{id}/edit", s.handle(s.editContribution))
 			r.Post("/contributions/{id}/withdraw", s.handle(s.withdrawContribution))

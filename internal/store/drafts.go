@@ -358,3 +358,42 @@ func (s *Store) MarkMerged(ctx context.Context, textID int64, version int) ([]in
 	}
 	return merged, nil
 }
+
+// FollowDraftText makes an account follow a text (or stop, with on false).
+func (s *Store) FollowDraftText(ctx context.Context, accountID, textID int64, on bool) error {
+	var err error
+	if on {
+		_, err = s.db.Exec(ctx, `INSERT INTO draft_text_follows (account_id, text_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, accountID, textID)
+	} else {
+		_, err = s.db.Exec(ctx, `DELETE FROM draft_text_follows WHERE account_id = $1 AND text_id = $2`, accountID, textID)
+	}
+	if err != nil {
+		return fmt.Errorf("follow text %d: %w", textID, mapErr(err))
+	}
+	return nil
+}
+
+// FollowsDraftText reports whether an account follows a text.
+func (s *Store) FollowsDraftText(ctx context.Context, accountID, textID int64) (bool, error) {
+	var yes bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM draft_text_follows WHERE account_id = $1 AND text_id = $2)`,
+		accountID, textID).Scan(&yes)
+	if err != nil {
+		return false, fmt.Errorf("follows text %d: %w", textID, err)
+	}
+	return yes, nil
+}
+
+// DraftTextFollowers returns the active accounts that follow a text.
+func (s *Store) DraftTextFollowers(ctx context.Context, textID int64) ([]Follower, error) {
+	rows, err := s.db.Query(ctx, `SELECT a.id, a.email, a.display_name
+		FROM draft_text_follows f JOIN accounts a ON a.id = f.account_id WHERE f.text_id = $1 AND a.active ORDER BY a.id`, textID)
+	if err != nil {
+		return nil, fmt.Errorf("followers of text %d: %w", textID, err)
+	}
+	fs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Follower])
+	if err != nil {
+		return nil, fmt.Errorf("followers of text %d: %w", textID, err)
+	}
+	return fs, nil
+}
