@@ -338,3 +338,39 @@ func TestAttachToContributionCommentAndMeasure(t *testing.T) {
 		}
 	}
 }
+
+// Pre-moderation: a contribution waits, seen by its author and the
+// secretariat only, on the moderation desk, until approved on its text.
+func TestDraftTextPremoderation(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := context.Background()
+	f := loadDraftFixtures(t, p)
+	text, err := p.store.DraftText(ctx, f.text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text.Premoderation = true
+	if err := p.store.UpdateDraftText(ctx, text); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/consultations/%d", f.text)
+	union, assoc, sec := p.as(roleUnion), p.as(roleAssociation), p.as(roleSecretariat)
+	const said = "Un avis qui attend la modération."
+	res := contribute(t, union, f.text, draftBlocks("Un paragraphe.")[0].Anchor, "comment", said, "")
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("post: got %d", res.StatusCode)
+	}
+	if !strings.Contains(union.get(path).body, said) || strings.Contains(assoc.get(path).body, said) {
+		t.Errorf("pending contribution: want it seen by its author only")
+	}
+	if desk := sec.get("/admin/moderation"); !strings.Contains(desk.body, `data-testid="pending-contributions"`) {
+		t.Errorf("the moderation desk does not list the pending contribution")
+	}
+	ids := contributionIDs(t, p, f.text)
+	if res := sec.postForm(fmt.Sprintf("/contributions/%d/moderate", ids[len(ids)-1]), url.Values{"action": {"approve"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: got %d", res.StatusCode)
+	}
+	if !strings.Contains(assoc.get(path).body, said) {
+		t.Errorf("approved contribution not shown to other members")
+	}
+}

@@ -397,3 +397,18 @@ func (s *Store) DraftTextFollowers(ctx context.Context, textID int64) ([]Followe
 	}
 	return fs, nil
 }
+
+// PendingContributions returns the oldest contributions waiting in
+// pre-moderation, at most limit, for the moderation desk.
+func (s *Store) PendingContributions(ctx context.Context, limit int) ([]model.Contribution, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+contributionColumns+contributionJoins+`
+		WHERE c.state = 'pending' AND c.withdrawn_at IS NULL ORDER BY c.created_at, c.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending contributions: %w", err)
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.Contribution, error) { return scanContribution(r) })
+	if err != nil {
+		return nil, fmt.Errorf("pending contributions: %w", err)
+	}
+	return cs, nil
+}
