@@ -229,9 +229,11 @@ type Contribution struct {
 	CreatedAt    time.Time
 	// Supporters names the bodies that support it, in order.
 	Supporters []string
-	// Paragraph is the text of the paragraph it was posted on, as it was.
-	Paragraph string
-	Number    int
+	// Paragraph is the text of the paragraph it was posted on, as it was,
+	// and ParagraphHTML its rendering.
+	Paragraph     string
+	ParagraphHTML string
+	Number        int
 }
 
 // Withdrawn reports whether the author withdrew it.

@@ -68,7 +68,7 @@ func (s *Server) synthesis(r *http.Request) (view.SynthesisPage, error) {
 		if !ok {
 			i = len(p.Paragraphs)
 			at[key] = i
-			p.Paragraphs = append(p.Paragraphs, view.SynthesisParagraph{Version: c.Version, Number: c.Number, Text: c.Paragraph,
+			p.Paragraphs = append(p.Paragraphs, view.SynthesisParagraph{Version: c.Version, Number: c.Number, HTML: c.ParagraphHTML,
 				Rewritten: !inCurrent[c.Anchor]})
 		}
 		p.Paragraphs[i].Contributions = append(p.Paragraphs[i].Contributions, c)

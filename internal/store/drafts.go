@@ -174,7 +174,7 @@ func (s *Store) TextVersion(ctx context.Context, textID int64, version int) (mod
 const contributionColumns = `c.id, c.text_id, c.version, c.anchor, c.kind, c.quote, c.text_md, c.text_html, c.wording,
 	c.author_id, a.display_name, coalesce(c.body_id, 0), coalesce(b.name, ''), c.category, c.state, c.edited_at,
 	c.withdrawn_at, c.hidden_at, c.hidden_reason, c.answer, c.answer_reason, c.answered_at, coalesce(c.merged_in, 0),
-	c.illustrative, c.created_at, coalesce(p.text_md, ''), coalesce(p.number, 0),
+	c.illustrative, c.created_at, coalesce(p.text_md, ''), coalesce(p.text_html, ''), coalesce(p.number, 0),
 	coalesce((SELECT array_agg(sb.name ORDER BY s.created_at) FROM contribution_supports s JOIN bodies sb ON sb.id = s.body_id
 		WHERE s.contribution_id = c.id), '{}')`
 
@@ -186,7 +186,7 @@ func scanContribution(row pgx.Row) (model.Contribution, error) {
 	err := row.Scan(&c.ID, &c.TextID, &c.Version, &c.Anchor, &c.Kind, &c.Quote, &c.Text, &c.HTML, &c.Wording,
 		&c.AuthorID, &c.AuthorName, &c.BodyID, &c.BodyName, &c.Category, &c.State, &c.EditedAt,
 		&c.WithdrawnAt, &c.HiddenAt, &c.HiddenReason, &c.Verdict, &c.AnswerReason, &c.AnsweredAt, &c.MergedIn,
-		&c.Illustrative, &c.CreatedAt, &c.Paragraph, &c.Number, &c.Supporters)
+		&c.Illustrative, &c.CreatedAt, &c.Paragraph, &c.ParagraphHTML, &c.Number, &c.Supporters)
 	return c, err
 }
 
