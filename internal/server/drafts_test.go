@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"comite/internal/model"
 	"comite/web/view"
@@ -372,5 +374,45 @@ func TestDraftTextPremoderation(t *testing.T) {
 	}
 	if !strings.Contains(assoc.get(path).body, said) {
 		t.Errorf("approved contribution not shown to other members")
+	}
+}
+
+// A text tabled on an agenda item: the meeting page links it and its
+// synthesis. Its author edits a contribution for 30 minutes, not later.
+func TestDraftTextOnAgendaAndEditWindow(t *testing.T) {
+	p := newPortal(t, nil)
+	f := loadDraftFixtures(t, p)
+	union, err := p.store.AccountByEmail(context.Background(), p.emails[roleUnion])
+	if err != nil {
+		t.Fatal(err)
+	}
+	meetings := meetingFixtures(t, p, union.ID, union.BodyID)
+	sec, assoc := p.as(roleSecretariat), p.as(roleAssociation)
+	path := fmt.Sprintf("/consultations/%d", f.text)
+	edit := sec.get(path + "/edit")
+	if !strings.Contains(edit.body, fmt.Sprintf(`value="%d"`, meetings.item)) {
+		t.Fatalf("the settings do not offer the planned meeting's agenda item")
+	}
+	today := p.srv.now().In(view.Paris)
+	res := sec.postForm(path+"/edit", url.Values{"title": {"Texte présenté en réunion"}, "opens": {today.Format("2006-01-02")},
+		"closes": {today.AddDate(0, 0, 10).Format("2006-01-02")}, "categories": {"association", "union"},
+		"agenda": {strconv.FormatInt(meetings.item, 10)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("settings: got %d\n%s", res.StatusCode, res.body)
+	}
+	meeting := sec.get(fmt.Sprintf("/meetings/%d", meetings.planned))
+	if !strings.Contains(meeting.body, `data-testid="agenda-draft-texts"`) || !strings.Contains(meeting.body, path+"/synthesis") {
+		t.Errorf("the meeting page does not link the text tabled on its agenda")
+	}
+
+	editPath := fmt.Sprintf("/contributions/%d/edit", f.contribution)
+	res = assoc.postForm(editPath, url.Values{"text": {"Un avis précisé."}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("edit within the window: got %d", res.StatusCode)
+	}
+	later := p.srv.now().Add(31 * time.Minute)
+	p.srv.SetClock(func() time.Time { return later })
+	if res := assoc.get(editPath); res.StatusCode != http.StatusForbidden {
+		t.Errorf("edit after 30 minutes: got %d, want 403", res.StatusCode)
 	}
 }
