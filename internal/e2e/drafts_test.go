@@ -190,6 +190,10 @@ func TestDraftConsultationInBrowser(t *testing.T) {
 		t.Errorf("compare marks %q as inserted, want « formé »", got)
 	}
 
+	if got := visit(t, assoc, p.URL+"/consultations"); got != 200 || !strings.Contains(textOrNone(t, assoc, "[data-testid=draft-texts]"), "Procédure d'identification") {
+		t.Errorf("/consultations: status %d, or the text is not listed", got)
+	}
+
 	step("8. the synthesis lists both with their answers")
 	if got := visit(t, assoc, p.URL+text+"/synthesis"); got != 200 {
 		t.Fatalf("synthesis: status %d", got)
