@@ -136,8 +136,21 @@ func DraftTexts(ctx context.Context, st *store.Store, now time.Time) error {
 			Blocks: demoBlocks(v2src)}, 0); err != nil {
 			return err
 		}
-		_, err = tx.MarkMerged(ctx, t.ID, 2)
-		return err
+		if _, err := tx.MarkMerged(ctx, t.ID, 2); err != nil {
+			return err
+		}
+		// Tabled at the meeting to come, with its synthesis, on the last
+		// point of its agenda.
+		next, err := tx.MeetingsAfter(ctx, now, 1)
+		if err != nil || len(next) == 0 {
+			return err
+		}
+		items, err := tx.AgendaItems(ctx, next[0].ID)
+		if err != nil || len(items) == 0 {
+			return err
+		}
+		t.AgendaItemID = items[len(items)-1].ID
+		return tx.UpdateDraftText(ctx, t)
 	})
 }
 

@@ -37,6 +37,10 @@ var queryBudgets = map[string]map[role]int{
 	"news":    {rolePublic: 1, roleAssociation: 2, roleSecretariat: 2},
 	"audit":   {roleSecretariat: 2},
 	"outbox":  {roleSecretariat: 2},
+	// A draft text's page: its version, the contributions with their
+	// supporters, the viewer's supports, following and attachments
+	// (issue 18), whatever the number of paragraphs and contributions.
+	"consultation": {roleAssociation: 8, roleSecretariat: 7},
 	// 8 here; 9 when 50 comments wait and the capped count runs (issue 18
 	// adds the contributions to draft texts waiting in pre-moderation).
 	"moderation": {roleSecretariat: 9},
@@ -66,20 +70,22 @@ func TestQueryBudget(t *testing.T) {
 	if err != nil || len(ms) == 0 {
 		t.Fatalf("demo measures: %d, %v", len(ms), err)
 	}
+	drafts := loadDraftFixtures(t, p)
 	paths := map[string]string{
-		"home":        "/",
-		"meetings":    "/meetings",
-		"meeting":     "/meetings/" + strconv.FormatInt(meeting.ID, 10),
-		"documents":   "/documents",
-		"documents-2": "/documents?page=2",
-		"document":    "/documents/" + strconv.FormatInt(docID, 10),
-		"search":      "/search?q=traite",
-		"plan":        "/plans/" + strconv.FormatInt(plan.ID, 10),
-		"measure":     "/measures/" + strconv.FormatInt(ms[0].ID, 10),
-		"news":        "/news",
-		"audit":       "/admin/audit",
-		"outbox":      "/admin/outbox",
-		"moderation":  "/admin/moderation",
+		"consultation": "/consultations/" + strconv.FormatInt(drafts.text, 10),
+		"home":         "/",
+		"meetings":     "/meetings",
+		"meeting":      "/meetings/" + strconv.FormatInt(meeting.ID, 10),
+		"documents":    "/documents",
+		"documents-2":  "/documents?page=2",
+		"document":     "/documents/" + strconv.FormatInt(docID, 10),
+		"search":       "/search?q=traite",
+		"plan":         "/plans/" + strconv.FormatInt(plan.ID, 10),
+		"measure":      "/measures/" + strconv.FormatInt(ms[0].ID, 10),
+		"news":         "/news",
+		"audit":        "/admin/audit",
+		"outbox":       "/admin/outbox",
+		"moderation":   "/admin/moderation",
 	}
 	clients := map[role]*client{}
 	for _, r := range []role{rolePublic, roleAssociation, roleSecretariat} {
