@@ -214,7 +214,7 @@ func TestMarkdownEscapes(t *testing.T) {
 		{Kind: Paragraph, Text: (&inline{spans: []span{{text: "# pas un titre * ni _ une [liste] `code` <b> a|b &amp; 3 < 4"}}}).markdown()},
 		{Kind: Paragraph, Text: (&inline{spans: []span{{text: "1. pas une liste\n- ni celle-ci\n> ni une citation"}}}).markdown()},
 		{Kind: Paragraph, Text: (&inline{spans: []span{
-			{text: "voir "}, {text: "la page (2)", style: style{link: "https://exemple.fr/a b_(c)"}}, {text: " et "},
+			{text: "voir !"}, {text: "la page (2)", style: style{link: "https://exemple.fr/a b_(c)"}}, {text: " et "},
 			{text: "ceci", style: style{link: safeLink("javascript:alert(1)")}},
 		}}).markdown()},
 		{Kind: Table, Rows: [][]string{{"a"}, {""}}},
@@ -223,13 +223,13 @@ func TestMarkdownEscapes(t *testing.T) {
 	for _, s := range []string{
 		"# pas un titre * ni _ une [liste] `code` &lt;b&gt; a|b &amp;amp; 3 &lt; 4",
 		"1. pas une liste<br>\n- ni celle-ci<br>\n&gt; ni une citation",
-		`voir <a href="https://exemple.fr/a%20b_%28c%29" rel="nofollow noopener">la page (2)</a> et ceci`,
+		`voir !<a href="https://exemple.fr/a%20b_%28c%29" rel="nofollow noopener">la page (2)</a> et ceci`,
 	} {
 		if !strings.Contains(html, s) {
 			t.Errorf("the HTML has no %q:\n%s", s, html)
 		}
 	}
-	for _, s := range []string{"<h", "<ol", "<ul", "<code", "<blockquote", "javascript"} {
+	for _, s := range []string{"<h", "<ol", "<ul", "<code", "<blockquote", "<img", "javascript"} {
 		if strings.Contains(html, s) {
 			t.Errorf("the HTML has %q:\n%s", s, html)
 		}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"comite/internal/markdown"
 )
 
 // docxOf is a minimal Word file around the given body, with a numbering
@@ -83,6 +85,12 @@ func TestDOCXCases(t *testing.T) {
 			`<w:sdt><w:sdtPr><w:alias w:val="Objet"/></w:sdtPr><w:sdtContent>` + p(r("Dans un contrôle")) + `</w:sdtContent></w:sdt>` +
 			p(`<w:moveFrom w:id="1">`+r("ancienne place")+`</w:moveFrom>`+r("Ici")+`<w:moveTo w:id="2">`+r(" nouvelle place")+`</w:moveTo>`),
 			[]string{"p Visible", "p Dans un contrôle", "p Ici nouvelle place"}, []string{"2 modifications suivies acceptées (1 insertion gardée, 1 suppression appliquée)"}},
+		{"numbering undefined or removed", `<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr>` + r("Sans numéro") + `</w:p>` +
+			`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr></w:pPr>` + r("Numéro retiré") + `</w:p>`,
+			[]string{"p Sans numéro", "p Numéro retiré"}, nil},
+		{"deleted paragraph mark", `<w:p><w:pPr><w:rPr><w:del w:id="1" w:author="C. Martin"/></w:rPr></w:pPr>` + r("Premier morceau") + `</w:p>` +
+			styled("Heading2", r(" et la suite")),
+			[]string{"h2 Premier morceau et la suite"}, []string{"1 modification suivie acceptée (1 suppression appliquée)"}},
 		{"links other than web and mail keep their text", p(fldBegin + instr(` HYPERLINK "javascript:alert(1)" `) + fldSeparate + r("ici") + fldEnd +
 			`<w:hyperlink w:anchor="_Toc1">` + r(" et là") + `</w:hyperlink>`),
 			[]string{"p ici et là"}, nil},
@@ -136,8 +144,9 @@ func TestODTCases(t *testing.T) {
 			`<text:p><draw:frame><draw:image xlink:href="Pictures/1.png"/></draw:frame><draw:frame><draw:text-box><text:p>Encadré</text:p></draw:text-box></draw:frame></text:p>`,
 			"", []string{"p Mis à jour le 4 décembre 2026, voir ci-dessous\nsuite"},
 			[]string{"1 image non reprise", "1 zone de texte non reprise", "1 champ remplacé par son texte affiché", "table des matières ou index non repris"}},
-		{"numbered headings", `<text:h text:outline-level="1">Objet</text:h><text:h text:outline-level="7">Profond</text:h>`, numbered,
-			[]string{"h1 Objet", "h6 Profond"}, []string{"numérotation automatique des titres non reprise"}},
+		{"numbered headings", `<text:h text:outline-level="1">Objet</text:h><text:h text:outline-level="7">Profond</text:h>` +
+			`<text:list><text:list-item><text:h text:outline-level="2">Dans une liste</text:h></text:list-item></text:list>`, numbered,
+			[]string{"h1 Objet", "h6 Profond", "h2 Dans une liste"}, []string{"numérotation automatique des titres non reprise"}},
 		{"spans, repeated and covered cells", `<table:table><table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>Total</text:p></table:table-cell>` +
 			`<table:covered-table-cell/><table:table-cell><text:p>9</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1000"/></table:table-row>` +
 			`<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000"/></table:table-row></table:table>`,
@@ -167,8 +176,12 @@ func TestODTCases(t *testing.T) {
 // ErrUnreadable, never a panic nor a gigabyte in memory.
 func TestUnreadable(t *testing.T) {
 	bomb := func() []byte {
-		// 40 MiB of spaces deflate to about 40 KiB.
-		return docxOf(t, p(r("a"))+strings.Repeat(" ", 40<<20))
+		// Two parts of 10 MiB, each within the bound and both beyond it,
+		// in attributes, which are neither text nor elements; 10 MiB of
+		// one letter deflate to 10 KiB.
+		big := `<w:p w:rsidR="` + strings.Repeat("0", 10<<20) + `"/>`
+		ps := replaced(parts(t, "note-procedure.docx"), "word/document.xml", body(big+p(r("a"))))
+		return zipParts(t, replaced(ps, "word/styles.xml", strings.Replace(styles, "<w:docDefaults>", big+"<w:docDefaults>", 1)))
 	}
 	many := func() []byte {
 		var buf bytes.Buffer
@@ -189,6 +202,7 @@ func TestUnreadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const tooLarge = "Ce document Word (.docx) est trop volumineux pour être importé : découpez-le en plusieurs textes."
 	for _, tt := range []struct {
 		name string
 		file []byte
@@ -197,10 +211,11 @@ func TestUnreadable(t *testing.T) {
 	}{
 		{"not a zip", []byte("%PDF-1.7 pas un document Word"), false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
 		{"cut short", note[:len(note)/2], false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
-		{"zip bomb", bomb(), false, "Ce document Word (.docx) est trop volumineux pour être importé (au plus 32 Mo de texte et 400000 éléments)."},
+		{"zip bomb", bomb(), false, tooLarge},
 		{"too many entries", many(), false, "Ce document Word (.docx) contient trop de fichiers internes (5001, au plus 5000) pour être importé."},
-		{"too many elements", docxOf(t, strings.Repeat("<w:p/>", maxElements)), false, "Ce document Word (.docx) est trop volumineux pour être importé (au plus 32 Mo de texte et 400000 éléments)."},
-		{"too deep", docxOf(t, strings.Repeat("<w:sdt>", 300)+strings.Repeat("</w:sdt>", 300)), false, "Ce document Word (.docx) est trop volumineux pour être importé (au plus 32 Mo de texte et 400000 éléments)."},
+		{"too much text", docxOf(t, p(r(strings.Repeat("Un texte très long. ", maxText/20+1)))), false, tooLarge},
+		{"too many elements", docxOf(t, strings.Repeat("<w:p/>", maxElements)), false, tooLarge},
+		{"too deep", docxOf(t, strings.Repeat("<w:sdt>", 300)+strings.Repeat("</w:sdt>", 300)), false, tooLarge},
 		{"malformed XML", docxOf(t, "<w:p><w:r></w:p>"), false, "Ce document Word (.docx) est endommagé : XML mal formé dans word/document.xml, ligne 2."},
 		{"other charset", zipParts(t, []part{{"word/document.xml", `<?xml version="1.0" encoding="UTF-16"?><w:document/>`}}), false, "Ce document Word (.docx) est endommagé (word/document.xml illisible)."},
 		{"an .odt given as .docx", odt, false, "Ce fichier n'est pas un document Word (.docx) : il n'a pas de texte (word/document.xml)."},
@@ -218,4 +233,62 @@ func TestUnreadable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A numbered list broken by a paragraph goes on from where it stopped, as
+// the file shows it, and so does its markdown.
+func TestListNumbers(t *testing.T) {
+	numbers := func(doc Document) []int {
+		var n []int
+		for _, b := range doc.Blocks {
+			if b.Ordered {
+				n = append(n, b.Number)
+			}
+		}
+		return n
+	}
+	item := func(text string) string {
+		return `<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>` + r(text) + `</w:p>`
+	}
+	docx := docxOf(t, item("Premier")+item("Deuxième")+p(r("Une explication."))+item("Troisième"))
+	odtStyles := `<office:styles><text:list-style style:name="L2"><text:list-level-style-number text:level="1" style:num-format="1"/></text:list-style></office:styles>`
+	odt := odtOf(t, `<text:list text:style-name="L2"><text:list-item><text:p>Premier</text:p></text:list-item><text:list-item><text:p>Deuxième</text:p></text:list-item></text:list>`+
+		`<text:p>Une explication.</text:p><text:list text:style-name="L2" text:continue-numbering="true"><text:list-item><text:p>Troisième</text:p></text:list-item></text:list>`+
+		`<text:p>Autre liste :</text:p><text:list text:style-name="L2"><text:list-item><text:p>Un</text:p></text:list-item>`+
+		`<text:list-item text:start-value="7"><text:p>Sept</text:p></text:list-item></text:list>`, odtStyles)
+	for _, tt := range []struct {
+		name string
+		doc  Document
+		want []int
+		md   string
+	}{
+		{"Word", importBytes(t, docx, false), []int{1, 2, 3}, "1. Premier\n2. Deuxième\n\nUne explication.\n\n3. Troisième\n"},
+		{"ODF", importBytes(t, odt, true), []int{1, 2, 3, 1, 7}, "1. Premier\n2. Deuxième\n\nUne explication.\n\n3. Troisième\n\nAutre liste :\n\n1. Un\n2. Sept\n"},
+		{"Word file", open(t, "note-procedure.docx"), []int{1, 2, 1, 2, 3}, ""},
+	} {
+		if got := numbers(tt.doc); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got numbers %v, want %v", tt.name, got, tt.want)
+		}
+		if md := Markdown(tt.doc); tt.md != "" && md != tt.md {
+			t.Errorf("%s: got markdown\n%s\nwant\n%s", tt.name, md, tt.md)
+		}
+	}
+	if html := markdown.Document(Markdown(importBytes(t, docx, false))); !strings.Contains(html, `<ol start="3">`) {
+		t.Errorf("got %s, want the list going on at 3", html)
+	}
+}
+
+func importBytes(t *testing.T, b []byte, odt bool) Document {
+	t.Helper()
+	var doc Document
+	var err error
+	if odt {
+		doc, err = ODT(bytes.NewReader(b), int64(len(b)))
+	} else {
+		doc, err = DOCX(bytes.NewReader(b), int64(len(b)))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

@@ -60,6 +60,12 @@ func (in *inline) markdown() string {
 			if strings.TrimSpace(core) == "" {
 				core = escape(link)
 			}
+			if lead == "" && strings.HasSuffix(b.String(), "!") {
+				// « !» before « [ » would make the link an image.
+				prev := b.String()
+				b.Reset()
+				b.WriteString(prev[:len(prev)-1] + "\\!")
+			}
 			b.WriteString(lead + "[" + core + "](" + linkTarget(link) + ")" + trail)
 		} else {
 			b.WriteString(emphasis(group))

@@ -20,7 +20,7 @@ func ODT(r io.ReaderAt, size int64) (Document, error) {
 	if text == nil {
 		return Document{}, unreadable("Ce fichier n'est pas un texte OpenDocument (.odt) : il n'a pas de texte (content.xml).")
 	}
-	o := &odt{b: &builder{}, styles: map[string]*ostyle{}, lists: map[string]*node{}}
+	o := &odt{b: &builder{}, styles: map[string]*ostyle{}, lists: map[string]*node{}, counters: map[string]*counter{}}
 	styles, err := a.part("styles.xml")
 	if err != nil {
 		return Document{}, err
@@ -46,8 +46,9 @@ func ODT(r io.ReaderAt, size int64) (Document, error) {
 // odt is the state of one OpenDocument import.
 type odt struct {
 	b                *builder
-	styles           map[string]*ostyle // by family and name: "paragraph/P1"
-	lists            map[string]*node   // list styles by name
+	styles           map[string]*ostyle  // by family and name: "paragraph/P1"
+	lists            map[string]*node    // list styles by name
+	counters         map[string]*counter // numbers reached, by list style
 	numberedHeadings bool
 	titled           bool
 	inNote           bool
@@ -183,7 +184,15 @@ func (o *odt) list(l *node, depth int, style string) {
 	if s := l.attr("style-name"); s != "" {
 		style = s
 	}
-	ordered := o.ordered(style, depth)
+	ordered, start := o.ordered(style, depth)
+	level := min(depth, 9)
+	count := o.counters[style]
+	if count == nil || depth == 1 && l.attr("continue-numbering") != "true" && l.attr("continue-list") == "" {
+		// A list starts again from its first number unless it says it
+		// continues the previous one.
+		count = &counter{}
+		o.counters[style] = count
+	}
 	for _, item := range l.children {
 		if item.name != "list-item" && item.name != "list-header" {
 			continue
@@ -191,11 +200,21 @@ func (o *odt) list(l *node, depth int, style string) {
 		first := true
 		for _, c := range item.children {
 			switch c.name {
-			case "p", "h":
+			case "h":
+				// LibreOffice puts numbered headings in lists.
+				o.heading(c)
+			case "p":
 				text := o.text(c)
 				if first {
 					if text != "" {
-						o.b.add(Block{Kind: ListItem, Level: min(depth, 9), Ordered: ordered, Text: text})
+						number := 0
+						if ordered && item.name == "list-item" {
+							if v, err := strconv.Atoi(item.attr("start-value")); err == nil {
+								count.set[level-1], count.n[level-1] = true, v-1
+							}
+							number = count.next(level-1, start)
+						}
+						o.b.add(Block{Kind: ListItem, Level: level, Ordered: ordered, Number: number, Text: text})
 						first = false
 					}
 				} else {
@@ -210,29 +229,34 @@ func (o *odt) list(l *node, depth int, style string) {
 	}
 }
 
-// ordered says whether the level of a list style is numbered.
-func (o *odt) ordered(name string, depth int) bool {
+// ordered says whether the level of a list style is numbered, and from
+// which number.
+func (o *odt) ordered(name string, depth int) (bool, int) {
 	ls := o.lists[name]
 	if ls == nil {
-		return false
+		return false, 0
 	}
 	for _, lv := range ls.children {
 		if lv.attr("level") != strconv.Itoa(depth) {
 			continue
 		}
 		if lv.name != "list-level-style-number" {
-			return false
+			return false, 0
 		}
 		switch f := lv.attr("num-format"); f {
 		case "":
-			return false
+			return false, 0
 		case "1":
 		default:
 			o.b.lost.listNumbering = true
 		}
-		return true
+		start, err := strconv.Atoi(lv.attr("start-value"))
+		if err != nil {
+			start = 1
+		}
+		return true, start
 	}
-	return false
+	return false, 0
 }
 
 // text is the inline markdown of a paragraph or heading.
@@ -251,7 +275,7 @@ var odfFields = map[string]bool{
 	"bookmark-ref": true, "note-ref": true, "title": true, "subject": true, "keywords": true, "description": true,
 	"creation-date": true, "creation-time": true, "creator": true, "word-count": true, "paragraph-count": true,
 	"character-count": true, "initial-creator": true, "sender-firstname": true, "sender-lastname": true,
-	"sender-company": true, "database-display": true, "conditional-text": true, "hidden-text": false,
+	"sender-company": true, "database-display": true, "conditional-text": true,
 }
 
 // inline reads the inline content of n into in.
@@ -268,15 +292,22 @@ func (o *odt) inline(n *node, in *inline, ctx style) {
 			in.add("\n", ctx)
 		case "span":
 			st := ctx
+			var bold, italic *bool
 			o.style("text", c.attr("style-name"), func(s *ostyle) bool {
-				if s.bold != nil {
-					st.bold = *s.bold
+				if bold == nil {
+					bold = s.bold
 				}
-				if s.italic != nil {
-					st.italic = *s.italic
+				if italic == nil {
+					italic = s.italic
 				}
-				return s.bold != nil || s.italic != nil
+				return bold != nil && italic != nil
 			})
+			if bold != nil {
+				st.bold = *bold
+			}
+			if italic != nil {
+				st.italic = *italic
+			}
 			o.inline(c, in, st)
 		case "a":
 			st := ctx
