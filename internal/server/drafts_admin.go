@@ -241,8 +241,7 @@ func (s *Server) editDraftText(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodGet {
 		f := view.NewForm()
 		f.Values["title"], f.Values["context"] = t.Title, t.ContextMD
-		f.Values["opens"] = t.OpensAt.In(view.Paris).Format(time.DateOnly)
-		f.Values["closes"] = t.ClosesAt.In(view.Paris).Add(-time.Nanosecond).Format(time.DateOnly)
+		f.Values["opens"], f.Values["closes"] = windowDates(t)
 		f.Values["categories"] = strings.Join(categoryStrings(t.Categories), ",")
 		if t.Premoderation {
 			f.Values["premoderation"] = "1"
@@ -258,6 +257,16 @@ func (s *Server) editDraftText(w http.ResponseWriter, r *http.Request) error {
 	}
 	before := t
 	readDraftSettings(form, fields, &t)
+	// A day left as shown keeps its instant: a window closed at 15 h by
+	// « Clore la consultation » must not reopen until midnight because
+	// the title was corrected.
+	opens, closes := windowDates(before)
+	if form.Value("opens") == opens {
+		t.OpensAt = before.OpensAt
+	}
+	if form.Value("closes") == closes {
+		t.ClosesAt = before.ClosesAt
+	}
 	if !form.Valid() {
 		page.Form = form
 		page.Title = "Erreur – " + page.Title
@@ -275,6 +284,12 @@ func (s *Server) editDraftText(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.redirectWithFlash(w, r, fmt.Sprintf("/consultations/%d", t.ID), "Les paramètres de la consultation sont enregistrés.")
 	return nil
+}
+
+// windowDates are the days the settings form shows for t's window: its
+// first day and its last (inclusive), in Paris.
+func windowDates(t model.DraftText) (opens, closes string) {
+	return t.OpensAt.In(view.Paris).Format(time.DateOnly), t.ClosesAt.In(view.Paris).Add(-time.Nanosecond).Format(time.DateOnly)
 }
 
 func draftAudit(t model.DraftText) map[string]any {
