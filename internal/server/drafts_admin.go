@@ -473,8 +473,28 @@ func (s *Server) answerContribution(w http.ResponseWriter, r *http.Request) erro
 }
 
 // mailContributionAnswer queues, in the answer's transaction, a mail to
-// the contribution's author with a link and no text.
+// the contribution's author.
 func (s *Server) mailContributionAnswer(r *http.Request, tx *store.Store, t model.DraftText, c model.Contribution) error {
+	return s.mailContributionAuthor(r, tx, t, c, "Réponse à votre contribution : "+t.Title, "Le secrétariat a répondu à votre contribution")
+}
+
+// moderationNews is what a moderation decision tells the author, "" for
+// nothing worth a mail.
+func moderationNews(c model.Contribution, state model.CommentState, hiddenAt *time.Time) string {
+	switch {
+	case c.State == model.CommentPending && state == model.CommentPublished:
+		return "Le secrétariat a publié votre contribution"
+	case c.State != model.CommentRejected && state == model.CommentRejected:
+		return "Le secrétariat n'a pas publié votre contribution"
+	case !c.Hidden() && hiddenAt != nil:
+		return "Le secrétariat a masqué votre contribution"
+	}
+	return ""
+}
+
+// mailContributionAuthor queues, in the transaction of the decision, a
+// mail to the contribution's author with a link and no text.
+func (s *Server) mailContributionAuthor(r *http.Request, tx *store.Store, t model.DraftText, c model.Contribution, subject, what string) error {
 	ctx := r.Context()
 	a, err := tx.Account(ctx, c.AuthorID)
 	if err != nil {
@@ -482,12 +502,12 @@ func (s *Server) mailContributionAnswer(r *http.Request, tx *store.Store, t mode
 	}
 	text := fmt.Sprintf(`Bonjour %s,
 
-Le secrétariat a répondu à votre contribution sur le paragraphe %d du texte « %s » :
+%s sur le paragraphe %d du texte « %s » :
 %s%s
 
 Le secrétariat du comité de coordination
-`, a.DisplayName, c.Number, t.Title, s.baseURL(), contributionLocation(c))
-	_, err = tx.QueueMail(ctx, a.Email, "Réponse à votre contribution : "+t.Title, text)
+`, a.DisplayName, what, c.Number, t.Title, s.baseURL(), contributionLocation(c))
+	_, err = tx.QueueMail(ctx, a.Email, subject, text)
 	return err
 }
 
@@ -531,6 +551,11 @@ func (s *Server) moderateContribution(w http.ResponseWriter, r *http.Request) er
 		if c.State == model.CommentPending && state == model.CommentPublished {
 			// Approved from pre-moderation: published now.
 			if err := s.notifyDraftFollowers(r, tx, t, c); err != nil {
+				return err
+			}
+		}
+		if what := moderationNews(c, state, hiddenAt); what != "" {
+			if err := s.mailContributionAuthor(r, tx, t, c, "Modération de votre contribution : "+t.Title, what); err != nil {
 				return err
 			}
 		}
