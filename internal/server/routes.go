@@ -103,7 +103,7 @@ func (s *Server) Handler() http.Handler {
 
 			// Draft texts put to consultation: reading is for members;
 			// who may contribute, edit, withdraw or support is decided per
-			// text and contribution (drafts.go).
+			// text and contribution (drafts.go, drafts_contributions.go).
 			r.Get("/consultations", s.handle(s.draftTexts))
 			r.Get("/consultations/{id}", s.handle(s.draftText))
 			r.Get("/consultations/{id}/compare", s.handle(s.compareVersions))
@@ -226,8 +226,8 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
 			r.Post("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
 
-			// Draft texts: creation, settings, versions, answers and
-			// moderation (drafts_admin.go).
+			// Draft texts: creation, settings, versions (drafts_admin.go),
+			// answers and moderation (drafts_answers.go).
 			r.Get("/consultations/new", s.handle(s.newDraftText))
 			r.Post("/consultations/new", s.handle(s.newDraftText))
 			r.Get("/consultations/{id}/edit", s.handle(s.editDraftText))
