@@ -22,7 +22,8 @@ import (
 // answers, moderation and new versions.
 
 var draftTextFields = []view.Field{
-	{Name: "title", Label: "Titre du texte", Kind: "text", Required: true},
+	{Name: "title", Label: "Titre du texte", Kind: "text", Required: true,
+		Hint: "Laissé vide lors d'un import, c'est le titre du fichier."},
 	{Name: "context", Label: "Contexte de la consultation", Kind: "textarea", Rows: 4,
 		Hint: "Ce que le secrétariat attend des membres ; mise en forme simple (markdown)."},
 	{Name: "opens", Label: "Ouverture le", Kind: "date", Required: true, Hint: "À 0 h, heure de Paris."},
@@ -150,12 +151,10 @@ func (s *Server) newDraftText(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer up.Discard()
 	form := up.form
-	var t model.DraftText
-	readDraftSettings(form, fields, &t)
-	src, lost := form.Value("text"), []string(nil)
+	src, lost, title := form.Value("text"), []string(nil), ""
 	switch {
 	case up.staged != nil && form.Error("file") == "":
-		src, lost, err = s.importDraft(up)
+		src, lost, title, err = s.importDraft(up)
 		var refused importError
 		switch {
 		case errors.As(err, &refused) || errors.Is(err, docimport.ErrUnreadable):
@@ -166,6 +165,12 @@ func (s *Server) newDraftText(w http.ResponseWriter, r *http.Request) error {
 	case up.staged == nil && src == "":
 		form.Fail("text", fields[7].Label, "Saisissez le texte, ou choisissez un fichier .docx ou .odt à importer.")
 	}
+	// A title left empty is the file's own, when it has one.
+	if form.Value("title") == "" && title != "" {
+		form.Values["title"] = title
+	}
+	var t model.DraftText
+	readDraftSettings(form, fields, &t)
 	blocks := draftBlocks(src)
 	if form.Valid() && !slices.ContainsFunc(blocks, func(b model.TextBlock) bool { return !b.Heading() }) {
 		form.Fail("text", fields[7].Label, "Le texte ne contient aucun paragraphe.")

@@ -267,7 +267,7 @@ func TestDraftTextFromDocx(t *testing.T) {
 	today := p.srv.now().In(view.Paris)
 	res := sec.upload("/consultations/new", map[string]string{
 		view.SubmissionField: submissionKeyOf(t, page.body, "/consultations/new"),
-		"title":              "Procédure importée", "opens": today.Format("2006-01-02"),
+		"title":              "", "opens": today.Format("2006-01-02"),
 		"closes": today.AddDate(0, 1, 0).Format("2006-01-02"), "categories": "association",
 	}, "note-procedure.docx", file)
 	m := draftLocationRe.FindStringSubmatch(res.Header.Get("Location"))
@@ -275,7 +275,8 @@ func TestDraftTextFromDocx(t *testing.T) {
 		t.Fatalf("import: got %d to %q\n%s", res.StatusCode, res.Header.Get("Location"), res.body)
 	}
 	text := sec.get(m[0])
-	for _, want := range []string{`data-number="3"`, "Tout professionnel peut repérer", `data-testid="import-lost"`, "notes de bas de page"} {
+	for _, want := range []string{"Procédure d’identification et d’orientation des victimes de la traite", `data-number="3"`,
+		"Tout professionnel peut repérer", `data-testid="import-lost"`, "notes de bas de page"} {
 		if !strings.Contains(text.body, want) {
 			t.Errorf("imported text lacks %q", want)
 		}
