@@ -103,6 +103,7 @@ CREATE TABLE contribution_supports (
     created_at      timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (contribution_id, body_id)
 );
+CREATE INDEX contribution_supports_body_idx ON contribution_supports (body_id);
 
 -- Members who asked for a mail at each new contribution or version of a
 -- text; contributing makes the author follow it.

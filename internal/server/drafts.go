@@ -131,7 +131,7 @@ func (s *Server) draftTextPage(r *http.Request, t model.DraftText, n int, form *
 	}
 	supported := map[int64]bool{}
 	if v.BodyID != 0 && access.CanContribute(v, t) {
-		if supported, err = s.store.Supports(ctx, v.BodyID); err != nil {
+		if supported, err = s.store.Supports(ctx, v.BodyID, t.ID); err != nil {
 			return p, err
 		}
 	}

@@ -282,9 +282,10 @@ func (s *Store) SetSupport(ctx context.Context, contributionID, bodyID, accountI
 	return nil
 }
 
-// Supports reports whether a body supports a contribution.
-func (s *Store) Supports(ctx context.Context, bodyID int64) (map[int64]bool, error) {
-	rows, err := s.db.Query(ctx, `SELECT contribution_id FROM contribution_supports WHERE body_id = $1`, bodyID)
+// Supports returns the contributions on a text that a body supports.
+func (s *Store) Supports(ctx context.Context, bodyID, textID int64) (map[int64]bool, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.contribution_id FROM contribution_supports s
+		JOIN contributions c ON c.id = s.contribution_id WHERE s.body_id = $1 AND c.text_id = $2`, bodyID, textID)
 	if err != nil {
 		return nil, fmt.Errorf("supports of body %d: %w", bodyID, err)
 	}
