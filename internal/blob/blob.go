@@ -249,8 +249,8 @@ func officeZip(head []byte) string {
 	return found
 }
 
-// Open reads the staged file back, for a conversion before it is
-// committed (an imported draft text); the caller closes it.
+// Open reads the staged file back, for an upload that is parsed rather
+// than kept (the observatory's CSV of figures, an imported draft text).
 func (st *Staged) Open() (*os.File, error) { return os.Open(st.path) }
 
 // Discard removes the temp file. It is idempotent.
