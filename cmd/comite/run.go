@@ -452,6 +452,9 @@ func loadDemo(ctx context.Context, st *store.Store, files *blob.Store, dataDir s
 	if err := seed.Comments(ctx, st, time.Now()); err != nil {
 		return err
 	}
+	if err := seed.DraftTexts(ctx, st, time.Now()); err != nil {
+		return err
+	}
 	if len(created) > 0 {
 		var b strings.Builder
 		b.WriteString("Comptes de démonstration (mots de passe générés au premier démarrage)\n")
@@ -563,6 +566,9 @@ func cmdSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	if err := seed.Comments(ctx, st, time.Now()); err != nil {
+		return err
+	}
+	if err := seed.DraftTexts(ctx, st, time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "Comité de démonstration chargé.")

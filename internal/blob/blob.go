@@ -250,7 +250,7 @@ func officeZip(head []byte) string {
 }
 
 // Open reads the staged file back, for an upload that is parsed rather
-// than kept (the observatory's CSV of figures).
+// than kept (the observatory's CSV of figures, an imported draft text).
 func (st *Staged) Open() (*os.File, error) { return os.Open(st.path) }
 
 // Discard removes the temp file. It is idempotent.
