@@ -225,6 +225,17 @@ func TestPageCache(t *testing.T) {
 		}
 	})
 
+	t.Run("the observatory's tables announce their changes", func(t *testing.T) {
+		// /observatory is cached: a published survey or a return made public
+		// must empty the cache like any other public change (migration 20).
+		for _, table := range []string{"surveys", "survey_returns"} {
+			if _, err := p.store.Pool().Exec(ctx, `UPDATE `+table+` SET state = state WHERE false`); err != nil {
+				t.Fatal(err)
+			}
+			waitCacheReady(t, bEvents, table)
+		}
+	})
+
 	t.Run("the listener reconnects", func(t *testing.T) {
 		if _, err := p.store.Pool().Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 			WHERE application_name = $1 AND datname = current_database()`, store.PublicChangeListener); err != nil {
