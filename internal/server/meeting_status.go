@@ -74,15 +74,13 @@ func statusRefusal(m model.Meeting, to model.MeetingStatus, now time.Time) strin
 	if !m.Status.CanBecome(to) {
 		return "Ce changement de statut n'est pas possible : la réunion est au statut « " + m.Status.Label() + " »."
 	}
-	switch to {
-	case model.MeetingAgendaPublished:
-		if !m.StartsAt.After(now) {
-			return "La réunion a déjà commencé : les membres ne peuvent plus être convoqués. Déclarez-la tenue pour enregistrer les présences."
-		}
-	case model.MeetingHeld:
-		if m.StartsAt.After(now) {
+	if !m.CanMove(to, now) {
+		if to == model.MeetingHeld {
 			return "La réunion n'a pas encore commencé : elle ne peut être déclarée tenue avant sa date."
 		}
+		return "La réunion a déjà commencé : les membres ne peuvent plus être convoqués. Déclarez-la tenue pour enregistrer les présences."
+	}
+	switch to {
 	case model.MeetingMinutesDraft:
 		if strings.TrimSpace(m.MinutesText) == "" {
 			return "Rédigez le compte rendu avant de le soumettre aux participants."

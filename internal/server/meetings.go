@@ -228,7 +228,7 @@ func (s *Server) fillManagement(r *http.Request, p *view.MeetingPage) error {
 	m := p.Meeting
 	for _, to := range []model.MeetingStatus{model.MeetingAgendaPublished, model.MeetingHeld, model.MeetingMinutesDraft, model.MeetingMinutesApproved,
 		model.MeetingPlanned, model.MeetingPostponed, model.MeetingCancelled} {
-		if m.Status.CanBecome(to) {
+		if m.CanMove(to, s.now()) {
 			p.Transitions = append(p.Transitions, to)
 		}
 	}
