@@ -266,16 +266,16 @@ func (s *Server) saveStatus(w http.ResponseWriter, r *http.Request, m model.Meet
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, statusFlash(to, queued, missing))
+	s.redirectWithFlash(w, r, back, statusFlash(to, queued, missing, s.cfg.SMTP.Host != ""))
 	return nil
 }
 
-// statusFlash tells the secretariat the meeting's new status and how many
-// mails went out.
-func statusFlash(to model.MeetingStatus, queued, missing int) string {
+// statusFlash tells the secretariat the meeting's new status and what
+// became of its mails.
+func statusFlash(to model.MeetingStatus, queued, missing int, sending bool) string {
 	flash := "Statut de la réunion : " + to.Label() + "."
 	if queued > 0 {
-		flash += " " + view.Plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes concernées."
+		flash += " " + mailsQueued(queued, "aux personnes concernées", sending)
 	}
 	if missing > 0 {
 		flash += " " + view.Plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."

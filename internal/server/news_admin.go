@@ -238,7 +238,7 @@ func (s *Server) newNews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, newsSavedFlash(a, s.now(), queued)+
+	s.redirectWithFlash(w, r, location, newsSavedFlash(a, s.now(), queued, s.cfg.SMTP.Host != "")+
 		" Ajoutez ci-dessous les liens vers les réunions, mandatures, mesures et documents, et les pièces jointes.")
 	return nil
 }
@@ -257,7 +257,7 @@ func (s *Server) mailIfVisible(r *http.Request, tx *store.Store, a model.NewsArt
 	return n, s.record(r.Context(), tx, r, "news.mail", "news", a.ID, nil, map[string]any{"mails": n})
 }
 
-func newsSavedFlash(a model.NewsArticle, now time.Time, queued int) string {
+func newsSavedFlash(a model.NewsArticle, now time.Time, queued int, sending bool) string {
 	var msg string
 	switch {
 	case a.PublishedAt == nil:
@@ -268,7 +268,7 @@ func newsSavedFlash(a model.NewsArticle, now time.Time, queued int) string {
 		msg = "L'article est publié."
 	}
 	if queued > 0 {
-		msg += " " + view.Plural(queued, "courriel a été préparé pour l'abonné", "courriels ont été préparés pour les abonnés") + "."
+		msg += " " + mailsQueued(queued, view.PluralWord(queued, "pour l'abonné", "pour les abonnés"), sending)
 	}
 	return msg
 }
@@ -363,7 +363,7 @@ func (s *Server) editNews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/news/"+a.Slug, newsSavedFlash(a, s.now(), queued))
+	s.redirectWithFlash(w, r, "/news/"+a.Slug, newsSavedFlash(a, s.now(), queued, s.cfg.SMTP.Host != ""))
 	return nil
 }
 

@@ -416,7 +416,7 @@ Le secrétariat du comité de coordination
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+view.Plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
+	s.redirectWithFlash(w, r, location, "La campagne est lancée. "+mailsQueued(queued, view.PluralWord(queued, "au pilote", "aux pilotes"), s.cfg.SMTP.Host != ""))
 	return nil
 }
 

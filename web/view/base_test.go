@@ -16,14 +16,14 @@ import (
 // that a server without zoneinfo shows the same hour.
 func TestParisSummerTime(t *testing.T) {
 	summer := time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC)
-	if got, want := DateTime(summer), "1er juillet 2024 à 14 h 00"; got != want {
+	if got, want := DateTime(summer), "1er juillet 2024 à 14\u00a0h\u00a000"; got != want {
 		t.Errorf("DateTime(%v) = %q, want %q", summer, got, want)
 	}
 	if _, offset := summer.In(Paris).Zone(); offset != 2*3600 {
 		t.Errorf("Paris offset on 1 July = %d s, want 7200", offset)
 	}
 	winter := time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC)
-	if got, want := DateTime(winter), "15 janvier 2024 à 13 h 00"; got != want {
+	if got, want := DateTime(winter), "15 janvier 2024 à 13\u00a0h\u00a000"; got != want {
 		t.Errorf("DateTime(%v) = %q, want %q", winter, got, want)
 	}
 	if Paris.String() != "Europe/Paris" {
