@@ -1256,3 +1256,54 @@ func clickCSS(t *testing.T, ctx context.Context, sel string) {
 	}
 	do(t, ctx, chromedp.Click(chromedp.CSS(sel)))
 }
+
+// TestPastMeetingPage checks the page of a meeting that took place, as a
+// member reads it: an in-page menu to each section, what was said and
+// decided before the agenda and the sign-in sheet, the minutes' own
+// headings under the section's, and the sheet folded by category.
+func TestPastMeetingPage(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	ctx := meetingTab(t)
+	signIn(t, ctx, p, "association")
+	visit(t, ctx, p.URL+"/meetings")
+	href := js[string](t, ctx, `[...document.querySelectorAll('[data-testid=past-meetings] a')].find(a => a.textContent.trim() === `+jsString(meetingTitle)+`)?.getAttribute('href') ?? ''`)
+	if href == "" {
+		t.Fatalf("/meetings does not list %q", meetingTitle)
+	}
+	visit(t, ctx, p.URL+href)
+
+	menu := js[[]string](t, ctx, `[...document.querySelectorAll('[data-testid=page-menu] a')].map(a => a.getAttribute('href'))`)
+	if want := []string{"#compte-rendu", "#decisions", "#ordre-du-jour", "#documents", "#participation"}; !slices.Equal(menu, want) {
+		t.Errorf("in-page menu %q, want %q", menu, want)
+	}
+	// Every entry leads to a section heading, in the menu's order.
+	order := js[[]string](t, ctx, `[...document.querySelectorAll('main h2[id]')].map(h => '#' + h.id)`)
+	var inOrder []string
+	for _, id := range order {
+		if slices.Contains(menu, id) {
+			inOrder = append(inOrder, id)
+		}
+	}
+	if !slices.Equal(inOrder, menu) {
+		t.Errorf("sections in the page %q, want them in the menu's order %q", order, menu)
+	}
+	if !js[bool](t, ctx, `!!(document.getElementById('compte-rendu').compareDocumentPosition(document.getElementById('participation')) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
+		t.Errorf("the minutes do not come before the attendance")
+	}
+	if n := js[int](t, ctx, `document.querySelectorAll('[data-testid=minutes] h1, [data-testid=minutes] h2').length`); n != 0 {
+		t.Errorf("the minutes have %d headings of level 1 or 2, want them under the section's h2", n)
+	}
+	if n := js[int](t, ctx, `document.querySelectorAll('[data-testid=minutes] h3').length`); n == 0 {
+		t.Errorf("the minutes' own headings are not h3")
+	}
+	folds := js[[]string](t, ctx, `[...document.querySelectorAll('details[data-testid=attendance-category]')].map(d => (d.open ? 'open ' : '') + d.querySelector('summary').textContent.trim().replace(/\s+/g, ' '))`)
+	if len(folds) < 2 || !slices.ContainsFunc(folds, func(s string) bool { return strings.HasPrefix(s, "Associations : ") }) {
+		t.Errorf("sign-in sheet folds %q, want one closed fold per category, « Associations : … » among them", folds)
+	}
+	for _, f := range folds {
+		if strings.HasPrefix(f, "open ") {
+			t.Errorf("fold %q is open, want it folded", f)
+		}
+	}
+}
