@@ -46,6 +46,11 @@ func (s *Server) meetings(w http.ResponseWriter, r *http.Request) error {
 		for _, m := range upcoming {
 			if access.CanSeeMeeting(v, m, now) {
 				p.Upcoming = append(p.Upcoming, m)
+			} else if m.Status.Announced() {
+				// The public is told that members' meetings are
+				// coming, not when nor what: « aucune réunion »
+				// would be untrue.
+				p.MembersOnly++
 			}
 		}
 	}
