@@ -803,7 +803,8 @@ func writeMinutes(t *testing.T, sec context.Context, p *portal, path string) str
 		t.Errorf("minutes editor after the preview: %q, want the typed text %q", v, minutesV1)
 	}
 	save(sec, 1)
-	if got := js[string](t, sec, `document.querySelector('[data-testid=minutes] h2')?.textContent ?? ''`); got != "Ouverture" {
+	// « # Ouverture » sits under the page's « Compte rendu » (h2).
+	if got := js[string](t, sec, `document.querySelector('[data-testid=minutes] h3')?.textContent ?? ''`); got != "Ouverture" {
 		t.Errorf("meeting page minutes: first heading %q, want « Ouverture »", got)
 	}
 

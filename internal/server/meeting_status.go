@@ -35,7 +35,7 @@ func (s *Server) statusFields(r *http.Request, m model.Meeting, to model.Meeting
 			}
 		}
 		return []view.Field{
-			{Name: "approved_on", Label: "Date d'approbation", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+			{Name: "approved_on", Label: "Date d'approbation", Kind: "date", Required: true},
 			{Name: "adopted_at", Label: "Réunion au cours de laquelle le compte rendu a été adopté", Kind: "select", Options: opts,
 				Hint: "Seule une réunion déjà tenue peut être retenue, et la date d'approbation ne peut la précéder."},
 		}, nil

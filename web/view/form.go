@@ -73,3 +73,14 @@ func hintID(name string) string { return "aide-" + name }
 func (f *Form) Has(name, value string) bool {
 	return slices.Contains(strings.Split(f.Value(name), ","), value)
 }
+
+// hasEmptyOption reports whether a select already offers an empty choice
+// (« Choisir un organisme »).
+func hasEmptyOption(opts []Option) bool {
+	for _, o := range opts {
+		if o.Value == "" {
+			return true
+		}
+	}
+	return false
+}

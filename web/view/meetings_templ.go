@@ -3920,7 +3920,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormField(p.DecisionForm, Field{Name: "action_due", Label: "Échéance", Kind: "date", Hint: "Format : AAAA-MM-JJ."}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FormField(p.DecisionForm, Field{Name: "action_due", Label: "Échéance", Kind: "date"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -116,7 +116,7 @@ func Members(p MembersPage) templ.Component {
 				}
 				templ.ReleaseBuffer(templ_7745c5c3_Buffer)
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "><label for=\"champ-date\">Composition à une date</label> <span class=\"hint\" id=\"aide-date\">Format : AAAA-MM-JJ. Laissez vide pour aujourd'hui.</span> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "><label for=\"champ-date\">Composition à une date</label> <span class=\"hint\" id=\"aide-date\">Laissez vide pour aujourd'hui.</span> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
