@@ -66,3 +66,23 @@ func TestTemplatesDoNotRenderMarkdown(t *testing.T) {
 		t.Error("package view imports the markdown renderer")
 	}
 }
+
+func TestDe(t *testing.T) {
+	for name, want := range map[string]string{"Inès Martin": "d'Inès Martin", "Claude Aubry": "de Claude Aubry", "Émile": "d'Émile", "Yves": "d'Yves", "Hélène": "de Hélène", "": "de "} {
+		if got := de(name); got != want {
+			t.Errorf("de(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestWithBody(t *testing.T) {
+	for _, tt := range [][3]string{
+		{"Inès Martin", "CNCDH", "Inès Martin (CNCDH)"},
+		{"Paul Exemple (DGT, compte de démonstration)", "Direction générale du travail", "Paul Exemple (DGT, compte de démonstration) – Direction générale du travail"},
+		{"Inès Martin", "", "Inès Martin"},
+	} {
+		if got := withBody(tt[0], tt[1]); got != tt[2] {
+			t.Errorf("withBody(%q, %q) = %q, want %q", tt[0], tt[1], got, tt[2])
+		}
+	}
+}

@@ -205,3 +205,28 @@ func demoteHeadings(html string, top int) string {
 	}
 	return strings.NewReplacer(pairs...).Replace(html)
 }
+
+// de writes « de » before a person's name, elided before a vowel as French
+// requires: « de Claude », « d'Inès », « d'Yves ». A name starting with an
+// « h » keeps « de »: whether it is mute cannot be told from the spelling.
+func de(name string) string {
+	r := []rune(strings.ToLower(name))
+	if len(r) > 0 && strings.ContainsRune("aàâäeéèêëiîïoôöuùûüyœæ", r[0]) {
+		return "d'" + name
+	}
+	return "de " + name
+}
+
+// withBody writes a person's name followed by their body in parentheses,
+// or after a dash when the name already ends with parentheses of its own
+// (« Paul Exemple (DGT, compte de démonstration) – Direction générale du
+// travail »): two pairs in a row read as a typo.
+func withBody(name, body string) string {
+	switch {
+	case body == "":
+		return name
+	case strings.HasSuffix(name, ")"):
+		return name + " – " + body
+	}
+	return name + " (" + body + ")"
+}

@@ -3683,10 +3683,7 @@ func remarkList(p MeetingPage) templ.Component {
 }
 
 func remarkAuthor(rm model.Remark) string {
-	if rm.BodyName == "" {
-		return rm.AuthorName
-	}
-	return rm.AuthorName + " (" + rm.BodyName + ")"
+	return withBody(rm.AuthorName, rm.BodyName)
 }
 
 func decisionsSection(p MeetingPage) templ.Component {
@@ -3733,7 +3730,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 					var templ_7745c5c3_Var165 string
 					templ_7745c5c3_Var165, templ_7745c5c3_Err = templ.JoinStringErrs(d.AgendaItemTitle)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 990, Col: 52}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 987, Col: 52}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var165))
 					if templ_7745c5c3_Err != nil {
@@ -3751,7 +3748,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 				var templ_7745c5c3_Var166 string
 				templ_7745c5c3_Var166, templ_7745c5c3_Err = templ.JoinStringErrs(d.Text)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 992, Col: 16}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 989, Col: 16}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var166))
 				if templ_7745c5c3_Err != nil {
@@ -3774,7 +3771,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 						var templ_7745c5c3_Var167 string
 						templ_7745c5c3_Var167, templ_7745c5c3_Err = templ.JoinStringErrs(actionLine(a))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 997, Col: 24}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 994, Col: 24}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var167))
 						if templ_7745c5c3_Err != nil {
@@ -3798,7 +3795,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 							var templ_7745c5c3_Var168 string
 							templ_7745c5c3_Var168, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/actions/" + itoa(int(a.ID)) + "/close")).ResolveURL(ctx)
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1002, Col: 94}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 999, Col: 94}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var168)
 							if templ_7745c5c3_Err != nil {
@@ -3811,7 +3808,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 							var templ_7745c5c3_Var169 string
 							templ_7745c5c3_Var169, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Clore l'action « " + a.Title + " »").Resolve(ctx)
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1003, Col: 108}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1000, Col: 108}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var169)
 							if templ_7745c5c3_Err != nil {
@@ -3840,7 +3837,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 					var templ_7745c5c3_Var170 string
 					templ_7745c5c3_Var170, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/meetings/" + itoa(int(p.Meeting.ID)) + "/decisions/" + itoa(int(d.ID)) + "/delete")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1011, Col: 132}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1008, Col: 132}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var170)
 					if templ_7745c5c3_Err != nil {
@@ -3853,7 +3850,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 					var templ_7745c5c3_Var171 string
 					templ_7745c5c3_Var171, templ_7745c5c3_Err = templruntime.NewAttributeExpression("Supprimer la décision « " + d.Text + " »").Resolve(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1011, Col: 193}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1008, Col: 193}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var171)
 					if templ_7745c5c3_Err != nil {
@@ -3882,7 +3879,7 @@ func decisionsSection(p MeetingPage) templ.Component {
 			var templ_7745c5c3_Var172 string
 			templ_7745c5c3_Var172, templ_7745c5c3_Err = templruntime.NewAttributeExpression(meetingURL(p.Meeting.ID, "/decisions")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1018, Col: 69}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `meetings.templ`, Line: 1015, Col: 69}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var172)
 			if templ_7745c5c3_Err != nil {
