@@ -86,3 +86,21 @@ func TestWithBody(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadingsFrom(t *testing.T) {
+	for _, tt := range []struct {
+		html string
+		top  int
+		want string
+	}{
+		{"<h1>A</h1><p>x</p><h2 id=\"b\">B</h2>", 3, "<h3>A</h3><p>x</p><h4 id=\"b\">B</h4>"},
+		{"<h3>A</h3><h4>B</h4>", 2, "<h2>A</h2><h3>B</h3>"},
+		{"<h2>A</h2>", 2, "<h2>A</h2>"},
+		{"<p>&lt;h2&gt;</p>", 3, "<p>&lt;h2&gt;</p>"},
+		{"<h5>A</h5><h6>B</h6>", 6, "<h6>A</h6><h6>B</h6>"},
+	} {
+		if got := headingsFrom(tt.html, tt.top); got != tt.want {
+			t.Errorf("headingsFrom(%q, %d) = %q, want %q", tt.html, tt.top, got, tt.want)
+		}
+	}
+}

@@ -180,12 +180,13 @@ func closedConsultationSentence(c model.Consultation) string {
 	return "La consultation sur cette mesure est close depuis le " + DateTime(c.Window.ClosesAt) + "."
 }
 
-// demoteHeadings moves the headings of stored, sanitised HTML (minutes, an
-// article) down so that its highest one is an <hN> of level top: the text's
-// own "##" then sits under the page's section heading instead of beside it.
-// The sanitiser keeps no attribute on headings and escapes "<" in text, so
-// the tags are found by their exact spelling.
-func demoteHeadings(html string, top int) string {
+// headingsFrom moves the headings of stored, sanitised HTML (minutes, an
+// article) so that its highest one is an <hN> of level top: the text's own
+// "##" then sits under the page's section heading instead of beside it, and
+// an article that starts at "###" skips no level. The sanitiser keeps no
+// attribute on headings and escapes "<" in text, so the tags are found by
+// their exact spelling; one pass of the replacer moves each tag once.
+func headingsFrom(html string, top int) string {
 	high := 0
 	for level := 1; level <= 6; level++ {
 		if strings.Contains(html, "<h"+strconv.Itoa(level)) {
@@ -193,15 +194,13 @@ func demoteHeadings(html string, top int) string {
 			break
 		}
 	}
-	if high == 0 || high >= top {
+	if high == 0 || high == top {
 		return html
 	}
-	shift := top - high
 	var pairs []string
-	for level := 6; level >= 1; level-- {
-		to := min(level+shift, 6)
-		l, t := strconv.Itoa(level), strconv.Itoa(to)
-		pairs = append(pairs, "<h"+l+">", "<h"+t+">", "<h"+l+" ", "<h"+t+" ", "</h"+l+">", "</h"+t+">")
+	for level := 1; level <= 6; level++ {
+		l, to := strconv.Itoa(level), strconv.Itoa(min(max(level+top-high, 1), 6))
+		pairs = append(pairs, "<h"+l+">", "<h"+to+">", "<h"+l+" ", "<h"+to+" ", "</h"+l+">", "</h"+to+">")
 	}
 	return strings.NewReplacer(pairs...).Replace(html)
 }
