@@ -104,3 +104,15 @@ func TestHeadingsFrom(t *testing.T) {
 		}
 	}
 }
+
+func TestInFieldOrder(t *testing.T) {
+	f := NewForm()
+	f.Order = []string{"date", "other", "title"}
+	got := f.InFieldOrder([]Field{{Name: "title"}, {Name: "summary"}, {Name: "date"}}).Order
+	if want := []string{"title", "date", "other"}; !slices.Equal(got, want) {
+		t.Errorf("summary order %q, want %q", got, want)
+	}
+	if f.Order[0] != "date" {
+		t.Errorf("InFieldOrder changed the form it was given: %q", f.Order)
+	}
+}
