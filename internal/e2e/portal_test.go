@@ -67,6 +67,9 @@ type portal struct {
 	pool *pgxpool.Pool
 	// handler is the portal's router, walked for its routes.
 	handler http.Handler
+	// clients are plain HTTP clients signed in as a demo account ("" for
+	// the public), made on first use.
+	clients map[string]*http.Client
 }
 
 func newPortal(t *testing.T) *portal {
@@ -122,7 +125,7 @@ func newPortal(t *testing.T) *portal {
 		files.Close()
 	})
 
-	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}, ahead: ahead, store: st, pool: pool, handler: ts.Config.Handler}
+	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}, ahead: ahead, store: st, pool: pool, handler: ts.Config.Handler, clients: map[string]*http.Client{}}
 	for _, c := range creds {
 		key, _, _ := strings.Cut(c.Email, "@")
 		a, err := st.AccountByEmail(ctx, c.Email)
