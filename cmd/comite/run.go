@@ -167,6 +167,20 @@ func renderMissing(ctx context.Context, db *database, log *slog.Logger) error {
 	return err
 }
 
+// asyncCommitPool is a pool like main whose transactions commit without
+// waiting for the WAL flush, for the session writes of every signed-in
+// request (server.SetSessionPool).
+func asyncCommitPool(ctx context.Context, main *pgxpool.Pool) (*pgxpool.Pool, error) {
+	pcfg := main.Config()
+	params := map[string]string{}
+	for k, v := range pcfg.ConnConfig.RuntimeParams {
+		params[k] = v
+	}
+	params["synchronous_commit"] = "off"
+	pcfg.ConnConfig.RuntimeParams = params
+	return pgxpool.NewWithConfig(ctx, pcfg)
+}
+
 // connect opens a pool and waits for the database to answer: pgxpool does
 // not connect at creation, and a database that starts with us may need a moment.
 func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
@@ -259,6 +273,12 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	}
 	srv := server.New(cfg, log, st)
 	srv.SetDocuments(files, runner)
+	sessionPool, err := asyncCommitPool(ctx, db.pool)
+	if err != nil {
+		return err
+	}
+	defer sessionPool.Close()
+	srv.SetSessionPool(sessionPool)
 	if err := srv.ScheduleMaintenance(runner); err != nil {
 		return err
 	}
@@ -267,6 +287,18 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer stopJobs()
+	// The cache of signed-out pages listens on a connection of its own,
+	// closed before the database is.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		srv.WatchPublicChanges(watchCtx)
+	}()
+	defer func() {
+		stopWatching()
+		<-watching
+	}()
 
 	fmt.Fprintf(stdout, "Portail prêt en %s : http://%s/\n", time.Since(started).Round(time.Millisecond), ln.Addr())
 	// Uploads still running when serving stops are abandoned: their staged

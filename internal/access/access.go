@@ -20,6 +20,9 @@ type Viewer struct {
 	BodyID   int64
 	BodyName string
 	Category model.Category
+	// Statistician says the secretariat named the account one of the
+	// observatory's statisticians.
+	Statistician bool
 }
 
 // ViewerFor builds the viewer of a signed-in account.
@@ -32,6 +35,8 @@ func ViewerFor(a model.Account) Viewer {
 		BodyID:    a.BodyID,
 		BodyName:  a.BodyName,
 		Category:  a.BodyCategory,
+
+		Statistician: a.Statistician,
 	}
 }
 

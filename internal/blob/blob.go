@@ -249,6 +249,10 @@ func officeZip(head []byte) string {
 	return found
 }
 
+// Open reads the staged file back, for an upload that is parsed rather
+// than kept (the observatory's CSV of figures).
+func (st *Staged) Open() (*os.File, error) { return os.Open(st.path) }
+
 // Discard removes the temp file. It is idempotent.
 func (st *Staged) Discard() {
 	if st != nil && st.path != "" {

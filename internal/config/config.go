@@ -47,6 +47,10 @@ type Config struct {
 	BlobURL string
 	// MaxUploadBytes (COMITE_MAX_UPLOAD_BYTES) limits one uploaded file (default 50 MiB).
 	MaxUploadBytes int64
+	// PageCache (COMITE_PAGE_CACHE, default on) keeps the pages signed-out
+	// visitors read in memory, invalidated by PostgreSQL notifications
+	// (docs/operations.md); "off" builds every page on every request.
+	PageCache bool
 	// SMTP is the outgoing mail server; with an empty Host, mails stay in the
 	// outbox (shown at /admin/outbox) instead of being sent.
 	SMTP SMTP
@@ -73,6 +77,7 @@ func Load(getenv func(string) string) (Config, error) {
 	e.duration("COMITE_SESSION_IDLE", &c.SessionIdle)
 	e.duration("COMITE_SESSION_LIFETIME", &c.SessionLifetime)
 	e.bool("COMITE_TRUST_PROXY", &c.TrustProxy)
+	e.onOff("COMITE_PAGE_CACHE", &c.PageCache)
 	e.bool("COMITE_SMTP_STARTTLS", &c.SMTP.StartTLS)
 	e.port("COMITE_SMTP_PORT", &c.SMTP.Port)
 	e.bytes("COMITE_MAX_FORM_BYTES", &c.MaxFormBytes)
@@ -101,6 +106,7 @@ func defaults(getenv func(string) string) Config {
 		MaxFormBytes:    1 << 20,
 		BlobURL:         getenv("COMITE_BLOB_URL"),
 		MaxUploadBytes:  50 << 20,
+		PageCache:       true,
 		SMTP: SMTP{
 			Host:     getenv("COMITE_SMTP_HOST"),
 			Port:     587,
@@ -136,6 +142,24 @@ func (e *envReader) bool(name string, dst *bool) {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			e.errs = append(e.errs, fmt.Errorf("%s: valeur booléenne invalide %q (true ou false)", name, v))
+			return
+		}
+		*dst = b
+	}
+}
+
+// onOff reads a switch written on or off (or as a boolean).
+func (e *envReader) onOff(name string, dst *bool) {
+	switch v := e.getenv(name); v {
+	case "":
+	case "on":
+		*dst = true
+	case "off":
+		*dst = false
+	default:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s: valeur invalide %q (on ou off)", name, v))
 			return
 		}
 		*dst = b

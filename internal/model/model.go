@@ -208,6 +208,9 @@ type Account struct {
 	Active       bool
 	SessionEpoch int
 	CreatedAt    time.Time
+	// Statistician says the secretariat named the account one of the
+	// observatory's statisticians, who read the returns shared with them.
+	Statistician bool
 }
 
 // Mandate is a committee term with the Journal officiel text that named its members.
@@ -410,6 +413,22 @@ type DocumentLink struct {
 	// Kind and Href name the target and lead to it; set for the viewer
 	// once their right to see the target is checked.
 	Kind, Href string
+}
+
+// DocumentLinkTarget is a document's link with what deciding whether a
+// viewer may see its target, and naming it, needs: the meeting (of the
+// agenda item too), the item's title, the measure or the article. Only
+// the fields those rules and labels read are set (the meeting's id, title,
+// start, status, public details and invitations; the measure's number and
+// title; the article's slug, title, visibility and date). Found is false
+// when the target is gone.
+type DocumentLinkTarget struct {
+	Link      DocumentLink
+	Meeting   Meeting
+	ItemTitle string
+	Measure   Measure
+	News      NewsArticle
+	Found     bool
 }
 
 // Language is a language a document may be written in.

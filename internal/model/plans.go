@@ -107,9 +107,12 @@ type Measure struct {
 	Progress     int
 	SourceURL    string
 	Illustrative bool
-	Pilots       []BodyRef
-	Partners     []BodyRef
-	UpdatedAt    time.Time
+	// Observatory marks the measure that the observatory answers: its page
+	// links to /observatory.
+	Observatory bool
+	Pilots      []BodyRef
+	Partners    []BodyRef
+	UpdatedAt   time.Time
 }
 
 // Label is the measure's number and title, as lists show it.

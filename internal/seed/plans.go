@@ -134,6 +134,10 @@ func ensurePlans(ctx context.Context, tx *store.Store, bodies map[string]int64) 
 			return err
 		}
 	}
+	// The observatory's measure links to the observatory's page.
+	if id, ok := measures["m-observatoire"]; ok {
+		return tx.MarkObservatoryMeasure(ctx, id)
+	}
 	return nil
 }
 

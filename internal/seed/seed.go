@@ -157,6 +157,9 @@ func Committee(ctx context.Context, st *store.Store) error {
 		if err := ensurePlans(ctx, tx, ids); err != nil {
 			return err
 		}
+		if err := ensureObservatory(ctx, tx, ids, time.Now()); err != nil {
+			return err
+		}
 		return nil
 	})
 }

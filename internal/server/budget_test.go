@@ -63,6 +63,20 @@ func TestQueryBudget(t *testing.T) {
 	if err != nil || len(ms) == 0 {
 		t.Fatalf("demo measures: %d, %v", len(ms), err)
 	}
+	// The document is attached to a meeting, one of its agenda items and
+	// a measure: the page names them in one query, whatever their number.
+	items, err := p.store.AgendaItems(ctx, meeting.ID)
+	if err != nil || len(items) == 0 {
+		t.Fatalf("demo agenda: %d, %v", len(items), err)
+	}
+	for _, l := range []struct {
+		target string
+		id     int64
+	}{{"meeting", meeting.ID}, {"agenda_item", items[0].ID}, {"measure", ms[0].ID}, {"measure", ms[1].ID}} {
+		if err := p.store.LinkDocument(ctx, docID, l.target, l.id); err != nil {
+			t.Fatal(err)
+		}
+	}
 	paths := map[string]string{
 		"home":        "/",
 		"meetings":    "/meetings",

@@ -639,50 +639,36 @@ func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
 // targets the viewer may see: a public document attached to a scheduled
 // article or a meeting still to come must not tell their titles.
 func (s *Server) visibleLinks(ctx context.Context, v access.Viewer, documentID int64) ([]model.DocumentLink, error) {
-	links, err := s.store.DocumentLinks(ctx, documentID)
+	targets, err := s.store.DocumentLinkTargets(ctx, documentID)
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
 	var kept []model.DocumentLink
-	for _, l := range links {
-		ok, err := s.describeLink(ctx, v, &l)
-		if errors.Is(err, model.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			kept = append(kept, l)
+	for _, t := range targets {
+		if t.Found && describeLink(v, &t, now) {
+			kept = append(kept, t.Link)
 		}
 	}
 	return kept, nil
 }
 
 // describeLink names the link's target and reports whether v may see it.
-func (s *Server) describeLink(ctx context.Context, v access.Viewer, l *model.DocumentLink) (bool, error) {
-	now := s.now()
+func describeLink(v access.Viewer, t *model.DocumentLinkTarget, now time.Time) bool {
+	l, m := &t.Link, t.Meeting
 	switch l.TargetType {
 	case "meeting":
-		m, err := s.store.Meeting(ctx, l.TargetID)
 		l.Kind, l.Href, l.TargetLabel = "Réunion", "/meetings/"+strconv.FormatInt(m.ID, 10), m.Title
-		return err == nil && access.CanSeeMeeting(v, m, now) && access.CanSeeMeetingDocuments(v, m), err
+		return access.CanSeeMeeting(v, m, now) && access.CanSeeMeetingDocuments(v, m)
 	case "agenda_item":
-		it, err := s.store.AgendaItem(ctx, l.TargetID)
-		if err != nil {
-			return false, err
-		}
-		m, err := s.store.Meeting(ctx, it.MeetingID)
-		l.Kind, l.Href, l.TargetLabel = "Point de l'ordre du jour", "/meetings/"+strconv.FormatInt(m.ID, 10)+"#ordre-du-jour", it.Title+" ("+m.Title+")"
-		return err == nil && access.CanSeeMeeting(v, m, now) && access.CanSeeAgenda(v, m), err
+		l.Kind, l.Href, l.TargetLabel = "Point de l'ordre du jour", "/meetings/"+strconv.FormatInt(m.ID, 10)+"#ordre-du-jour", t.ItemTitle+" ("+m.Title+")"
+		return access.CanSeeMeeting(v, m, now) && access.CanSeeAgenda(v, m)
 	case "measure":
-		m, err := s.store.Measure(ctx, l.TargetID)
-		l.Kind, l.Href, l.TargetLabel = "Mesure", "/measures/"+strconv.FormatInt(m.ID, 10), m.Label()
-		return err == nil && access.Allows(v, access.ReadPublic), err
+		l.Kind, l.Href, l.TargetLabel = "Mesure", "/measures/"+strconv.FormatInt(t.Measure.ID, 10), t.Measure.Label()
+		return access.Allows(v, access.ReadPublic)
 	case "news":
-		a, err := s.store.NewsArticle(ctx, l.TargetID)
-		l.Kind, l.Href, l.TargetLabel = "Actualité", "/news/"+a.Slug, a.Title
-		return err == nil && access.CanSeeNews(v, a, now), err
+		l.Kind, l.Href, l.TargetLabel = "Actualité", "/news/"+t.News.Slug, t.News.Title
+		return access.CanSeeNews(v, t.News, now)
 	}
-	return false, nil
+	return false
 }

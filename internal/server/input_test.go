@@ -30,6 +30,7 @@ func TestBadBytesInPathsAndQueriesAre400(t *testing.T) {
 		{public, "/documents?page=9223372036854775807"},
 		{public, "/meetings?page=9223372036854775807"},
 		{public, "/news?page=-3"},
+		{public, "/search?q=traite&page=deux"},
 		{public, "/login?next=/%00/x"},
 		{sec, "/admin/audit?actor=%ff"},
 		{sec, "/admin/audit?page=9223372036854775807"},

@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"comite/internal/pagecache"
 )
 
 // metrics are the Prometheus figures of one server: requests by route
@@ -20,7 +22,7 @@ type metrics struct {
 	handler  http.Handler
 }
 
-func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
+func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool, pages *pagecache.Cache) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "comite_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
@@ -33,6 +35,9 @@ func newMetrics(reg *prometheus.Registry, pool *pgxpool.Pool) *metrics {
 	}
 	reg.MustRegister(m.requests, m.duration, newPoolCollector(pool),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if pages != nil {
+		reg.MustRegister(pageCacheCollector{pages: pages})
+	}
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
 }
@@ -90,4 +95,34 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.acquireSec, prometheus.CounterValue, st.AcquireDuration().Seconds())
 	ch <- prometheus.MustNewConstMetric(c.acquireCount, prometheus.CounterValue, float64(st.AcquireCount()))
 	ch <- prometheus.MustNewConstMetric(c.emptyAcquire, prometheus.CounterValue, float64(st.EmptyAcquireCount()))
+}
+
+// pageCacheCollector reads the cache of signed-out pages' counters at
+// scrape time.
+type pageCacheCollector struct{ pages *pagecache.Cache }
+
+var (
+	pageCacheHitsDesc = prometheus.NewDesc("comite_page_cache_hits_total",
+		"Signed-out answers served from the page cache.", nil, nil)
+	pageCacheMissesDesc = prometheus.NewDesc("comite_page_cache_misses_total",
+		"Signed-out answers the page cache could have served but that were built.", nil, nil)
+	pageCacheInvalidationsDesc = prometheus.NewDesc("comite_page_cache_invalidations_total",
+		"Times the page cache was emptied (an announced change, a scheduled change reached, the listener lost).", nil, nil)
+	pageCacheEntriesDesc = prometheus.NewDesc("comite_page_cache_entries", "Pages in the page cache.", nil, nil)
+	pageCacheBytesDesc   = prometheus.NewDesc("comite_page_cache_bytes", "Bytes held by the page cache.", nil, nil)
+)
+
+func (c pageCacheCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{pageCacheHitsDesc, pageCacheMissesDesc, pageCacheInvalidationsDesc, pageCacheEntriesDesc, pageCacheBytesDesc} {
+		ch <- d
+	}
+}
+
+func (c pageCacheCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.pages.Stats()
+	ch <- prometheus.MustNewConstMetric(pageCacheHitsDesc, prometheus.CounterValue, float64(st.Hits))
+	ch <- prometheus.MustNewConstMetric(pageCacheMissesDesc, prometheus.CounterValue, float64(st.Misses))
+	ch <- prometheus.MustNewConstMetric(pageCacheInvalidationsDesc, prometheus.CounterValue, float64(st.Invalidations))
+	ch <- prometheus.MustNewConstMetric(pageCacheEntriesDesc, prometheus.GaugeValue, float64(st.Entries))
+	ch <- prometheus.MustNewConstMetric(pageCacheBytesDesc, prometheus.GaugeValue, float64(st.Bytes))
 }

@@ -14,7 +14,7 @@ import (
 // the table of contents: every route and who may use it.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.compress, s.metrics.instrument, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.limitBody, s.checkInput, middleware.GetHead)
+	r.Use(s.requestID, s.compress, s.metrics.instrument, s.logRequests, s.recoverPanics, s.securityHeaders, s.crossOrigin, s.limitBody, s.checkInput, middleware.GetHead, s.serveCached)
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed }))
 
@@ -28,9 +28,10 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.sessions.LoadAndSave, s.loadViewer)
 
 		// Public pages: a signed-out viewer's answers carry an ETag and
-		// are revalidated (etag.go).
+		// are revalidated (etag.go), and kept in the cache of signed-out
+		// pages (pagecache.go).
 		r.Group(func(r chi.Router) {
-			r.Use(s.require(access.ReadPublic), s.revalidate)
+			r.Use(s.require(access.ReadPublic), s.fillCache, s.revalidate)
 			r.Get("/", s.handle(s.home))
 			r.Get("/members", s.handle(s.members))
 			r.Get("/members.csv", s.handle(s.membersCSV))
@@ -68,6 +69,19 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/accessibility", s.handle(s.accessibility))
 			r.Get("/privacy", s.handle(s.privacy))
 			r.Get("/legal", s.handle(s.legal))
+		})
+
+		// Signing in and links sent by mail: public, never cached (their
+		// answers depend on the session or on a token's state).
+		r.Group(func(r chi.Router) {
+			r.Use(s.require(access.ReadPublic), s.revalidate)
+			// The observatory's published aggregates: revalidated, but kept
+			// out of the cache of signed-out pages until the observatory's
+			// tables announce their changes (notify_public_change triggers,
+			// migration 15).
+			r.Get("/observatory", s.handle(s.observatory))
+			r.Get("/observatory.csv", s.handle(s.observatoryCSV))
+			r.Get("/observatory.json", s.handle(s.observatoryJSON))
 			r.Get("/login", s.handle(s.loginForm))
 			r.Post("/login", s.handle(s.login))
 			r.Post("/logout", s.handle(s.logout))
@@ -79,6 +93,14 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/password-reset/{token}", s.handle(s.setPasswordByLink("reset")))
 			r.Get("/invitation/{token}", s.handle(s.setPasswordByLink("invite")))
 			r.Post("/invitation/{token}", s.handle(s.setPasswordByLink("invite")))
+		})
+
+		// An association's figures, decided per return (it may make them
+		// public): never revalidated nor cached, since every reading from
+		// outside the association is recorded and listed to it.
+		r.Group(func(r chi.Router) {
+			r.Use(s.require(access.ReadPublic))
+			r.Get("/observatory/returns/{id}", s.handle(s.surveyReturn))
 		})
 
 		// Members' area.
@@ -113,6 +135,16 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/{id}/links", s.handle(s.linkDocument))
 			r.Get("/documents/{id}/delete", s.handle(s.deleteDocument))
 			r.Post("/documents/{id}/delete", s.handle(s.deleteDocument))
+
+			// The observatory: associations file their returns, statisticians
+			// read those shared with them (observatory_returns.go).
+			r.Get("/observatory/returns", s.handle(s.observatoryReturns))
+			r.Post("/observatory/returns/{id}/note", s.handle(s.attachNote))
+			r.Get("/observatory/surveys/{id}/return", s.handle(s.fileReturn))
+			r.Post("/observatory/surveys/{id}/return", s.handle(s.fileReturn))
+			r.Get("/observatory/surveys/{id}/return.csv", s.handle(s.returnTemplate))
+			r.Get("/observatory/surveys/{id}/return/import", s.handle(s.importReturn))
+			r.Post("/observatory/surveys/{id}/return/import", s.handle(s.importReturn))
 		})
 
 		// The viewer's own account.
@@ -220,6 +252,17 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/news/{slug}/links", s.handle(s.addNewsLink))
 			r.Post("/news/{slug}/links/{n}/delete", s.handle(s.removeNewsLink))
 			r.Post("/news/{slug}/attachments", s.handle(s.attachNews))
+
+			// The observatory's campaigns and statisticians (observatory_admin.go).
+			r.Get("/admin/observatory", s.handle(s.surveysAdmin))
+			r.Get("/admin/observatory/new", s.handle(s.newSurvey))
+			r.Post("/admin/observatory/new", s.handle(s.newSurvey))
+			r.Get("/admin/observatory/import", s.handle(s.importSurveys))
+			r.Post("/admin/observatory/import", s.handle(s.importSurveys))
+			r.Post("/admin/observatory/statisticians", s.handle(s.setStatistician))
+			r.Get("/admin/observatory/{id}", s.handle(s.surveyAdmin))
+			r.Post("/admin/observatory/{id}/remind", s.handle(s.remindSurvey))
+			r.Post("/admin/observatory/{id}/close", s.handle(s.closeSurvey))
 
 			r.Get("/admin/bodies", s.handle(s.adminBodies))
 			r.Get("/admin/bodies/new", s.handle(s.newBody))

@@ -136,6 +136,11 @@ type fixtures struct {
 	// news is a public article with a link, draft an unpublished one,
 	// spareNews one for the deletion (news_test.go).
 	news, draft, spareNews string
+
+	// survey is the demo's open survey, ownReturn the association role's
+	// return to it (kept in the aggregate); spareSurvey is there to be
+	// closed.
+	survey, ownReturn, spareSurvey int64
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -183,6 +188,7 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 	news := newsFixtures(t, p, past[0].ID)
 	plans := planFixtures(t, p)
 	comments := commentFixtures(t, p, plans)
+	obs := observatoryFixtures(t, p, body.ID)
 	return fixtures{meeting: past[0].ID, planned: meetings.planned, spareMeeting: meetings.spareMeeting, item: meetings.item,
 		spareItem: meetings.spareItem, held: meetings.held, decision: meetings.decision, action: meetings.action, remark: meetings.remark,
 		calendarMail: meetings.calendarMail,
@@ -191,6 +197,7 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 		comment: comments.comment, reply: comments.reply, spareComment: comments.spareComment, window: comments.window,
 		spareWindow: comments.spareWindow, followToken: comments.followToken, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
 		spareSeat: spare, account: account.ID, news: news.news, draft: news.draft, spareNews: news.spareNews,
+		survey: obs.survey, ownReturn: obs.ownReturn, spareSurvey: obs.spareSurvey,
 		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
 		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
 	}
@@ -308,6 +315,40 @@ func commentFixtures(t *testing.T, p *portal, plans fixtures) fixtures {
 }
 
 func id(prefix string, n int64) string { return prefix + strconv.FormatInt(n, 10) }
+
+// observatoryFixtures are the demo's open survey, the return of bodyID
+// (the association role's) to it, and a spare survey.
+func observatoryFixtures(t *testing.T, p *portal, bodyID int64) fixtures {
+	t.Helper()
+	ctx := context.Background()
+	sv, err := p.store.SurveyByYear(ctx, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret, err := p.store.ReturnOf(ctx, sv.ID, bodyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spare, err := p.store.CreateSurvey(ctx, model.Survey{Year: 2030})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixtures{survey: sv.ID, ownReturn: ret.ID, spareSurvey: spare}
+}
+
+// associationOnly: a page only the association role (whose body owns the
+// fixture return) may use; the public goes to the login page.
+func associationOnly(status int) expectation {
+	return func(r role) int {
+		switch r {
+		case roleAssociation:
+			return status
+		case rolePublic:
+			return http.StatusSeeOther
+		}
+		return http.StatusForbidden
+	}
+}
 
 func routeMatrix(f fixtures) map[string]routeCase {
 	return map[string]routeCase{
@@ -528,6 +569,27 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"POST /admin/recommendations/new":                         {path: "/admin/recommendations/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
 		"GET /admin/recommendations/{id}/edit":                    {path: id("/admin/recommendations/", f.recommendation) + "/edit", expect: secretariatOnly},
 		"POST /admin/recommendations/{id}/edit":                   {path: id("/admin/recommendations/", f.recommendation) + "/edit", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+
+		"GET /observatory":                             {path: "/observatory", expect: everyone(http.StatusOK)},
+		"GET /observatory.csv":                         {path: "/observatory.csv", expect: everyone(http.StatusOK)},
+		"GET /observatory.json":                        {path: "/observatory.json", expect: everyone(http.StatusOK)},
+		"GET /observatory/returns":                     {path: "/observatory/returns", expect: signedIn(http.StatusOK)},
+		"GET /observatory/returns/{id}":                {path: id("/observatory/returns/", f.ownReturn), expect: associationOnly(http.StatusOK)},                                                        // the secretariat included: kept in the aggregate
+		"POST /observatory/returns/{id}/note":          {path: id("/observatory/returns/", f.ownReturn) + "/note", form: url.Values{}, expect: authorForm(http.StatusBadRequest, http.StatusForbidden)}, // not multipart
+		"GET /observatory/surveys/{id}/return":         {path: id("/observatory/surveys/", f.survey) + "/return", expect: associationOnly(http.StatusOK)},
+		"POST /observatory/surveys/{id}/return":        {path: id("/observatory/surveys/", f.survey) + "/return", form: url.Values{}, expect: authorForm(http.StatusUnprocessableEntity, http.StatusForbidden)},
+		"GET /observatory/surveys/{id}/return.csv":     {path: id("/observatory/surveys/", f.survey) + "/return.csv", expect: associationOnly(http.StatusOK)},
+		"GET /observatory/surveys/{id}/return/import":  {path: id("/observatory/surveys/", f.survey) + "/return/import", expect: associationOnly(http.StatusOK)},
+		"POST /observatory/surveys/{id}/return/import": {path: id("/observatory/surveys/", f.survey) + "/return/import", form: url.Values{}, expect: authorForm(http.StatusBadRequest, http.StatusForbidden)},
+		"GET /admin/observatory":                       {path: "/admin/observatory", expect: secretariatOnly},
+		"GET /admin/observatory/new":                   {path: "/admin/observatory/new", expect: secretariatOnly},
+		"POST /admin/observatory/new":                  {path: "/admin/observatory/new", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"GET /admin/observatory/import":                {path: "/admin/observatory/import", expect: secretariatOnly},
+		"POST /admin/observatory/import":               {path: "/admin/observatory/import", form: url.Values{}, expect: adminForm(http.StatusUnprocessableEntity)},
+		"POST /admin/observatory/statisticians":        {path: "/admin/observatory/statisticians", form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /admin/observatory/{id}":                  {path: id("/admin/observatory/", f.survey), expect: secretariatOnly},
+		"POST /admin/observatory/{id}/remind":          {path: id("/admin/observatory/", f.survey) + "/remind", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
+		"POST /admin/observatory/{id}/close":           {path: id("/admin/observatory/", f.spareSurvey) + "/close", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
 
 		"GET /admin/bodies":              {path: "/admin/bodies", expect: secretariatOnly},
 		"GET /admin/bodies/new":          {path: "/admin/bodies/new", expect: secretariatOnly},

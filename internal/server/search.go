@@ -34,9 +34,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= store.NoYear && y < 10000 {
 		f.Year, p.Year = y, y
 	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= 500 {
-		p.Page = n
+	page, err := pageNumber(q)
+	if err != nil {
+		return err
 	}
+	p.Page = page
 	if p.Query != "" {
 		p.Base.Title = "Recherche : " + p.Query
 		res, err := s.store.Search(r.Context(), p.Query, searchViewer(viewerOf(r.Context())), f, s.now(), searchPageSize, (p.Page-1)*searchPageSize)

@@ -12,11 +12,13 @@ import (
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"comite/internal/blob"
 	"comite/internal/config"
 	"comite/internal/jobs"
+	"comite/internal/pagecache"
 	"comite/internal/store"
 )
 
@@ -35,6 +37,14 @@ type Server struct {
 	// nil means documents cannot be uploaded or downloaded.
 	files *blob.Store
 	jobs  *jobs.Runner
+	// pages is the cache of signed-out pages (pagecache.go); nil when
+	// COMITE_PAGE_CACHE is off. It serves nothing until WatchPublicChanges
+	// listens.
+	pages *pagecache.Cache
+	// cacheReady, when set (by tests), is called each time the cache may
+	// serve again, with the table whose announced change emptied it ("" at
+	// the start and at a scheduled change).
+	cacheReady func(table string)
 }
 
 // New builds the server on an opened store.
@@ -59,9 +69,38 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 	sm.Cookie.Persist = false
 	sm.ErrorFunc = s.sessionError
 	s.sessions = sm
-	s.metrics = newMetrics(prometheus.NewRegistry(), st.Pool())
+	if cfg.PageCache {
+		s.pages = pagecache.New(pageCacheBytes, pageCacheMaxAge)
+	}
+	s.metrics = newMetrics(prometheus.NewRegistry(), st.Pool(), s.pages)
 	return s
 }
+
+// SetSessionPool makes sessions be written through pool, whose connections
+// commit without waiting for the WAL flush (synchronous_commit off): with an
+// idle timeout scs rewrites the session on every signed-in request, to push
+// its deadline, and waiting for the disk there cost 1 to 50 ms per page on a
+// busy machine (docs/benchmarks.md). A crash may lose the last fraction of
+// a second of such writes: an idle deadline pushed a little less far, or a
+// sign-in to do again. Ending a session (sign-out, renewal) still goes
+// through the server's own pool and waits for the disk, so that a session
+// ended stays ended. Call it before Handler.
+func (s *Server) SetSessionPool(pool *pgxpool.Pool) {
+	s.sessions.Store = sessionStore{write: pgxstore.NewWithCleanupInterval(pool, 0),
+		end: pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
+}
+
+// sessionStore reads and writes sessions through one store and deletes them
+// through another (see SetSessionPool).
+type sessionStore struct{ write, end *pgxstore.PostgresStore }
+
+func (st sessionStore) Find(token string) ([]byte, bool, error) { return st.write.Find(token) }
+
+func (st sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return st.write.Commit(token, b, expiry)
+}
+
+func (st sessionStore) Delete(token string) error { return st.end.Delete(token) }
 
 // SetDocuments gives the server its file store and job runner.
 func (s *Server) SetDocuments(files *blob.Store, runner *jobs.Runner) {
@@ -87,7 +126,8 @@ const (
 // ScheduleMaintenance registers the server's periodic work with the job
 // runner, which runs it on one instance: once an hour it deletes expired
 // sessions, old login attempts, submission keys older than a day and stored
-// files that no document references; every minute it mails the articles
+// files that no document references, and reminds the associations a week
+// before a survey closes; every minute it mails the articles
 // that became visible. Call it before the runner starts.
 func (s *Server) ScheduleMaintenance(r *jobs.Runner) error {
 	if err := r.Every("cleanup", cleanupInterval, s.cleanup); err != nil {
@@ -108,6 +148,11 @@ func (s *Server) cleanup(ctx context.Context) {
 	// a long outage too.
 	if err := s.store.DeleteSubmissionsBefore(ctx, s.now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 		s.log.Warn("delete old submission keys", "err", err)
+	}
+	if n, err := s.RemindSurveys(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("remind the observatory's survey", "err", err)
+	} else if n > 0 {
+		s.log.Info("queued survey reminders", "count", n)
 	}
 	if s.files != nil {
 		// A day's grace leaves alone a file whose row is still being committed.

@@ -12,12 +12,12 @@ import (
 )
 
 const accountColumns = `a.id, a.email, a.display_name, a.password_hash, a.role, coalesce(a.body_id, 0),
-	coalesce(a.person_id, 0), coalesce(b.name, ''), coalesce(b.category, ''), a.active, a.session_epoch, a.created_at`
+	coalesce(a.person_id, 0), coalesce(b.name, ''), coalesce(b.category, ''), a.active, a.session_epoch, a.created_at, a.statistician`
 
 func scanAccount(row pgx.Row) (model.Account, error) {
 	var a model.Account
 	err := row.Scan(&a.ID, &a.Email, &a.DisplayName, &a.PasswordHash, &a.Role, &a.BodyID, &a.PersonID,
-		&a.BodyName, &a.BodyCategory, &a.Active, &a.SessionEpoch, &a.CreatedAt)
+		&a.BodyName, &a.BodyCategory, &a.Active, &a.SessionEpoch, &a.CreatedAt, &a.Statistician)
 	return a, err
 }
 

@@ -323,23 +323,38 @@ func (s *Store) BlobReferenced(ctx context.Context, sha256 string) (bool, error)
 	return ok, err
 }
 
-// DocumentLinks returns where a document is attached, with the targets' titles.
-func (s *Store) DocumentLinks(ctx context.Context, documentID int64) ([]model.DocumentLink, error) {
-	rows, err := s.db.Query(ctx, `SELECT l.document_id, l.target_type, l.target_id, coalesce(m.title, '')
-		FROM document_links l LEFT JOIN meetings m ON l.target_type = 'meeting' AND m.id = l.target_id
+// DocumentLinkTargets returns where a document is attached with, in the
+// same query, what the access rules and labels need of each target (see
+// model.DocumentLinkTarget), in the order the links were made.
+func (s *Store) DocumentLinkTargets(ctx context.Context, documentID int64) ([]model.DocumentLinkTarget, error) {
+	rows, err := s.db.Query(ctx, `SELECT l.document_id, l.target_type, l.target_id,
+			CASE l.target_type WHEN 'meeting' THEN mt.id IS NOT NULL WHEN 'agenda_item' THEN ai.id IS NOT NULL AND mt.id IS NOT NULL
+				WHEN 'measure' THEN me.id IS NOT NULL WHEN 'news' THEN n.id IS NOT NULL ELSE false END,
+			coalesce(mt.id, 0), coalesce(mt.title, ''), coalesce(mt.starts_at, 'epoch'), coalesce(mt.status, ''),
+			coalesce(mt.public_details, false), coalesce(mt.invitations_sent, false), coalesce(ai.title, ''),
+			coalesce(me.id, 0), coalesce(me.number, ''), coalesce(me.title, ''),
+			coalesce(n.id, 0), coalesce(n.slug, ''), coalesce(n.title, ''), coalesce(n.visibility, ''), n.published_at
+		FROM document_links l
+		LEFT JOIN agenda_items ai ON l.target_type = 'agenda_item' AND ai.id = l.target_id
+		LEFT JOIN meetings mt ON mt.id = CASE l.target_type WHEN 'meeting' THEN l.target_id WHEN 'agenda_item' THEN ai.meeting_id END
+		LEFT JOIN measures me ON l.target_type = 'measure' AND me.id = l.target_id
+		LEFT JOIN news_articles n ON l.target_type = 'news' AND n.id = l.target_id
 		WHERE l.document_id = $1 ORDER BY l.created_at`, documentID)
 	if err != nil {
-		return nil, fmt.Errorf("document links: %w", err)
+		return nil, fmt.Errorf("document link targets: %w", err)
 	}
-	links, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.DocumentLink, error) {
-		var l model.DocumentLink
-		err := r.Scan(&l.DocumentID, &l.TargetType, &l.TargetID, &l.TargetLabel)
-		return l, err
+	targets, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.DocumentLinkTarget, error) {
+		var t model.DocumentLinkTarget
+		err := r.Scan(&t.Link.DocumentID, &t.Link.TargetType, &t.Link.TargetID, &t.Found,
+			&t.Meeting.ID, &t.Meeting.Title, &t.Meeting.StartsAt, &t.Meeting.Status, &t.Meeting.PublicDetails, &t.Meeting.InvitationsSent,
+			&t.ItemTitle, &t.Measure.ID, &t.Measure.Number, &t.Measure.Title,
+			&t.News.ID, &t.News.Slug, &t.News.Title, &t.News.Visibility, &t.News.PublishedAt)
+		return t, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("document links: %w", err)
+		return nil, fmt.Errorf("document link targets: %w", err)
 	}
-	return links, nil
+	return targets, nil
 }
 
 // LinkDocument attaches a document to a target; attaching twice is harmless.

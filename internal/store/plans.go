@@ -161,7 +161,7 @@ type MeasureFilter struct {
 }
 
 const measureColumns = `m.id, m.plan_id, coalesce(nullif(p.short_title, ''), p.title), coalesce(m.axis_id, 0), coalesce(a.number, 0),
-	coalesce(a.title, ''), m.number, m.title, m.description, m.status, m.progress, m.source_url, m.illustrative, m.updated_at,
+	coalesce(a.title, ''), m.number, m.title, m.description, m.status, m.progress, m.source_url, m.illustrative, m.observatory, m.updated_at,
 	coalesce((SELECT array_agg(b.id ORDER BY b.name) FROM measure_bodies mb JOIN bodies b ON b.id = mb.body_id WHERE mb.measure_id = m.id AND mb.role = 'pilot'), '{}'),
 	coalesce((SELECT array_agg(coalesce(nullif(b.acronym, ''), b.name) ORDER BY b.name) FROM measure_bodies mb JOIN bodies b ON b.id = mb.body_id WHERE mb.measure_id = m.id AND mb.role = 'pilot'), '{}'),
 	coalesce((SELECT array_agg(b.id ORDER BY b.name) FROM measure_bodies mb JOIN bodies b ON b.id = mb.body_id WHERE mb.measure_id = m.id AND mb.role = 'partner'), '{}'),
@@ -177,7 +177,7 @@ func scanMeasureAnd(row pgx.Row, extra ...any) (model.Measure, error) {
 	var pilotIDs, partnerIDs []int64
 	var pilotNames, partnerNames []string
 	err := row.Scan(append([]any{&m.ID, &m.PlanID, &m.PlanName, &m.AxisID, &m.AxisNumber, &m.AxisTitle, &m.Number, &m.Title, &m.Description,
-		&m.Status, &m.Progress, &m.SourceURL, &m.Illustrative, &m.UpdatedAt, &pilotIDs, &pilotNames, &partnerIDs, &partnerNames}, extra...)...)
+		&m.Status, &m.Progress, &m.SourceURL, &m.Illustrative, &m.Observatory, &m.UpdatedAt, &pilotIDs, &pilotNames, &partnerIDs, &partnerNames}, extra...)...)
 	for i := range pilotIDs {
 		m.Pilots = append(m.Pilots, model.BodyRef{ID: pilotIDs[i], Name: pilotNames[i]})
 	}

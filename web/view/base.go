@@ -19,7 +19,7 @@ type Base struct {
 	User *User
 	// Flash is a one-time confirmation shown at the top of the page.
 	Flash string
-	// Nav is the active navigation entry: "meetings", "members", "plan", "documents", "news" or "".
+	// Nav is the active navigation entry: "meetings", "members", "plan", "documents", "news", "observatory" or "".
 	Nav string
 }
 
@@ -42,6 +42,7 @@ var navEntries = []navEntry{
 	{"plan", "Plan", "/plans"},
 	{"documents", "Documents", "/documents"},
 	{"news", "Actualités", "/news"},
+	{"observatory", "Observatoire", "/observatory"},
 }
 
 var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
