@@ -151,6 +151,9 @@ func phonePaths(t *testing.T, p *portal) []string {
 		"decision":        `SELECT coalesce(min(id), 1) FROM decisions WHERE meeting_id = (SELECT min(id) FROM meetings)`,
 		"indicator":       `SELECT coalesce(min(id), 1) FROM indicators`,
 		"slug":            `SELECT coalesce(min(slug), 'inconnue') FROM news_articles`,
+		"observatory":     `SELECT coalesce(min(id), 1) FROM surveys`,
+		"surveys":         `SELECT coalesce(min(id), 1) FROM surveys`,
+		"returns":         `SELECT coalesce(min(id), 1) FROM survey_returns`,
 		"n":               `SELECT '1'`,
 		"token":           `SELECT 'jeton-inconnu'`,
 	} {
