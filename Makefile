@@ -4,13 +4,17 @@ GO ?= go
 STATICCHECK_VERSION := v0.8.2
 BIN := bin/comite
 
-.PHONY: run build test check generate templ-check fmt-check vet staticcheck go-test postgres poppler nodejs clean bench-load
+.PHONY: run run-instances build test check generate templ-check fmt-check vet staticcheck go-test postgres poppler nodejs clean bench-load weed
 
 include mk/axe.mk
 
 ## run: the portal on the embedded PostgreSQL, with the demo committee.
 run: postgres poppler build
 	./$(BIN) dev
+
+## run-instances: the same with three `comite serve` processes behind a round-robin proxy.
+run-instances: postgres poppler build
+	./$(BIN) dev --instances 3
 
 build:
 	$(GO) build -o $(BIN) ./cmd/comite
@@ -58,7 +62,7 @@ vet:
 staticcheck:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-go-test: postgres poppler chromium axe
+go-test: postgres poppler chromium axe weed
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 # PostgreSQL's server binaries (initdb, pg_ctl, postgres): the portal runs its
@@ -79,6 +83,12 @@ poppler:
 	else \
 		echo "pdftotext is needed: sudo apt-get install poppler-utils" >&2; exit 1; \
 	fi
+
+# SeaweedFS's weed, the S3 server of the tests (internal/weedtest): built once
+# from the Go module proxy and cached outside the repository; when it cannot
+# be built the S3 tests skip and say how to get it.
+weed:
+	@GO="$(GO)" sh mk/weed.sh
 
 nodejs:
 	@if command -v npm >/dev/null 2>&1; then :; \

@@ -41,6 +41,7 @@ const usage = `usage: comite <command> [flags]
 
 commands:
   dev                 serve the portal on the embedded PostgreSQL with the demo committee
+                      (--instances N: N comite serve processes behind a round-robin proxy)
   serve               serve the portal (DATABASE_URL, or the embedded cluster of --data)
   migrate up          apply the migrations
   migrate down N      revert the last N migrations
@@ -49,6 +50,8 @@ commands:
   seed                load the demo committee and create the demo accounts
   generate            add a large synthetic committee (performance tests; once per database)
   user add            create an account; the password is read from standard input
+  backup --to T       write a dated archive (database dump and files, SHA-256 manifest) to a folder or s3://
+  restore --from A    rebuild an empty database and file store from an archive, checking every sum
 
 Run "comite <command> -h" for the flags of a command.`
 
@@ -74,6 +77,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdSeed(ctx, cfg, log, args[1:], stdout)
 	case "generate":
 		return cmdGenerate(ctx, cfg, log, args[1:], stdout)
+	case "backup":
+		return cmdBackup(ctx, cfg, log, args[1:], stdout)
+	case "restore":
+		return cmdRestore(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		if len(args) < 2 || args[1] != "add" {
 			return usageError{"usage: comite user add --email E --name N --role secretariat|pilot|member [--body ID]"}
@@ -232,8 +239,15 @@ const errNoBaseURL = "COMITE_BASE_URL manquant : comite serve a besoin de l'adre
 func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer, dev bool) error {
 	fs := newFlags(map[bool]string{true: "dev", false: "serve"}[dev], &cfg, stdout)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on")
+	instances := 1
+	if dev {
+		fs.IntVar(&instances, "instances", 1, "run this many `comite serve` processes behind a round-robin proxy on --addr (a demonstration of several instances)")
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if instances < 1 || instances > 16 {
+		return usageError{"--instances must be between 1 and 16"}
 	}
 	if dev && cfg.DatabaseURL != "" {
 		return usageError{"comite dev uses the embedded cluster: unset DATABASE_URL, or use comite serve"}
@@ -257,6 +271,16 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		if err := loadDemo(ctx, st, files, cfg.DataDir, stdout); err != nil {
 			return err
 		}
+	}
+	if instances > 1 {
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
+		}
+		if cfg.BaseURL == "" {
+			cfg.BaseURL = "http://" + ln.Addr().String()
+		}
+		return serveInstances(ctx, cfg, db.url, instances, ln, log, stdout)
 	}
 	runner, err := newRunner(db, st, files, cfg, log)
 	if err != nil {
@@ -428,6 +452,9 @@ func loadDemo(ctx context.Context, st *store.Store, files *blob.Store, dataDir s
 	if err := seed.Comments(ctx, st, time.Now()); err != nil {
 		return err
 	}
+	if err := seed.DraftTexts(ctx, st, time.Now()); err != nil {
+		return err
+	}
 	if len(created) > 0 {
 		var b strings.Builder
 		b.WriteString("Comptes de démonstration (mots de passe générés au premier démarrage)\n")
@@ -539,6 +566,9 @@ func cmdSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	if err := seed.Comments(ctx, st, time.Now()); err != nil {
+		return err
+	}
+	if err := seed.DraftTexts(ctx, st, time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "Comité de démonstration chargé.")

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +29,6 @@ func reachableTempDir(t *testing.T) string {
 	}
 	return dir
 }
-
-var readyLine = regexp.MustCompile(`Portail prêt en (\S+) : (http://\S+)/`)
 
 // startDev runs `comite dev` until the returned stop is called, and returns
 // the portal's URL and everything printed before it was ready.
@@ -190,6 +187,12 @@ func TestBadCommandLines(t *testing.T) {
 		{"user", "add", "--email", "x"},
 		{"user", "add", "--email", "a@b.fr", "--name", "A", "--role", "member"},
 		{"user", "add", "--email", "a@b.fr", "--name", "A", "--role", "king"},
+		{"backup"},
+		{"backup", "--to", "ftp://example.org/x"},
+		{"backup", "--to", "s3://?region=x"},
+		{"restore"},
+		{"restore", "--from", "gs://bucket/x"},
+		{"dev", "--instances", "0"},
 	}
 	for _, args := range tests {
 		err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), io.Discard)

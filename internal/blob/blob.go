@@ -250,7 +250,7 @@ func officeZip(head []byte) string {
 }
 
 // Open reads the staged file back, for an upload that is parsed rather
-// than kept (the observatory's CSV of figures).
+// than kept (the observatory's CSV of figures, an imported draft text).
 func (st *Staged) Open() (*os.File, error) { return os.Open(st.path) }
 
 // Discard removes the temp file. It is idempotent.
@@ -333,19 +333,20 @@ func (s *Store) Exists(ctx context.Context, hash string) (bool, error) {
 	return true, nil
 }
 
-// Sweep deletes the stored files older than grace that referenced says
-// nothing refers to, and returns how many it deleted. It cleans up after
-// uploads whose database row was never committed; grace must be much longer
-// than an upload takes; below MinGrace it is refused. It also removes staging
-// files older than grace.
-func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(ctx context.Context, hash string) (bool, error)) (int, error) {
+// Sweep deletes the stored files older than grace at now that referenced
+// says nothing refers to, and returns how many it deleted. It cleans up
+// after uploads whose database row was never committed; grace must be much
+// longer than an upload takes; below MinGrace it is refused. now is the
+// caller's clock (tests move it on: an S3 object's date cannot be set
+// back). It also removes staging files older than grace.
+func (s *Store) Sweep(ctx context.Context, now time.Time, grace time.Duration, referenced func(ctx context.Context, hash string) (bool, error)) (int, error) {
 	if grace < MinGrace {
 		return 0, fmt.Errorf("blob: sweep: grace %v is shorter than %v", grace, MinGrace)
 	}
 	s.sweepTemp(grace)
 	deleted := 0
 	err := s.bucket.list(ctx, "sha256/", func(key string, modTime time.Time) error {
-		if time.Since(modTime) < grace {
+		if now.Sub(modTime) < grace {
 			return nil
 		}
 		sha := key[strings.LastIndexByte(key, '/')+1:]
@@ -366,7 +367,7 @@ func (s *Store) Sweep(ctx context.Context, grace time.Duration, referenced func(
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
-		if err != nil || time.Since(modTime) < grace {
+		if err != nil || now.Sub(modTime) < grace {
 			return err
 		}
 		err = s.bucket.remove(ctx, key)
@@ -397,6 +398,10 @@ func (s *Store) sweepTemp(grace time.Duration) {
 		}
 	}
 }
+
+// Key is where the file of a hash lives in a store, e.g. in a backup's
+// copy of it: "sha256/ab/cd/abcd…".
+func Key(hash string) string { return keyOf(hash) }
 
 // keyOf returns the key of a hash; the two levels of folders keep each
 // folder of a file:// store small.

@@ -290,10 +290,10 @@ func TestSweep(t *testing.T) {
 	s, dir := testStore(t)
 	const grace = time.Hour
 	never := func(context.Context, string) (bool, error) { return false, nil }
-	if n, err := s.Sweep(t.Context(), grace, never); n != 0 || err != nil {
+	if n, err := s.Sweep(t.Context(), time.Now(), grace, never); n != 0 || err != nil {
 		t.Errorf("Sweep of an empty store = %d, %v", n, err)
 	}
-	if _, err := s.Sweep(t.Context(), 0, never); err == nil {
+	if _, err := s.Sweep(t.Context(), time.Now(), 0, never); err == nil {
 		t.Error("Sweep accepted a zero grace")
 	}
 	orphan := stageCommit(t, s, []byte("upload whose row was never committed"))
@@ -321,7 +321,7 @@ func TestSweep(t *testing.T) {
 
 	var asked []string
 	var mu sync.Mutex
-	n, err := s.Sweep(t.Context(), grace, func(_ context.Context, sha string) (bool, error) {
+	n, err := s.Sweep(t.Context(), time.Now(), grace, func(_ context.Context, sha string) (bool, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		asked = append(asked, sha)
@@ -350,7 +350,7 @@ func TestSweep(t *testing.T) {
 	// A failing referenced stops the sweep without deleting anything.
 	age(t, dir, kept, 2*grace)
 	boom := errors.New("database down")
-	n, err = s.Sweep(t.Context(), grace, func(context.Context, string) (bool, error) { return false, boom })
+	n, err = s.Sweep(t.Context(), time.Now(), grace, func(context.Context, string) (bool, error) { return false, boom })
 	if !errors.Is(err, boom) || n != 0 {
 		t.Errorf("Sweep with a failing referenced = %d, %v", n, err)
 	}
@@ -367,7 +367,7 @@ func TestSweepSparesRecommittedContent(t *testing.T) {
 	sha := stageCommit(t, s, data)
 	age(t, dir, sha, 48*time.Hour)
 	stageCommit(t, s, data)
-	n, err := s.Sweep(t.Context(), time.Hour, func(context.Context, string) (bool, error) { return false, nil })
+	n, err := s.Sweep(t.Context(), time.Now(), time.Hour, func(context.Context, string) (bool, error) { return false, nil })
 	if err != nil || n != 0 {
 		t.Fatalf("Sweep = %d, %v; want nothing deleted", n, err)
 	}
@@ -383,7 +383,7 @@ func TestSweepRechecksBeforeDeleting(t *testing.T) {
 	data := []byte("uploaded again during the sweep")
 	sha := stageCommit(t, s, data)
 	age(t, dir, sha, 48*time.Hour)
-	n, err := s.Sweep(t.Context(), time.Hour, func(context.Context, string) (bool, error) {
+	n, err := s.Sweep(t.Context(), time.Now(), time.Hour, func(context.Context, string) (bool, error) {
 		stageCommit(t, s, data) // Commit of the same content; its row is not committed yet
 		return false, nil
 	})
@@ -452,8 +452,8 @@ func TestOpenURLs(t *testing.T) {
 }
 
 // The S3 client is built without contacting the service: credentials and
-// the bucket are only checked by the first request, which needs a server
-// (none runs in these tests: the S3 requests themselves are untested here).
+// the bucket are only checked by the first request (TestBackends makes
+// them against a real server).
 func TestOpenS3(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))

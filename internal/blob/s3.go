@@ -15,8 +15,8 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
-// bucket keeps files in an S3 bucket. It has not been run against a real
-// service in this project's tests yet: only its configuration is tested.
+// bucket keeps files in an S3 bucket. The tests run it against a real S3
+// server (SeaweedFS, internal/weedtest).
 type bucket struct {
 	client *minio.Client
 	name   string

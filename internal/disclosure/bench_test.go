@@ -6,10 +6,12 @@ import (
 	"testing"
 )
 
-// year is a realistic year of the observatory, about 2 000 cells: the
-// survey's variables crossed by form of exploitation and by sex or minor,
-// with all their margins, 44 associations and about 4 800 victims (the
-// 2024 figures, domain facts section 4).
+// year is a realistic year of the observatory, 2 000 cells: the survey's
+// variables crossed by form of exploitation and by sex, minor or region of
+// origin, with all their margins (the three-way tables share their
+// two-way margins and the grand total), 44 associations of very unequal
+// sizes and about 4 600 victims (the 2024 edition had 44 associations and
+// 4 823 victims supported, domain facts section 4).
 func year() (survey, []victim) {
 	nat := variable{name: "nationalité"}
 	for k := range 30 { // a few large nationalities, a long tail
@@ -34,6 +36,9 @@ func year() (survey, []victim) {
 			{0, 4, 6}, // form × nationality × complaint
 			{0, 3, 7}, // form × region of origin × potential MNA
 			{0, 3, 8}, // form × region of origin × network
+			{0, 2, 5}, // form × minor × exploited in France
+			{0, 2, 8}, // form × minor × network
+			{0, 2, 9}, // form × minor × housed by the exploiter
 		},
 	}
 	rng := rand.New(rand.NewPCG(2024, 17))

@@ -51,11 +51,13 @@ type Cell struct {
 	ShownBefore string
 }
 
-// Relation says that the cell Total is the sum of the cells Parts (indexes
-// into Problem.Cells).
+// Relation says that the cell Total is the sum of the cells Parts, minus
+// the cells Less (indexes into Problem.Cells). Less is for differences
+// between publications (see Republish); tables need only Parts.
 type Relation struct {
 	Total int
 	Parts []int
+	Less  []int
 }
 
 // Problem is everything one publication shows, and how its cells add up.
@@ -176,7 +178,7 @@ func (p Problem) validate() error {
 		}
 		seen := map[int]bool{r.Total: true}
 		sum := 0
-		for _, j := range r.Parts {
+		for pos, j := range r.cells()[1:] {
 			if j < 0 || j >= n {
 				return invalid("relation %d: part %d out of range", k, j)
 			}
@@ -184,7 +186,11 @@ func (p Problem) validate() error {
 				return invalid("relation %d: cell %d (%s) appears twice", k, j, p.Cells[j].Label)
 			}
 			seen[j] = true
-			sum += p.Cells[j].Value
+			if pos < len(r.Parts) {
+				sum += p.Cells[j].Value
+			} else {
+				sum -= p.Cells[j].Value
+			}
 		}
 		if sum != p.Cells[r.Total].Value {
 			return invalid("relation %d: %s is %d but its parts add up to %d", k, p.Cells[r.Total].Label, p.Cells[r.Total].Value, sum)

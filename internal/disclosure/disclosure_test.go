@@ -2,6 +2,7 @@ package disclosure
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -203,5 +204,43 @@ func TestDifferencingWithThePreviousPublication(t *testing.T) {
 	}, Relations: []Relation{{Total: 0, Parts: []int{1, 2}}}}
 	if _, err := Suppress(pinned); err == nil || !strings.Contains(err.Error(), "cannot protect a") {
 		t.Fatalf("Suppress with a small cell shown before: got %v, want « cannot protect »", err)
+	}
+}
+
+// An association withdraws its return (3 victims in a): the new a, 7, and
+// the old one, 10, would show its 3 victims by difference.
+func TestRepublishAfterAWithdrawal(t *testing.T) {
+	table := func(a, b int, ca, cb int) Problem {
+		p := row(a, b)
+		p.Cells[0].Contributors, p.Cells[1].Contributors = ca, cb
+		p.Cells[2].Contributors = max(ca, cb)
+		return p
+	}
+	before := table(10, 20, 4, 4)
+	shown, err := Suppress(before)
+	if err != nil || slices.Contains(shown.Status, Secondary) {
+		t.Fatalf("first publication: got %v %v, want everything shown", shown.Status, err)
+	}
+	next := table(7, 20, 3, 4)
+	p, err := Republish(next, before, shown, table(0, 0, 0, 0), table(3, 0, 1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unsafe *UnsafeError
+	if err := Check(p, p.primary()); !errors.As(err, &unsafe) || !strings.Contains(err.Error(), "retours retirés · a") {
+		t.Fatalf("Check of the new figures all shown: got %v, want the withdrawn 3 exposed", err)
+	}
+	r, err := Suppress(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status[0] == Published {
+		t.Fatalf("got %v, want the new a suppressed", r.Status[:3])
+	}
+	// Nothing is contradicted: the cells shown before keep their value.
+	for i := 3; i < 6; i++ {
+		if !p.Cells[i].Fixed || r.Status[i] != Published {
+			t.Fatalf("cell %s: got fixed %v, %v", p.Cells[i].Label, p.Cells[i].Fixed, r.Status[i])
+		}
 	}
 }

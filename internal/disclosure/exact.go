@@ -146,8 +146,7 @@ func attackerLPs(p Problem, r Result) []*component {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -204,10 +203,7 @@ func attackerLPs(p Problem, r Result) []*component {
 		var row sparseRow
 		var c *component
 		for k, j := range rel.cells() {
-			coef := int64(-1)
-			if k == 0 {
-				coef = 1
-			}
+			coef := rel.coef(k)
 			if !hidden(j) {
 				row.rhs -= coef * int64(p.Cells[j].Value)
 				continue
@@ -225,9 +221,17 @@ func attackerLPs(p Problem, r Result) []*component {
 	return order
 }
 
-// cells returns the relation's total then its parts.
+// cells returns the relation's total, its parts, then the cells it
+// subtracts; coef gives each one's coefficient in total − parts + less = 0.
 func (rel Relation) cells() []int {
-	return append([]int{rel.Total}, rel.Parts...)
+	return append(append([]int{rel.Total}, rel.Parts...), rel.Less...)
+}
+
+func (rel Relation) coef(k int) int64 {
+	if k == 0 || k > len(rel.Parts) {
+		return 1
+	}
+	return -1
 }
 
 func (c *component) solver() (*ratLP, error) {

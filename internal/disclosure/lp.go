@@ -65,7 +65,14 @@ func solveLP(a [][]float64, b, c, u []float64) (x []float64, ok bool) {
 		return nil, false
 	}
 	lp.artUp = 0
-	// Phase two.
+	free := true
+	for _, cj := range c {
+		free = free && cj == 0
+	}
+	// Phase two, unless every solution costs the same.
+	if free {
+		return lp.solution(), true
+	}
 	for j := range n {
 		if lp.rowOf[j] >= 0 {
 			lp.rc[j] = 0
@@ -82,7 +89,12 @@ func solveLP(a [][]float64, b, c, u []float64) (x []float64, ok bool) {
 	if !lp.run() {
 		return nil, false
 	}
-	x = make([]float64, n)
+	return lp.solution(), true
+}
+
+func (lp *floatLP) solution() []float64 {
+	u, n := lp.u, lp.n
+	x := make([]float64, n)
 	for j := range n {
 		if lp.atUpper[j] {
 			x[j] = u[j]
@@ -93,7 +105,7 @@ func solveLP(a [][]float64, b, c, u []float64) (x []float64, ok bool) {
 			x[k] = lp.beta[i]
 		}
 	}
-	return x, true
+	return x
 }
 
 func (lp *floatLP) upper(k int) float64 {

@@ -24,10 +24,11 @@ import (
 // out the moved value, and suppressing more never takes it back, so the
 // cells can be handled one after the other. Moving a cell costs, per unit,
 // its value plus one (small cells are suppressed first; a cell already
-// suppressed costs nothing), and a grand total (a total that is no part)
-// a thousand times more. The programmes are local: first the suppressed
-// cells around the sensitive one, then the cells one, two, three relations
-// away, then all.
+// suppressed costs nothing), a grand total (a total that is no part) a
+// thousand times more, and taking a « < 5 » cell out of 1 to 4, which
+// shows it « s » instead, markCost more. The programmes are local: first
+// the suppressed cells around the sensitive one, then the neighbourhoods
+// below, then all cells.
 func Suppress(p Problem) (Result, error) {
 	if err := p.validate(); err != nil {
 		return Result{}, err
@@ -132,7 +133,7 @@ func (s *suppressor) protect(i, target, from int) bool {
 	}
 	for k := from; k < len(neighbourhoods); k++ {
 		vars := s.neighbourhood(i, k)
-		d, unmark, ok := s.change(i, delta, vars)
+		d, unmark, ok := s.change(i, delta, vars, k > 0)
 		if ok {
 			for v, j := range vars {
 				if math.Abs(d[v]) > 1e-7 && !s.suppressed(j) {
@@ -153,6 +154,7 @@ func (s *suppressor) protect(i, target, from int) bool {
 // left out: they never move.
 func (s *suppressor) siblings(in map[int]bool, i, radius int) {
 	in[i] = true
+	seen := map[int]bool{i: true} // not in: the result must not depend on the order of seeds
 	ring := []int{i}
 	for range radius {
 		var next []int
@@ -162,8 +164,8 @@ func (s *suppressor) siblings(in map[int]bool, i, radius int) {
 					continue
 				}
 				for _, l := range s.p.Relations[rel].Parts {
-					if !in[l] && !s.p.Cells[l].Fixed {
-						in[l] = true
+					if !seen[l] && !s.p.Cells[l].Fixed {
+						seen[l], in[l] = true, true
 						next = append(next, l)
 					}
 				}
@@ -285,9 +287,10 @@ type column struct {
 
 // change finds the cheapest change d of the cells vars, with cell i moved
 // by delta and every other cell fixed, that keeps the relations and
-// non-negativity and, unless a mark is dropped, the « < 5 » marks. It also
-// returns which cells' « < 5 » it dropped.
-func (s *suppressor) change(i int, delta float64, vars []int) (d []float64, unmark []bool, ok bool) {
+// non-negativity and, unless a mark is dropped (when unmarking is
+// allowed), the « < 5 » marks. It also returns which cells' « < 5 » it
+// dropped.
+func (s *suppressor) change(i int, delta float64, vars []int, unmarking bool) (d []float64, unmark []bool, ok bool) {
 	pos := make(map[int]int, len(vars))
 	for v, j := range vars {
 		pos[j] = v
@@ -313,8 +316,10 @@ func (s *suppressor) change(i int, delta float64, vars []int) (d []float64, unma
 		case s.p.boundedByMark(s.r, j):
 			add(v, +1, float64(MinVictims-1)-x, cost, false)
 			add(v, -1, x-1, cost, false)
-			add(v, +1, inf, cost+markCost, true)
-			add(v, -1, 1, cost+markCost, true)
+			if unmarking {
+				add(v, +1, inf, cost+markCost, true)
+				add(v, -1, 1, cost+markCost, true)
+			}
 		default:
 			add(v, +1, inf, cost, false)
 			add(v, -1, x, cost, false)
@@ -339,10 +344,7 @@ func (s *suppressor) change(i int, delta float64, vars []int) (d []float64, unma
 		row := make([]float64, len(cols))
 		rhs := 0.0
 		for place, l := range s.p.Relations[k].cells() {
-			coef := -1.0
-			if place == 0 {
-				coef = 1
-			}
+			coef := float64(s.p.Relations[k].coef(place))
 			if l == i {
 				rhs -= coef * delta
 			} else if v, ok := pos[l]; ok {

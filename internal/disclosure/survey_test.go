@@ -194,52 +194,17 @@ func draw(rng *rand.Rand, weights []float64) int {
 	return len(weights) - 1
 }
 
-// withPrevious is the differencing recipe of the package comment: the new
-// cells, the previous publication's cells (fixed where shown, hidden where
-// suppressed) with its relations, and for each cell the returns added
-// since, hidden and unmarked, with new = old + added.
-func withPrevious(next, old, added Problem, oldResult Result) Problem {
-	n := len(next.Cells)
-	p := Problem{Cells: append([]Cell(nil), next.Cells...), Relations: append([]Relation(nil), next.Relations...)}
-	for i, c := range old.Cells {
-		c.Label = "avant · " + c.Label
-		if oldResult.Status[i] == Published {
-			c.Fixed = true
-		} else {
-			c.Hidden, c.ShownBefore = true, oldResult.Mark[i]
-		}
-		p.Cells = append(p.Cells, c)
-	}
-	for _, c := range added.Cells {
-		c.Label = "ajout · " + c.Label
-		c.Hidden = true
-		p.Cells = append(p.Cells, c)
-	}
-	for _, rel := range old.Relations {
-		parts := make([]int, len(rel.Parts))
-		for k, j := range rel.Parts {
-			parts[k] = j + n
-		}
-		p.Relations = append(p.Relations, Relation{Total: rel.Total + n, Parts: parts})
-	}
-	for i := range n {
-		p.Relations = append(p.Relations, Relation{Total: i, Parts: []int{n + i, 2*n + i}})
-	}
-	return p
-}
-
 // The observatory's variables, with weights close to the published
 // national figures (domain facts, section 4).
 var (
 	form = variable{"forme", []string{"sexuelle", "travail", "mendicité", "criminalité", "autre"},
 		[]float64{80, 13, 4, 2, 1}}
-	sex      = variable{"sexe", []string{"femme", "homme"}, []float64{85, 15}}
-	age      = variable{"âge", []string{"mineur", "majeur"}, []float64{16, 84}}
-	region   = variable{"origine", []string{"Afrique", "Europe", "Amériques", "Asie", "France", "autre"}, []float64{60, 12, 10, 5, 11, 2}}
-	place    = variable{"lieu", []string{"France", "étranger seulement"}, []float64{90, 10}}
-	plainte  = variable{"plainte", []string{"oui", "non"}, []float64{25, 75}}
-	mna      = variable{"MNA potentiel", []string{"oui", "non"}, []float64{6, 94}}
-	network  = variable{"réseau", []string{"oui", "non"}, []float64{60, 40}}
-	housing  = variable{"hébergée par l'exploiteur", []string{"oui", "non"}, []float64{20, 80}}
-	followed = variable{"suivi", []string{"repérée", "accompagnée"}, []float64{40, 60}}
+	sex     = variable{"sexe", []string{"femme", "homme"}, []float64{85, 15}}
+	age     = variable{"âge", []string{"mineur", "majeur"}, []float64{16, 84}}
+	region  = variable{"origine", []string{"Afrique", "Europe", "Amériques", "Asie", "France", "autre"}, []float64{60, 12, 10, 5, 11, 2}}
+	place   = variable{"lieu", []string{"France", "étranger seulement"}, []float64{90, 10}}
+	plainte = variable{"plainte", []string{"oui", "non"}, []float64{25, 75}}
+	mna     = variable{"MNA potentiel", []string{"oui", "non"}, []float64{6, 94}}
+	network = variable{"réseau", []string{"oui", "non"}, []float64{60, 40}}
+	housing = variable{"hébergée par l'exploiteur", []string{"oui", "non"}, []float64{20, 80}}
 )

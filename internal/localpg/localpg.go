@@ -410,6 +410,38 @@ func findBinaries() (string, error) {
 			dirs = append(dirs, filepath.Dir(p))
 		}
 	}
+	dirs = append(dirs, versionedDirs()...)
+	for _, dir := range dirs {
+		if executable(dir, "initdb") && executable(dir, "pg_ctl") && executable(dir, "postgres") {
+			return dir, nil
+		}
+	}
+	return "", errNoBinaries
+}
+
+// Tool returns the path of one of PostgreSQL's programs (pg_dump,
+// pg_restore, psql …): beside the server's binaries that Start uses when
+// they are there, else in the newest /usr/lib/postgresql/*/bin that has it
+// (a machine with the client package only), else on PATH.
+func Tool(name string) (string, error) {
+	var dirs []string
+	if dir, err := findBinaries(); err == nil {
+		dirs = append(dirs, dir)
+	}
+	dirs = append(dirs, versionedDirs()...)
+	for _, dir := range dirs {
+		if executable(dir, name) {
+			return filepath.Join(dir, name), nil
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("%s not found: install the postgresql-client package of the server's major version", name)
+}
+
+// versionedDirs lists Debian's /usr/lib/postgresql/<version>/bin, newest first.
+func versionedDirs() []string {
 	versioned, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	version := func(dir string) float64 {
 		v, err := strconv.ParseFloat(filepath.Base(filepath.Dir(dir)), 64)
@@ -419,13 +451,7 @@ func findBinaries() (string, error) {
 		return v
 	}
 	slices.SortFunc(versioned, func(a, b string) int { return cmp.Compare(version(b), version(a)) })
-	dirs = append(dirs, versioned...)
-	for _, dir := range dirs {
-		if executable(dir, "initdb") && executable(dir, "pg_ctl") && executable(dir, "postgres") {
-			return dir, nil
-		}
-	}
-	return "", errNoBinaries
+	return versioned
 }
 
 func executable(dir, name string) bool {

@@ -129,6 +129,28 @@ func NewDB(t testing.TB) string {
 	return cluster.URL(name)
 }
 
+// NewEmptyDB creates a database with no schema at all, not even the
+// migrations, dropped when the test ends, and returns its URL: for tests of
+// what happens when the portal meets a new database (several instances
+// migrating it at once, a restore).
+func NewEmptyDB(t testing.TB) string {
+	t.Helper()
+	if cluster == nil {
+		t.Fatal("pgtest: no cluster; call pgtest.Main from TestMain")
+	}
+	name := fmt.Sprintf("e_%d_%s", counter.Add(1), strings.ToLower(rand.Text()[:8]))
+	ident := pgx.Identifier{name}.Sanitize()
+	if err := admin("CREATE DATABASE " + ident + " TEMPLATE template0"); err != nil {
+		t.Fatalf("pgtest: create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if err := admin("DROP DATABASE " + ident + " WITH (FORCE)"); err != nil {
+			t.Errorf("pgtest: drop database %s: %v", name, err)
+		}
+	})
+	return cluster.URL(name)
+}
+
 // NewPool is NewDB plus a pool on it, closed when the test ends (before the
 // database is dropped).
 func NewPool(t testing.TB) (*pgxpool.Pool, string) {

@@ -360,4 +360,5 @@ func TestDemoComments(t *testing.T) {
 	if err != nil || len(awaiting) != 1 {
 		t.Errorf("measures awaiting an answer: %+v, %v", awaiting, err)
 	}
+	checkDemoDraftText(t, ctx, st)
 }

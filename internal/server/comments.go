@@ -115,6 +115,7 @@ func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Mea
 			MarkOfficial: access.CanMarkOfficial(v, m, c),
 			History:      c.Version > 1 && access.CanSeeCommentHistory(v, c),
 			Reply:        access.CanReplyTo(v, pl, m, c, open),
+			Attach:       access.CanAttachToComment(v, c),
 		}
 	}
 	for _, t := range threads {
@@ -131,6 +132,13 @@ func (s *Server) commentsSection(ctx context.Context, pl model.Plan, m model.Mea
 		}
 		sec.Threads = append(sec.Threads, t)
 		sec.Actions[t.ID] = actions(t)
+	}
+	shown := make([]int64, 0, len(sec.Actions))
+	for id := range sec.Actions {
+		shown = append(shown, id)
+	}
+	if sec.Attachments, err = s.store.AttachedDocuments(ctx, access.DocumentReader(v), "comment", shown); err != nil {
+		return sec, err
 	}
 	if access.CanFollowMeasure(v, pl) {
 		sec.CanFollow = true

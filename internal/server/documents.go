@@ -407,7 +407,7 @@ func (s *Server) attachDocument(r *http.Request, documentID int64, targetType st
 
 // attachment is where a new document is attached as it is uploaded.
 type attachment struct {
-	kind      string // "meeting", "agenda_item", "news" or "" for none
+	kind      string // "meeting", "agenda_item", "news", "measure", "contribution", "comment" or "" for none
 	id        int64
 	label     string // "à la réunion « … »"
 	back      string // the page to return to
@@ -424,13 +424,29 @@ type attachment struct {
 // form: the secretariat attaches a document as it uploads it.
 func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 	q := r.URL.Query()
-	if q.Get("meeting") == "" && q.Get("agenda_item") == "" && q.Get("news") == "" {
+	if q.Get("contribution") != "" || q.Get("comment") != "" {
+		// A member's file on what the member wrote (attachments.go).
+		return s.authorAttachment(r)
+	}
+	if q.Get("meeting") == "" && q.Get("agenda_item") == "" && q.Get("news") == "" && q.Get("measure") == "" {
 		return attachment{}, nil
 	}
 	if !access.CanAttachDocuments(viewerOf(r.Context())) {
 		return attachment{}, model.ErrForbidden
 	}
 	ctx := r.Context()
+	if raw := q.Get("measure"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return attachment{}, model.ErrNotFound
+		}
+		m, err := s.store.Measure(ctx, id)
+		if err != nil {
+			return attachment{}, err
+		}
+		return attachment{kind: "measure", id: m.ID, label: "à la mesure « " + m.Label() + " »",
+			back: fmt.Sprintf("/measures/%d#documents-mesure", m.ID), backLabel: "Retour à la mesure"}, nil
+	}
 	if raw := q.Get("news"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
@@ -646,6 +662,21 @@ func (s *Server) visibleLinks(ctx context.Context, v access.Viewer, documentID i
 	now := s.now()
 	var kept []model.DocumentLink
 	for _, t := range targets {
+		if t.Link.TargetType == "contribution" || t.Link.TargetType == "comment" {
+			// A member's file on a contribution or a comment: rare on a
+			// document, read apart (attachments.go).
+			ok, err := s.describeAuthorLink(ctx, v, &t.Link)
+			if errors.Is(err, model.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				kept = append(kept, t.Link)
+			}
+			continue
+		}
 		if t.Found && describeLink(v, &t, now) {
 			kept = append(kept, t.Link)
 		}

@@ -63,8 +63,14 @@ func documentIDFrom(t *testing.T, res response) int64 {
 	return id
 }
 
+// TestPDFRoundTripWithExtraction uploads, downloads whole and by range, and
+// extracts the text of a PDF, with the files in a folder and in S3.
 func TestPDFRoundTripWithExtraction(t *testing.T) {
-	p := newPortal(t, nil)
+	backends(t, pdfRoundTrip)
+}
+
+func pdfRoundTrip(t *testing.T, env map[string]string) {
+	p := newPortal(t, env)
 	sec := p.as(roleSecretariat)
 	pdf, err := os.ReadFile("../filetype/testdata/compte-rendu.pdf")
 	if err != nil {
@@ -240,7 +246,11 @@ func TestDocumentAccessAndIDOR(t *testing.T) {
 }
 
 func TestVersionsAndContributions(t *testing.T) {
-	p := newPortal(t, nil)
+	backends(t, versionsAndContributions)
+}
+
+func versionsAndContributions(t *testing.T, env map[string]string) {
+	p := newPortal(t, env)
 	author := p.as(roleAssociation)
 	res := author.upload("/documents/new", map[string]string{"title": "Contribution du CCEM", "kind": "contribution", "language": "fr",
 		"date": "2024-04-02", "visibility": "members"}, "contribution.txt", strings.NewReader("Première version"))
@@ -316,4 +326,34 @@ func TestDocumentLinksFollowTheirTargets(t *testing.T) {
 		!strings.Contains(page, `Réunion : <a href="/meetings/`+strconv.FormatInt(meeting, 10)+`">Réunion confidentielle à venir</a>`) {
 		t.Error("the secretariat does not see the article and the meeting the document is attached to, with their links")
 	}
+}
+
+// TestSweepOfUnreferencedFiles: a day later, the hourly maintenance
+// deletes a file that no version refers to (an upload whose row never
+// came) and keeps the files of documents, in a folder and in S3.
+func TestSweepOfUnreferencedFiles(t *testing.T) {
+	backends(t, func(t *testing.T, env map[string]string) {
+		p := newPortal(t, env)
+		ctx := context.Background()
+		id := p.addDocument(t, "Document conservé", model.VisibilityPublic, model.KindOther, "garde.txt", "Fichier d'un document")
+		staged, err := p.files.Stage(ctx, strings.NewReader("Téléversement dont la ligne n'a jamais été écrite"), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.files.Commit(ctx, staged); err != nil {
+			t.Fatal(err)
+		}
+		p.srv.cleanup(ctx) // too early: nothing goes
+		if ok, err := p.files.Exists(ctx, staged.SHA256); !ok || err != nil {
+			t.Fatalf("a fresh unreferenced file was swept at once (%v)", err)
+		}
+		p.srv.now = func() time.Time { return time.Now().Add(25 * time.Hour) }
+		p.srv.cleanup(ctx)
+		if ok, err := p.files.Exists(ctx, staged.SHA256); ok || err != nil {
+			t.Errorf("the unreferenced file is still there a day later (%v)", err)
+		}
+		if dl := p.as(rolePublic).get(fmt.Sprintf("/documents/%d/download", id)); dl.StatusCode != http.StatusOK || dl.body != "Fichier d'un document" {
+			t.Errorf("the document's file after the sweep: %d %q", dl.StatusCode, dl.body)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,9 +24,24 @@ import (
 	"comite/internal/pgtest"
 	"comite/internal/seed"
 	"comite/internal/store"
+	"comite/internal/weedtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	code := pgtest.Run(m)
+	weedtest.Stop()
+	os.Exit(code)
+}
+
+// backends runs f once with the files in a local folder and once in a
+// bucket of a real S3 server (SeaweedFS; skipped where its binary is
+// missing), each as a subtest given the environment of its portal.
+func backends(t *testing.T, f func(t *testing.T, env map[string]string)) {
+	t.Run("folder", func(t *testing.T) { f(t, nil) })
+	t.Run("s3", func(t *testing.T) {
+		f(t, map[string]string{"COMITE_BLOB_URL": weedtest.Shared(t).NewBucket(t)})
+	})
+}
 
 // testPassword is the password of every account of the test portal.
 const testPassword = "une phrase de passe de test"
@@ -111,7 +127,12 @@ func newPortal(t testing.TB, env map[string]string) *portal {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := New(cfg, log, st)
 	dir := t.TempDir()
-	files, err := blob.Open(ctx, "file://"+filepath.Join(dir, "files"), filepath.Join(dir, "tmp"))
+	// A local folder unless the test gives a bucket (see backends).
+	blobURL := "file://" + filepath.Join(dir, "files")
+	if u := env["COMITE_BLOB_URL"]; u != "" {
+		blobURL = u
+	}
+	files, err := blob.Open(ctx, blobURL, filepath.Join(dir, "tmp"))
 	if err != nil {
 		t.Fatal(err)
 	}

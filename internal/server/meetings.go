@@ -219,8 +219,13 @@ func (s *Server) fillAgenda(r *http.Request, p *view.MeetingPage) error {
 	if err != nil {
 		return err
 	}
+	drafts, err := s.draftTextsOnAgenda(ctx, items)
+	if err != nil {
+		return err
+	}
 	for i, it := range items {
-		p.Agenda = append(p.Agenda, view.AgendaEntry{Item: it, Documents: docs[it.ID], Measures: measures[it.ID], First: i == 0, Last: i == len(items)-1})
+		p.Agenda = append(p.Agenda, view.AgendaEntry{Item: it, Documents: docs[it.ID], Measures: measures[it.ID], DraftTexts: drafts[it.ID],
+			First: i == 0, Last: i == len(items)-1})
 	}
 	return nil
 }

@@ -49,6 +49,11 @@ func (s *Server) moderation(w http.ResponseWriter, r *http.Request) error {
 	if p.Hidden, err = s.store.HiddenComments(ctx, 50); err != nil {
 		return err
 	}
+	// Contributions on draft texts wait in the same pre-moderation; they
+	// are approved on their text's page.
+	if p.PendingContributions, err = s.store.PendingContributions(ctx, moderationListSize); err != nil {
+		return err
+	}
 	if p.Awaiting, err = s.store.MeasuresAwaitingAnswer(ctx); err != nil {
 		return err
 	}

@@ -137,6 +137,11 @@ func (s *Server) measurePage(r *http.Request, m model.Measure) (view.MeasurePage
 	if p.Evidence, err = s.store.AttachedDocuments(ctx, access.DocumentReader(v), "measure_update", ids); err != nil {
 		return p, err
 	}
+	documents, err := s.store.AttachedDocuments(ctx, access.DocumentReader(v), "measure", []int64{m.ID})
+	if err != nil {
+		return p, err
+	}
+	p.Documents, p.CanAttach = documents[m.ID], access.CanAttachDocuments(v)
 	if p.Recommendations, err = s.store.Recommendations(ctx, store.RecommendationFilter{MeasureID: m.ID}); err != nil {
 		return p, err
 	}

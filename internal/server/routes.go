@@ -123,6 +123,22 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/comments/{id}/flag", s.handle(s.flagComment))
 			r.Post("/comments/{id}/flag", s.handle(s.flagComment))
 
+			// Draft texts put to consultation: reading is for members;
+			// who may contribute, edit, withdraw or support is decided per
+			// text and contribution (drafts.go, drafts_contributions.go).
+			r.Get("/consultations", s.handle(s.draftTexts))
+			r.Get("/consultations/{id}", s.handle(s.draftText))
+			r.Get("/consultations/{id}/compare", s.handle(s.compareVersions))
+			r.Get("/consultations/{id}/synthesis", s.handle(s.synthesisPage))
+			r.Get("/consultations/{id}/synthesis.csv", s.handle(s.synthesisCSV))
+			r.Get("/consultations/{id}/synthesis.json", s.handle(s.synthesisJSON))
+			r.Post("/consultations/{id}/contributions", s.handle(s.postContribution))
+			r.Post("/consultations/{id}/follow", s.handle(s.followDraftText))
+			r.Get("/contributions/{id}/edit", s.handle(s.editContribution))
+			r.Post("/contributions/{id}/edit", s.handle(s.editContribution))
+			r.Post("/contributions/{id}/withdraw", s.handle(s.withdrawContribution))
+			r.Post("/contributions/{id}/support", s.handle(s.supportContribution))
+
 			r.Get("/measures/{id}/updates/new", s.handle(s.newMeasureUpdate))
 			r.Post("/measures/{id}/updates/new", s.handle(s.newMeasureUpdate))
 
@@ -241,6 +257,18 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/recommendations/new", s.handle(s.newRecommendation))
 			r.Get("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
 			r.Post("/admin/recommendations/{id}/edit", s.handle(s.editRecommendation))
+
+			// Draft texts: creation, settings, versions (drafts_admin.go),
+			// answers and moderation (drafts_answers.go).
+			r.Get("/consultations/new", s.handle(s.newDraftText))
+			r.Post("/consultations/new", s.handle(s.newDraftText))
+			r.Get("/consultations/{id}/edit", s.handle(s.editDraftText))
+			r.Post("/consultations/{id}/edit", s.handle(s.editDraftText))
+			r.Post("/consultations/{id}/close", s.handle(s.closeDraftText))
+			r.Get("/consultations/{id}/versions/new", s.handle(s.newTextVersion))
+			r.Post("/consultations/{id}/versions/new", s.handle(s.newTextVersion))
+			r.Post("/contributions/{id}/answer", s.handle(s.answerContribution))
+			r.Post("/contributions/{id}/moderate", s.handle(s.moderateContribution))
 
 			// News, written under their own paths (news_admin.go).
 			r.Get("/news/new", s.handle(s.newNews))

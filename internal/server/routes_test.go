@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -141,6 +142,8 @@ type fixtures struct {
 	// return to it (kept in the aggregate); spareSurvey is there to be
 	// closed.
 	survey, ownReturn, spareSurvey int64
+	// drafts are the draft texts put to consultation (drafts_routes_test.go).
+	drafts draftFixtures
 }
 
 func loadFixtures(t *testing.T, p *portal) fixtures {
@@ -198,6 +201,7 @@ func loadFixtures(t *testing.T, p *portal) fixtures {
 		spareWindow: comments.spareWindow, followToken: comments.followToken, body: body.ID, mandate: mandate.ID, person: person.ID, seat: seat.ID,
 		spareSeat: spare, account: account.ID, news: news.news, draft: news.draft, spareNews: news.spareNews,
 		survey: obs.survey, ownReturn: obs.ownReturn, spareSurvey: obs.spareSurvey,
+		drafts:        loadDraftFixtures(t, p),
 		document:      p.addDocument(t, "Compte rendu", model.VisibilityMembers, model.KindMinutes, "cr.txt", "Compte rendu du comité"),
 		spareDocument: p.addDocument(t, "Brouillon", model.VisibilityMembers, model.KindOther, "brouillon.txt", "À supprimer"),
 	}
@@ -351,7 +355,7 @@ func associationOnly(status int) expectation {
 }
 
 func routeMatrix(f fixtures) map[string]routeCase {
-	return map[string]routeCase{
+	m := map[string]routeCase{
 		"GET /healthz":  {path: "/healthz", expect: everyone(http.StatusOK)},
 		"GET /readyz":   {path: "/readyz", expect: everyone(http.StatusOK)},
 		"GET /metrics":  {path: "/metrics", expect: everyone(http.StatusOK)},
@@ -627,6 +631,8 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /admin/seats/{id}/delete":   {path: id("/admin/seats/", f.spareSeat) + "/delete", expect: secretariatOnly},
 		"POST /admin/seats/{id}/delete":  {path: id("/admin/seats/", f.spareSeat) + "/delete", form: url.Values{}, expect: adminForm(http.StatusSeeOther)},
 	}
+	maps.Copy(m, draftRouteMatrix(f.drafts))
+	return m
 }
 
 func TestRouteMatrix(t *testing.T) {

@@ -156,7 +156,7 @@ func (s *Server) cleanup(ctx context.Context) {
 	}
 	if s.files != nil {
 		// A day's grace leaves alone a file whose row is still being committed.
-		n, err := s.files.Sweep(ctx, 24*time.Hour, s.store.BlobReferenced)
+		n, err := s.files.Sweep(ctx, s.now(), 24*time.Hour, s.store.BlobReferenced)
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("sweep unreferenced files", "err", err)
 		} else if n > 0 {

@@ -558,6 +558,13 @@ func TestDoubleSubmitCreatesOnce(t *testing.T) {
 			count: `SELECT count(*) FROM seats s JOIN people p ON p.id = s.person_id WHERE p.family_name = 'Siège-Deux-Fois'`},
 		{name: "invitation", page: seat + "/invite", action: seat + "/invite",
 			count: `SELECT count(*) FROM accounts WHERE email = 'titulaire.ccem@test.example'`},
+		{name: "contribution", as: roleUnion, page: id("/consultations/", f.drafts.text), action: id("/consultations/", f.drafts.text) + "/contributions",
+			form:  url.Values{"anchor": {draftBlocks("Un paragraphe.")[0].Anchor}, "version": {"1"}, "kind": {"comment"}, "text": {"Contribution envoyée deux fois."}},
+			count: `SELECT count(*) FROM contributions WHERE text_md = 'Contribution envoyée deux fois.'`},
+		{name: "document on a contribution", as: roleAssociation, page: "/documents/new?contribution=" + n(f.drafts.contribution, 10),
+			action: "/documents/new?contribution=" + n(f.drafts.contribution, 10), file: "Pièce envoyée deux fois",
+			form:  url.Values{"title": {"Pièce envoyée deux fois"}, "kind": {"contribution"}, "language": {"fr"}, "date": {today}, "visibility": {"members"}},
+			count: fmt.Sprintf(`SELECT count(*) FROM document_links WHERE target_type = 'contribution' AND target_id = %d`, f.drafts.contribution)},
 		{name: "seat replacement", page: seat + "/replace", action: seat + "/replace",
 			form: url.Values{"from": {today}, "new_family_name": {"Remplaçante-Deux-Fois"}}, count: fmt.Sprintf(`SELECT count(*) FROM seats WHERE replaces_id = %d`, f.seat)},
 	} {

@@ -110,7 +110,13 @@ func (s *Server) readTextPart(part *multipart.Part, up *upload, textBytes *int64
 	if !cleanLine(name) || !cleanText(string(b)) {
 		return errBadText
 	}
-	up.form.Values[name] = strings.TrimSpace(string(b))
+	value := strings.TrimSpace(string(b))
+	if prev, ok := up.form.Values[name]; ok && prev != "" && value != "" {
+		// A repeated name is a group of checkboxes: the values are
+		// joined as readForm joins them.
+		value = prev + "," + value
+	}
+	up.form.Values[name] = value
 	return nil
 }
 

@@ -41,6 +41,7 @@ var navEntries = []navEntry{
 	{"members", "Membres", "/members"},
 	{"plan", "Plan", "/plans"},
 	{"documents", "Documents", "/documents"},
+	{"consultations", "Consultations", "/consultations"},
 	{"news", "Actualités", "/news"},
 	{"observatory", "Observatoire", "/observatory"},
 }
