@@ -167,6 +167,8 @@ func phonePaths(t *testing.T, p *portal) []string {
 		"observatory":     `SELECT coalesce(min(id), 1) FROM surveys`,
 		"surveys":         `SELECT coalesce(min(id), 1) FROM surveys`,
 		"returns":         `SELECT coalesce(min(id), 1) FROM survey_returns`,
+		"consultations":   `SELECT coalesce(min(id), 1) FROM draft_texts`,
+		"contributions":   `SELECT coalesce(min(id), 1) FROM contributions`,
 		"n":               `SELECT '1'`,
 		"token":           `SELECT 'jeton-inconnu'`,
 	} {
