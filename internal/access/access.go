@@ -198,6 +198,13 @@ func DocumentReader(v Viewer) model.DocumentReader {
 	return r
 }
 
+// ConvocationReader is who reads the documents a convocation lists: any
+// member, of no body in particular, so that a mail sent to everyone names
+// only what every recipient may open (no document held for one body).
+func ConvocationReader() model.DocumentReader {
+	return model.DocumentReader{Levels: []model.Visibility{model.VisibilityPublic, model.VisibilityMembers}}
+}
+
 // CanSeeDocument reports whether v may see d (its page and its files) at
 // time now: its visibility, widened by an embargo once over, must include
 // v; and a held document (the evidence of an update not yet published, a

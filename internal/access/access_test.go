@@ -1,6 +1,7 @@
 package access
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -125,6 +126,11 @@ func TestHeldDocumentVisibility(t *testing.T) {
 	}
 	if r := DocumentReader(pilot); r.BodyID != 4 || r.Secretariat || len(r.Levels) != 2 {
 		t.Errorf("a pilot reads as %+v", r)
+	}
+	// A convocation names what every member may open: a member of no body,
+	// so no document held for one body, and nothing of the secretariat's.
+	if r, m := ConvocationReader(), DocumentReader(Viewer{AccountID: 9, Role: model.RoleMember}); r.BodyID != 0 || r.Secretariat || !slices.Equal(r.Levels, m.Levels) {
+		t.Errorf("a convocation reads as %+v, want a member of no body %+v", r, m)
 	}
 }
 

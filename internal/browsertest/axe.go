@@ -20,6 +20,14 @@ const axeRun = `axe.run(document, {
 	resultTypes: ['violations'],
 }).then(r => ({url: r.url, violations: r.violations}))`
 
+// axeRunAll adds axe's best practices to the WCAG rules: unique landmarks,
+// heading order, content inside landmarks. The issues these rules raise are
+// moderate, but a reader of a screen reader meets them on every page.
+const axeRunAll = `axe.run(document, {
+	runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+	resultTypes: ['violations'],
+}).then(r => ({url: r.url, violations: r.violations}))`
+
 // maxNodes caps the nodes shown per violation: a rule broken on every row
 // of a table would otherwise bury the other violations.
 const maxNodes = 5
@@ -54,6 +62,18 @@ func axePath() string {
 // forbid inline scripts and eval.
 func CheckAxe(t testing.TB, ctx context.Context) {
 	t.Helper()
+	checkAxe(t, ctx, axeRun)
+}
+
+// CheckAxeAll is CheckAxe with axe's best practices too (landmarks, heading
+// order), which the pages also meet.
+func CheckAxeAll(t testing.TB, ctx context.Context) {
+	t.Helper()
+	checkAxe(t, ctx, axeRunAll)
+}
+
+func checkAxe(t testing.TB, ctx context.Context, run string) {
+	t.Helper()
 	path := axePath()
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -62,7 +82,7 @@ func CheckAxe(t testing.TB, ctx context.Context) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
 		t.Fatalf("browsertest: loading %s into the page: %v", path, err)
 	}
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResults](axeRun, chromedp.EvalAwaitPromise))
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResults](run, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("browsertest: running axe-core: %v", err)
 	}

@@ -144,6 +144,7 @@ func TestUploadRefusedInBrowser(t *testing.T) {
 		t.Fatalf("GET /documents/new: status %d, want 200", got)
 	}
 	setField(t, sec, "#champ-title", title)
+	setField(t, sec, "#champ-kind", "other")
 	do(t, sec, chromedp.SetUploadFiles(chromedp.CSS("#champ-file"), []string{disguised}))
 	do(t, sec, chromedp.Click(chromedp.CSS("[data-testid=submit]")))
 	// upload.js writes the server's answer, the form with its errors, into

@@ -80,6 +80,10 @@ func TestPublicVisitor(t *testing.T) {
 	if got := textOrNone(t, ctx, "[data-testid=past-meetings]"); !strings.Contains(got, "Première réunion du comité de coordination") {
 		t.Errorf("/meetings for the public: past meetings %q, want the demo's first meeting", got)
 	}
+	// The meeting to come is the members': the public learns it exists.
+	if got, want := squeeze(textOrNone(t, ctx, "[data-testid=members-only-meetings]")), "Une réunion réservée aux membres du comité est programmée."; !strings.HasPrefix(got, want) {
+		t.Errorf("/meetings for the public: %q, want it to start with %q", got, want)
+	}
 
 	// The members' area and the back office send the public to sign in,
 	// and back afterwards.

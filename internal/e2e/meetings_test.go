@@ -276,7 +276,7 @@ func createMeeting(t *testing.T, sec context.Context, p *portal, m meetingFixtur
 		t.Errorf("%s heading: got %q, want %q", path, got, m.Title)
 	}
 	facts := squeeze(mustText(t, sec, "[data-testid=meeting-facts]"))
-	for _, want := range []string{view.DateTime(m.start()), "fin prévue à 17 h 00", m.Place, "Programmée"} {
+	for _, want := range []string{squeeze(view.DateTime(m.start())), "fin prévue à 17 h 00", m.Place, "Programmée"} {
 		if !strings.Contains(facts, want) {
 			t.Errorf("%s facts %q, want %q", path, facts, want)
 		}
@@ -458,8 +458,8 @@ func publishAgenda(t *testing.T, sec context.Context, p *portal, path string) {
 		t.Errorf("publication page does not announce the convocations:\n%.600s", got)
 	}
 	flash := confirmTransition(t, sec, path, "Ordre du jour publié")
-	if !regexp.MustCompile(`\. \d+ courriels ont été envoyés`).MatchString(flash) {
-		t.Errorf("flash after publishing %q, want it to count the convocations sent", flash)
+	if !regexp.MustCompile(`\. \d+ courriels aux personnes concernées attendent dans la boîte d'envoi : aucun serveur d'envoi n'est configuré`).MatchString(flash) {
+		t.Errorf("flash after publishing %q, want it to count the convocations waiting for an SMTP server", flash)
 	}
 }
 
@@ -803,7 +803,8 @@ func writeMinutes(t *testing.T, sec context.Context, p *portal, path string) str
 		t.Errorf("minutes editor after the preview: %q, want the typed text %q", v, minutesV1)
 	}
 	save(sec, 1)
-	if got := js[string](t, sec, `document.querySelector('[data-testid=minutes] h2')?.textContent ?? ''`); got != "Ouverture" {
+	// « # Ouverture » sits under the page's « Compte rendu » (h2).
+	if got := js[string](t, sec, `document.querySelector('[data-testid=minutes] h3')?.textContent ?? ''`); got != "Ouverture" {
 		t.Errorf("meeting page minutes: first heading %q, want « Ouverture »", got)
 	}
 
@@ -1113,7 +1114,7 @@ func readApprovedMinutes(t *testing.T, member context.Context, p *portal, m meet
 		t.Errorf("printable minutes heading: got %q, want %q", got, want)
 	}
 	printed := squeeze(mustText(t, member, "main"))
-	for _, want := range []string{"Réunion du " + view.DateTime(m.start()), "Approuvé le " + view.Date(time.Now().In(view.Paris)),
+	for _, want := range []string{"Réunion du " + squeeze(view.DateTime(m.start())), "Approuvé le " + view.Date(time.Now().In(view.Paris)),
 		"Organismes représentés", ccem, "La séance est levée à 16 h 45.", "Position de " + cncdh, dissent} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("printable minutes:\n%s\nwant %q", printed, want)
@@ -1255,4 +1256,55 @@ func clickCSS(t *testing.T, ctx context.Context, sel string) {
 		t.Fatalf("%s: no %s", location(t, ctx).Path, sel)
 	}
 	do(t, ctx, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// TestPastMeetingPage checks the page of a meeting that took place, as a
+// member reads it: an in-page menu to each section, what was said and
+// decided before the agenda and the sign-in sheet, the minutes' own
+// headings under the section's, and the sheet folded by category.
+func TestPastMeetingPage(t *testing.T) {
+	t.Parallel()
+	p := newPortal(t)
+	ctx := meetingTab(t)
+	signIn(t, ctx, p, "association")
+	visit(t, ctx, p.URL+"/meetings")
+	href := js[string](t, ctx, `[...document.querySelectorAll('[data-testid=past-meetings] a')].find(a => a.textContent.trim() === `+jsString(meetingTitle)+`)?.getAttribute('href') ?? ''`)
+	if href == "" {
+		t.Fatalf("/meetings does not list %q", meetingTitle)
+	}
+	visit(t, ctx, p.URL+href)
+
+	menu := js[[]string](t, ctx, `[...document.querySelectorAll('[data-testid=page-menu] a')].map(a => a.getAttribute('href'))`)
+	if want := []string{"#compte-rendu", "#decisions", "#ordre-du-jour", "#documents", "#participation"}; !slices.Equal(menu, want) {
+		t.Errorf("in-page menu %q, want %q", menu, want)
+	}
+	// Every entry leads to a section heading, in the menu's order.
+	order := js[[]string](t, ctx, `[...document.querySelectorAll('main h2[id]')].map(h => '#' + h.id)`)
+	var inOrder []string
+	for _, id := range order {
+		if slices.Contains(menu, id) {
+			inOrder = append(inOrder, id)
+		}
+	}
+	if !slices.Equal(inOrder, menu) {
+		t.Errorf("sections in the page %q, want them in the menu's order %q", order, menu)
+	}
+	if !js[bool](t, ctx, `!!(document.getElementById('compte-rendu').compareDocumentPosition(document.getElementById('participation')) & Node.DOCUMENT_POSITION_FOLLOWING)`) {
+		t.Errorf("the minutes do not come before the attendance")
+	}
+	if n := js[int](t, ctx, `document.querySelectorAll('[data-testid=minutes] h1, [data-testid=minutes] h2').length`); n != 0 {
+		t.Errorf("the minutes have %d headings of level 1 or 2, want them under the section's h2", n)
+	}
+	if n := js[int](t, ctx, `document.querySelectorAll('[data-testid=minutes] h3').length`); n == 0 {
+		t.Errorf("the minutes' own headings are not h3")
+	}
+	folds := js[[]string](t, ctx, `[...document.querySelectorAll('details[data-testid=attendance-category]')].map(d => (d.open ? 'open ' : '') + d.querySelector('summary').textContent.trim().replace(/\s+/g, ' '))`)
+	if len(folds) < 2 || !slices.ContainsFunc(folds, func(s string) bool { return strings.HasPrefix(s, "Associations : ") }) {
+		t.Errorf("sign-in sheet folds %q, want one closed fold per category, « Associations : … » among them", folds)
+	}
+	for _, f := range folds {
+		if strings.HasPrefix(f, "open ") {
+			t.Errorf("fold %q is open, want it folded", f)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"comite/internal/blob"
 	"comite/internal/browsertest"
@@ -61,6 +63,13 @@ type portal struct {
 	// store reads what a mailbox would: the outbox page masks the tokens of
 	// the links it shows.
 	store *store.Store
+	// pool reads the ids of the demo objects that a test opens.
+	pool *pgxpool.Pool
+	// handler is the portal's router, walked for its routes.
+	handler http.Handler
+	// clients are plain HTTP clients signed in as a demo account ("" for
+	// the public), made on first use.
+	clients map[string]*http.Client
 }
 
 func newPortal(t *testing.T) *portal {
@@ -116,7 +125,7 @@ func newPortal(t *testing.T) *portal {
 		files.Close()
 	})
 
-	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}, ahead: ahead, store: st}
+	p := &portal{URL: ts.URL, creds: map[string]seed.Credential{}, names: map[string]string{}, ahead: ahead, store: st, pool: pool, handler: ts.Config.Handler, clients: map[string]*http.Client{}}
 	for _, c := range creds {
 		key, _, _ := strings.Cut(c.Email, "@")
 		a, err := st.AccountByEmail(ctx, c.Email)

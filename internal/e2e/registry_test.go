@@ -425,7 +425,8 @@ func seatsUnder(t testing.TB, ctx context.Context, heading string) []string {
 	t.Helper()
 	rows := js[[][]string](t, ctx, `(() => {
 		const h = [...document.querySelectorAll('main h2')].find(h => h.textContent.trim() === `+jsString(heading)+`);
-		const table = h && h.nextElementSibling;
+		let table = h && h.nextElementSibling;
+		if (table && table.matches('.table-scroll')) table = table.querySelector('table');
 		if (!table || !table.matches('table')) return [];
 		return [...table.querySelectorAll('tbody tr')].map(tr => [...tr.cells].map(td => {
 			const c = td.cloneNode(true);

@@ -57,6 +57,23 @@ func (s MeetingStatus) CanBecome(t MeetingStatus) bool {
 	return slices.Contains(meetingTransitions[s], t)
 }
 
+// CanMove reports whether m may move to status to at now: the move is in
+// the lifecycle, and the clock allows it. Members are convened only before
+// the meeting starts, and a meeting is declared held only once it has
+// started, so neither move is offered out of its time.
+func (m Meeting) CanMove(to MeetingStatus, now time.Time) bool {
+	if !m.Status.CanBecome(to) {
+		return false
+	}
+	switch to {
+	case MeetingAgendaPublished:
+		return m.StartsAt.After(now)
+	case MeetingHeld:
+		return !m.StartsAt.After(now)
+	}
+	return true
+}
+
 // Held reports whether the meeting has taken place (its attendance and
 // minutes exist).
 func (s MeetingStatus) Held() bool {

@@ -1,6 +1,9 @@
 package model
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestMeetingTransitions(t *testing.T) {
 	allowed := map[[2]MeetingStatus]bool{
@@ -61,6 +64,30 @@ func TestAttendanceRatePercent(t *testing.T) {
 	for _, tt := range []struct{ held, attended, want int }{{3, 2, 67}, {0, 0, 0}, {8, 1, 13}, {4, 4, 100}} {
 		if got := (AttendanceRate{Held: tt.held, Attended: tt.attended}).Percent(); got != tt.want {
 			t.Errorf("%d of %d: got %d %%, want %d %%", tt.attended, tt.held, got, tt.want)
+		}
+	}
+}
+
+func TestMeetingCanMove(t *testing.T) {
+	start := time.Date(2027, 1, 21, 14, 0, 0, 0, time.UTC)
+	before, after := start.Add(-time.Hour), start.Add(time.Minute)
+	for _, tt := range []struct {
+		from, to MeetingStatus
+		now      time.Time
+		want     bool
+	}{
+		{MeetingPlanned, MeetingAgendaPublished, before, true},
+		{MeetingPlanned, MeetingAgendaPublished, after, false},
+		{MeetingAgendaPublished, MeetingHeld, before, false},
+		{MeetingAgendaPublished, MeetingHeld, start, true},
+		{MeetingPlanned, MeetingHeld, after, true},
+		{MeetingAgendaPublished, MeetingCancelled, before, true},
+		{MeetingHeld, MeetingMinutesDraft, after, true},
+		{MeetingHeld, MeetingCancelled, after, false},
+	} {
+		m := Meeting{Status: tt.from, StartsAt: start}
+		if got := m.CanMove(tt.to, tt.now); got != tt.want {
+			t.Errorf("%s → %s at %s: got %v, want %v", tt.from, tt.to, tt.now.Format(time.Kitchen), got, tt.want)
 		}
 	}
 }

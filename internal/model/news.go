@@ -101,8 +101,11 @@ type NewsLink struct {
 	// mandate's label, the measure's number and title, the document's title.
 	Title string
 	// Reference completes a mandate's title with its Journal officiel
-	// reference, and a meeting's with its date.
+	// reference, and a measure's with its plan.
 	Reference string
+	// At is the date of a meeting or a document among the link picker's
+	// candidates, written by the page as every date is.
+	At *time.Time
 	// Meeting, Document: what the access policy needs to decide whether
 	// the reader may follow the link.
 	Meeting  *Meeting

@@ -252,3 +252,13 @@ type MeasureDiscussion struct {
 	StartsAt     time.Time
 	What         string
 }
+
+// PlanGlance is the followed plan at a glance, for the home page: how many
+// measures it has, how many are done, under way or late, and their mean
+// progress.
+type PlanGlance struct {
+	PlanID                              int64
+	Name                                string
+	Measures, Done, InProgress, Delayed int
+	Progress                            int
+}

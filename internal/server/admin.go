@@ -168,6 +168,19 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// mailsQueued says what became of n mails just written to the outbox for
+// whom ("aux personnes concernées"): with an SMTP server they wait their
+// turn to leave; without one they stay in the outbox and nobody receives
+// them, which the secretariat must know rather than read « envoyés ».
+func mailsQueued(n int, whom string, sending bool) string {
+	if sending {
+		return view.Plural(n, "courriel", "courriels") + " " + whom + " " + view.PluralWord(n, "est", "sont") +
+			" en file d'envoi : " + view.PluralWord(n, "il part", "ils partent") + " dans les minutes qui viennent (suivi dans la boîte d'envoi)."
+	}
+	return view.Plural(n, "courriel", "courriels") + " " + whom + " " + view.PluralWord(n, "attend", "attendent") +
+		" dans la boîte d'envoi : aucun serveur d'envoi n'est configuré, " + view.PluralWord(n, "il ne partira", "ils ne partiront") + " pas tant qu'il ne l'est pas."
+}
+
 // tokenLink is a link that acts for the person it was mailed to (an
 // invitation, a password reset, an unsubscription, a calendar address),
 // and the token it carries.

@@ -25,7 +25,7 @@ func (s *Server) adminMandates(w http.ResponseWriter, r *http.Request) error {
 
 var mandateFields = []view.Field{
 	{Name: "label", Label: "Intitulé", Kind: "text", Required: true, Hint: "Par exemple « Mandature 2024 »."},
-	{Name: "starts_on", Label: "Début", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+	{Name: "starts_on", Label: "Début", Kind: "date", Required: true},
 	{Name: "ends_on", Label: "Fin", Kind: "date", Hint: "Laissez vide tant que la mandature est en cours."},
 	{Name: "jo_title", Label: "Titre du texte de nomination", Kind: "text", Hint: "Par exemple « Arrêté du 12 mars 2024 portant nomination des membres du comité de coordination… »."},
 	{Name: "jo_date", Label: "Date du texte", Kind: "date"},
@@ -320,7 +320,7 @@ func (s *Server) newSeat(w http.ResponseWriter, r *http.Request) error {
 		{Name: "body", Label: "Organisme", Kind: "select", Required: true, Options: bodyOptions(bodies, "Choisir un organisme")},
 		{Name: "role", Label: "Qualité", Kind: "select", Required: true, Options: seatRoleOptions},
 		{Name: "post_label", Label: "Représentation", Kind: "text", Hint: "Tel que le texte l'imprime, par exemple « représentant le ministre chargé du travail ». Facultatif."},
-		{Name: "starts_on", Label: "Début", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "starts_on", Label: "Début", Kind: "date", Required: true},
 	}, holderFields(people)...)
 	action, back := fmt.Sprintf("/admin/mandates/%d/seats/new", id), fmt.Sprintf("/admin/mandates/%d", id)
 	page := func(title string, f *view.Form) view.EditPage {
@@ -463,7 +463,7 @@ func (s *Server) replaceSeat(w http.ResponseWriter, r *http.Request) error {
 	}
 	fields := append([]view.Field{
 		{Name: "from", Label: "Date de prise de fonction du remplaçant", Kind: "date", Required: true,
-			Hint: "Le siège actuel sera clos la veille. Format : AAAA-MM-JJ."},
+			Hint: "Le siège actuel sera clos la veille."},
 	}, holderFields(people)...)
 	action, back := fmt.Sprintf("/admin/seats/%d/replace", old.ID), fmt.Sprintf("/admin/mandates/%d", old.MandateID)
 	title := "Remplacer " + holderName(old) + " (" + old.BodyName + ")"

@@ -199,7 +199,7 @@ func documentFields(v access.Viewer) []view.Field {
 		{Name: "title", Label: "Titre", Kind: "text", Required: true},
 		{Name: "kind", Label: "Nature", Kind: "select", Required: true, Options: kinds},
 		{Name: "language", Label: "Langue", Kind: "select", Required: true, Options: languageOptions()},
-		{Name: "date", Label: "Date du document", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "date", Label: "Date du document", Kind: "date", Required: true},
 		{Name: "visibility", Label: "Visibilité", Kind: "select", Required: true, Options: vis},
 	}
 	if access.CanSetEmbargo(v) {

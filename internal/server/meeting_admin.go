@@ -15,7 +15,7 @@ import (
 func meetingFields() []view.Field {
 	return []view.Field{
 		{Name: "title", Label: "Titre", Kind: "text", Required: true},
-		{Name: "date", Label: "Date", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "date", Label: "Date", Kind: "date", Required: true},
 		{Name: "start", Label: "Heure de début", Kind: "time", Required: true, Hint: "Heure de Paris, par exemple 14:30."},
 		{Name: "end", Label: "Heure de fin", Kind: "time", Hint: "Facultative."},
 		{Name: "place", Label: "Lieu", Kind: "text", Hint: "Adresse et salle. Facultatif si la réunion se tient en ligne."},

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"comite/internal/access"
 	"comite/internal/ical"
 	"comite/internal/model"
 	"comite/internal/store"
@@ -78,8 +79,12 @@ func (s *Server) notifyInvitees(ctx context.Context, tx *store.Store, r *http.Re
 		return 0, 0, err
 	}
 	var agenda []model.AgendaItem
+	var docs []model.Document
 	if what == noticeInvitation {
 		if agenda, err = tx.AgendaItems(ctx, m.ID); err != nil {
+			return 0, 0, err
+		}
+		if docs, err = tx.MeetingDocuments(ctx, access.ConvocationReader(), m.ID, convocationDocuments); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -97,7 +102,7 @@ func (s *Server) notifyInvitees(ctx context.Context, tx *store.Store, r *http.Re
 		switch what {
 		case noticeInvitation:
 			subject = "Convocation : " + m.Title + " – " + view.Date(m.StartsAt)
-			text = invitationMail(a, m, agenda, event.URL)
+			text = invitationMail(a, m, agenda, docs, s.baseURL(), event.URL)
 		case noticeUpdate:
 			subject = "Modification : " + m.Title + " – " + view.Date(m.StartsAt)
 			text = updateMail(a, m, event.URL)
@@ -125,13 +130,24 @@ func whenAndWhere(m model.Meeting) string {
 	return s
 }
 
-func invitationMail(a model.Attendee, m model.Meeting, agenda []model.AgendaItem, link string) string {
+// convocationDocuments caps the documents a convocation lists; the meeting
+// page has them all.
+const convocationDocuments = 30
+
+func invitationMail(a model.Attendee, m model.Meeting, agenda []model.AgendaItem, docs []model.Document, base, link string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Bonjour %s,\n\nVous êtes convoqué(e) à la réunion « %s ».\n\n%s\n", a.Name, m.Title, whenAndWhere(m))
 	if len(agenda) > 0 {
 		b.WriteString("Ordre du jour :\n")
 		for _, it := range agenda {
 			fmt.Fprintf(&b, "%d. %s\n", it.Position, it.Title)
+		}
+		b.WriteString("\n")
+	}
+	if len(docs) > 0 {
+		b.WriteString("Documents de la réunion (à consulter après connexion au portail) :\n")
+		for _, d := range docs {
+			fmt.Fprintf(&b, "- %s : %s/documents/%d\n", d.Title, base, d.ID)
 		}
 		b.WriteString("\n")
 	}

@@ -35,7 +35,7 @@ func (s *Server) statusFields(r *http.Request, m model.Meeting, to model.Meeting
 			}
 		}
 		return []view.Field{
-			{Name: "approved_on", Label: "Date d'approbation", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+			{Name: "approved_on", Label: "Date d'approbation", Kind: "date", Required: true},
 			{Name: "adopted_at", Label: "Réunion au cours de laquelle le compte rendu a été adopté", Kind: "select", Options: opts,
 				Hint: "Seule une réunion déjà tenue peut être retenue, et la date d'approbation ne peut la précéder."},
 		}, nil
@@ -74,15 +74,13 @@ func statusRefusal(m model.Meeting, to model.MeetingStatus, now time.Time) strin
 	if !m.Status.CanBecome(to) {
 		return "Ce changement de statut n'est pas possible : la réunion est au statut « " + m.Status.Label() + " »."
 	}
-	switch to {
-	case model.MeetingAgendaPublished:
-		if !m.StartsAt.After(now) {
-			return "La réunion a déjà commencé : les membres ne peuvent plus être convoqués. Déclarez-la tenue pour enregistrer les présences."
-		}
-	case model.MeetingHeld:
-		if m.StartsAt.After(now) {
+	if !m.CanMove(to, now) {
+		if to == model.MeetingHeld {
 			return "La réunion n'a pas encore commencé : elle ne peut être déclarée tenue avant sa date."
 		}
+		return "La réunion a déjà commencé : les membres ne peuvent plus être convoqués. Déclarez-la tenue pour enregistrer les présences."
+	}
+	switch to {
 	case model.MeetingMinutesDraft:
 		if strings.TrimSpace(m.MinutesText) == "" {
 			return "Rédigez le compte rendu avant de le soumettre aux participants."
@@ -268,16 +266,16 @@ func (s *Server) saveStatus(w http.ResponseWriter, r *http.Request, m model.Meet
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, statusFlash(to, queued, missing))
+	s.redirectWithFlash(w, r, back, statusFlash(to, queued, missing, s.cfg.SMTP.Host != ""))
 	return nil
 }
 
-// statusFlash tells the secretariat the meeting's new status and how many
-// mails went out.
-func statusFlash(to model.MeetingStatus, queued, missing int) string {
+// statusFlash tells the secretariat the meeting's new status and what
+// became of its mails.
+func statusFlash(to model.MeetingStatus, queued, missing int, sending bool) string {
 	flash := "Statut de la réunion : " + to.Label() + "."
 	if queued > 0 {
-		flash += " " + view.Plural(queued, "courriel a été envoyé", "courriels ont été envoyés") + " aux personnes concernées."
+		flash += " " + mailsQueued(queued, "aux personnes concernées", sending)
 	}
 	if missing > 0 {
 		flash += " " + view.Plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."

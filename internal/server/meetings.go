@@ -46,6 +46,11 @@ func (s *Server) meetings(w http.ResponseWriter, r *http.Request) error {
 		for _, m := range upcoming {
 			if access.CanSeeMeeting(v, m, now) {
 				p.Upcoming = append(p.Upcoming, m)
+			} else if m.Status.Announced() {
+				// The public is told that members' meetings are
+				// coming, not when nor what: « aucune réunion »
+				// would be untrue.
+				p.MembersOnly++
 			}
 		}
 	}
@@ -233,7 +238,7 @@ func (s *Server) fillManagement(r *http.Request, p *view.MeetingPage) error {
 	m := p.Meeting
 	for _, to := range []model.MeetingStatus{model.MeetingAgendaPublished, model.MeetingHeld, model.MeetingMinutesDraft, model.MeetingMinutesApproved,
 		model.MeetingPlanned, model.MeetingPostponed, model.MeetingCancelled} {
-		if m.Status.CanBecome(to) {
+		if m.CanMove(to, s.now()) {
 			p.Transitions = append(p.Transitions, to)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,20 @@ func newsFromForm(f *view.Form, fields []view.Field, links []model.NewsLink) mod
 	a.PublishedAt = c.datetime("published_at", "2026-03-21T09:00")
 	a.BodyHTML = markdown.Document(a.Body)
 	return a
+}
+
+// publishNow gives the article the present time as its publication date
+// when the secretariat pressed « Publier maintenant », whatever the date
+// field held: the field is filled in so that a form shown again says so.
+func (s *Server) publishNow(r *http.Request, f *view.Form, a *model.NewsArticle) {
+	if r.PostForm.Get("action") != "publish" {
+		return
+	}
+	now := s.now().Truncate(time.Minute)
+	a.PublishedAt = &now
+	f.Values["published_at"] = now.In(view.Paris).Format(datetimeLocal)
+	delete(f.Errors, "published_at")
+	f.Order = slices.DeleteFunc(f.Order, func(n string) bool { return n == "published_at" })
 }
 
 // missingLinks lists the tokens of body that name no link, as typed.
@@ -208,6 +223,7 @@ func (s *Server) newNews(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := newsFromForm(f, fields, nil)
+	s.publishNow(r, f, &a)
 	if r.PostForm.Get("action") == "preview" {
 		p := s.newsEditPage(r, "Rédiger une actualité", nil, f, nil)
 		p.Preview = s.newsPreview(r, a.BodyHTML, nil)
@@ -238,7 +254,7 @@ func (s *Server) newNews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, newsSavedFlash(a, s.now(), queued)+
+	s.redirectWithFlash(w, r, location, newsSavedFlash(a, s.now(), queued, s.cfg.SMTP.Host != "")+
 		" Ajoutez ci-dessous les liens vers les réunions, mandatures, mesures et documents, et les pièces jointes.")
 	return nil
 }
@@ -257,7 +273,7 @@ func (s *Server) mailIfVisible(r *http.Request, tx *store.Store, a model.NewsArt
 	return n, s.record(r.Context(), tx, r, "news.mail", "news", a.ID, nil, map[string]any{"mails": n})
 }
 
-func newsSavedFlash(a model.NewsArticle, now time.Time, queued int) string {
+func newsSavedFlash(a model.NewsArticle, now time.Time, queued int, sending bool) string {
 	var msg string
 	switch {
 	case a.PublishedAt == nil:
@@ -268,7 +284,7 @@ func newsSavedFlash(a model.NewsArticle, now time.Time, queued int) string {
 		msg = "L'article est publié."
 	}
 	if queued > 0 {
-		msg += " " + view.Plural(queued, "courriel a été préparé pour l'abonné", "courriels ont été préparés pour les abonnés") + "."
+		msg += " " + mailsQueued(queued, view.PluralWord(queued, "pour l'abonné", "pour les abonnés"), sending)
 	}
 	return msg
 }
@@ -314,6 +330,7 @@ func (s *Server) editNews(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Values["version"] = strconv.Itoa(base)
 	a := newsFromForm(f, fields, links)
+	s.publishNow(r, f, &a)
 	if r.PostForm.Get("action") == "preview" {
 		p := s.newsEditPage(r, title, &old, f, links)
 		p.Preview = s.newsPreview(r, a.BodyHTML, links)
@@ -363,7 +380,7 @@ func (s *Server) editNews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/news/"+a.Slug, newsSavedFlash(a, s.now(), queued))
+	s.redirectWithFlash(w, r, "/news/"+a.Slug, newsSavedFlash(a, s.now(), queued, s.cfg.SMTP.Host != ""))
 	return nil
 }
 

@@ -396,3 +396,21 @@ func TestNewsFeedAdvertised(t *testing.T) {
 		}
 	}
 }
+
+// « Publier maintenant » publishes at once whatever the date field holds:
+// empty (a draft otherwise) or a date to come.
+func TestPublishNow(t *testing.T) {
+	p := newPortal(t, nil)
+	sec, public := p.as(roleSecretariat), p.client()
+	for _, at := range []string{"", "2199-01-01T09:00"} {
+		form := newsDraftForm("Publiée tout de suite "+at, "Texte.", at, model.VisibilityPublic)
+		form.Set("action", "publish")
+		slug := createNews(t, sec, form)
+		if res := public.get("/news/" + slug); res.StatusCode != http.StatusOK {
+			t.Errorf("published now with the date %q: the public gets %d, want 200", at, res.StatusCode)
+		}
+	}
+	if page := sec.get("/news/new").body; !strings.Contains(page, `data-testid="publish-now"`) {
+		t.Error("the editor of a new article offers no « Publier maintenant »")
+	}
+}

@@ -13,14 +13,26 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := viewerOf(ctx)
 	p := view.HomePage{Base: s.base(r, "Accueil"), SignedIn: access.Allows(v, access.ReadMemberArea)}
-	if p.SignedIn {
-		next, err := s.store.MeetingsAfter(ctx, s.now(), 1)
-		if err != nil {
-			return err
+	// The next meeting the viewer may see; the public, who may not see a
+	// members' meeting, is told that one is coming.
+	next, err := s.store.MeetingsAfter(ctx, s.now(), 5)
+	if err != nil {
+		return err
+	}
+	for i, m := range next {
+		if access.CanSeeMeeting(v, m, s.now()) {
+			p.NextMeeting = &next[i]
+			break
 		}
-		if len(next) == 1 {
-			p.NextMeeting = &next[0]
+		if m.Status.Announced() {
+			p.MembersOnlyMeeting = true
 		}
+	}
+	switch glance, err := s.store.PlanGlance(ctx); {
+	case err == nil:
+		p.Plan = &glance
+	case !errors.Is(err, model.ErrNotFound):
+		return err
 	}
 	mandate, err := s.store.CurrentMandate(ctx)
 	switch {

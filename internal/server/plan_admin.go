@@ -44,7 +44,7 @@ var planFields = []view.Field{
 	{Name: "followed", Label: "Plan suivi par le comité", Kind: "checkbox", Hint: "Les autres plans sont enregistrés pour y rattacher des mesures."},
 	{Name: "period", Label: "Période", Kind: "text", Hint: "Par exemple 2024-2027. Facultative."},
 	{Name: "owner", Label: "Pilote du plan", Kind: "text", Hint: "Le ministère ou la mission qui porte le plan. Facultatif."},
-	{Name: "presented_on", Label: "Date de présentation", Kind: "date", Hint: "Facultative. Format : AAAA-MM-JJ."},
+	{Name: "presented_on", Label: "Date de présentation", Kind: "date", Hint: "Facultative."},
 	{Name: "description", Label: "Présentation", Kind: "textarea", Hint: "Facultative. Quelques lignes sur l'objet du plan."},
 	{Name: "source_url", Label: "Source", Kind: "url", Hint: "Facultative. Adresse complète du texte du plan, par exemple https://www.egalite-femmes-hommes.gouv.fr/…"},
 	{Name: "illustrative", Label: "Donnée illustrative", Kind: "checkbox", Hint: "Cochez tant que ces informations ne sont pas officielles : elles portent la mention « exemple »."},

@@ -28,7 +28,7 @@ func (s *Server) updateFields(indicators []model.Indicator) []view.Field {
 	fields := []view.Field{
 		{Name: "status", Label: "Statut de la mesure", Kind: "select", Required: true, Options: measureStatusOptions()},
 		{Name: "progress", Label: "Avancement (en %)", Kind: "number", Required: true, Hint: "Un nombre entier entre 0 et 100."},
-		{Name: "happened_on", Label: "Date de l'étape", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "happened_on", Label: "Date de l'étape", Kind: "date", Required: true},
 		{Name: "text", Label: "Ce qui a été fait", Kind: "textarea", Required: true, Rows: 6, Hint: "10 000 caractères au plus."},
 	}
 	for _, i := range indicators {
@@ -336,7 +336,7 @@ func (s *Server) pendingUpdates(w http.ResponseWriter, r *http.Request) error {
 func campaignFields() []view.Field {
 	return []view.Field{
 		{Name: "title", Label: "Intitulé de la campagne", Kind: "text", Required: true, Hint: "Par exemple « Bilan à mi-parcours »."},
-		{Name: "due_on", Label: "Date limite de réponse", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "due_on", Label: "Date limite de réponse", Kind: "date", Required: true},
 	}
 }
 
@@ -416,7 +416,7 @@ Le secrétariat du comité de coordination
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "La campagne est lancée : "+view.Plural(queued, "pilote a été sollicité", "pilotes ont été sollicités")+" par courriel.")
+	s.redirectWithFlash(w, r, location, "La campagne est lancée. "+mailsQueued(queued, view.PluralWord(queued, "au pilote", "aux pilotes"), s.cfg.SMTP.Host != ""))
 	return nil
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -227,5 +228,53 @@ func TestSearchCap(t *testing.T) {
 	page = searchAs(t, sec, "caché")
 	if n := resultCount(t, page); n != hidden || strings.Contains(page, "Plus de") {
 		t.Errorf("the secretariat searching the hidden comments: %d results, want exactly %d", n, hidden)
+	}
+}
+
+// Excerpts are cut from the plain text of markdown (no « ## », « ** » nor
+// link tokens), and a measure whose title holds the words comes before one
+// that only mentions them.
+func TestSearchExcerptsAndTitles(t *testing.T) {
+	p := newPortal(t, nil)
+	f := planFixtures(t, p)
+	ctx := context.Background()
+	past := p.srv.now().AddDate(0, -1, 0)
+	id, err := p.store.EnsureMeeting(ctx, model.Meeting{Slug: "markdown", Title: "Réunion de suivi", StartsAt: past, Status: model.MeetingMinutesDraft, PublicMinutes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "## Rencontre avec les partenaires\n\nLes **trois scénarios** de zorglubage [[lien:3]] sont présentés par [la DGT](https://travail.gouv.fr)."
+	if _, err := p.store.SaveMinutes(ctx, id, 0, text, "<h2>Rencontre</h2>", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.store.SetMeetingStatus(ctx, id, model.MeetingMinutesDraft, model.MeetingMinutesApproved, "", false); err != nil {
+		t.Fatal(err)
+	}
+	mention, err := p.store.CreateMeasure(ctx, model.Measure{PlanID: f.plan, AxisID: f.axis, Number: "2", Title: "Coordonner les acteurs",
+		Description: "Parmi d'autres sujets, la zorglubation.", Status: model.MeasureInProgress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	titled, err := p.store.CreateMeasure(ctx, model.Measure{PlanID: f.plan, AxisID: f.axis, Number: "3", Title: "Zorglubation des données",
+		Description: "Recueillir des données.", Status: model.MeasureInProgress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := p.as(roleUnion)
+
+	page := searchAs(t, member, "zorglubage")
+	for _, bad := range []string{"## ", "**", "[[lien:", "](https"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("an excerpt shows the markdown %q:\n%s", bad, page)
+		}
+	}
+	if !strings.Contains(page, "Rencontre avec les partenaires Les trois scénarios de <mark>zorglubage</mark>") && !strings.Contains(page, "trois scénarios de <mark>zorglubage</mark>") {
+		t.Errorf("the excerpt is not the plain text of the minutes:\n%s", page)
+	}
+
+	page = searchAs(t, member, "zorglubation")
+	first, second := strings.Index(page, fmt.Sprintf(`href="/measures/%d"`, titled)), strings.Index(page, fmt.Sprintf(`href="/measures/%d"`, mention))
+	if first < 0 || second < 0 || first > second {
+		t.Errorf("measure %d (title) at %d, measure %d (mention) at %d: want the title first", titled, first, mention, second)
 	}
 }

@@ -256,18 +256,18 @@ func (s *Store) LinkCandidates(ctx context.Context, t model.LinkTarget, q string
 	var sql string
 	switch t {
 	case model.LinkMeeting:
-		sql = `SELECT id, title, to_char(starts_at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY') FROM meetings
+		sql = `SELECT id, title, '', starts_at FROM meetings
 			WHERE title ILIKE $1 ORDER BY starts_at DESC, id DESC LIMIT $2`
 	case model.LinkMandate:
-		sql = `SELECT id, label, jo_title FROM mandates WHERE label ILIKE $1 OR jo_title ILIKE $1 OR nor ILIKE $1
+		sql = `SELECT id, label, jo_title, NULL::timestamptz FROM mandates WHERE label ILIKE $1 OR jo_title ILIKE $1 OR nor ILIKE $1
 			ORDER BY starts_on DESC, id DESC LIMIT $2`
 	case model.LinkMeasure:
 		sql = `SELECT ms.id, CASE WHEN ms.number = '' THEN ms.title ELSE ms.number || '. ' || ms.title END,
-			coalesce(nullif(p.short_title, ''), p.title) FROM measures ms JOIN plans p ON p.id = ms.plan_id
+			coalesce(nullif(p.short_title, ''), p.title), NULL::timestamptz FROM measures ms JOIN plans p ON p.id = ms.plan_id
 			WHERE ms.title ILIKE $1 OR ms.number || '.' ILIKE $1
 			ORDER BY p.followed DESC, p.id, ms.id LIMIT $2`
 	case model.LinkDocument:
-		sql = `SELECT id, title, to_char(doc_date, 'DD/MM/YYYY') FROM documents WHERE title ILIKE $1
+		sql = `SELECT id, title, '', doc_date::timestamp AT TIME ZONE 'Europe/Paris' FROM documents WHERE title ILIKE $1
 			ORDER BY doc_date DESC, id DESC LIMIT $2`
 	default:
 		return nil, fmt.Errorf("link candidates: target type %q: %w", t, model.ErrNotFound)
@@ -278,7 +278,7 @@ func (s *Store) LinkCandidates(ctx context.Context, t model.LinkTarget, q string
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.NewsLink, error) {
 		l := model.NewsLink{TargetType: t}
-		err := r.Scan(&l.TargetID, &l.Title, &l.Reference)
+		err := r.Scan(&l.TargetID, &l.Title, &l.Reference, &l.At)
 		return l, err
 	})
 	if err != nil {

@@ -344,3 +344,21 @@ func (s *Store) DeleteIndicator(ctx context.Context, measureID, id int64) error 
 	}
 	return nil
 }
+
+// PlanGlance returns the followed plan's counts of measures by status and
+// their mean progress; ErrNotFound when no plan is followed.
+func (s *Store) PlanGlance(ctx context.Context) (model.PlanGlance, error) {
+	var g model.PlanGlance
+	err := s.db.QueryRow(ctx, `SELECT p.id, coalesce(nullif(p.short_title, ''), p.title), count(m.id),
+			count(m.id) FILTER (WHERE m.status = 'done'), count(m.id) FILTER (WHERE m.status = 'in_progress'),
+			count(m.id) FILTER (WHERE m.status = 'delayed'), coalesce(round(avg(m.progress)), 0)::int
+		FROM plans p LEFT JOIN measures m ON m.plan_id = p.id
+		WHERE p.followed GROUP BY p.id ORDER BY p.id LIMIT 1`).Scan(&g.PlanID, &g.Name, &g.Measures, &g.Done, &g.InProgress, &g.Delayed, &g.Progress)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return g, model.ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("plan at a glance: %w", err)
+	}
+	return g, nil
+}

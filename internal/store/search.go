@@ -265,7 +265,7 @@ type searchPart struct {
 func searchCandidates(ctx context.Context, tx pgx.Tx, args, reader []any, kind model.SearchKind, year int) (map[searchPart][]model.SearchHit, error) {
 	// Planned with the values (an unnamed statement), never as a generic
 	// plan: whether a word is common decides between two plans.
-	rows, err := tx.Query(ctx, `WITH `+visibleMatches+` SELECT kind, sub, id, link, title, at, year, rank FROM dated`,
+	rows, err := tx.Query(ctx, `WITH `+visibleMatches+` SELECT kind, sub, id, link, title, at, year, rank + `+titleBoost+` FROM dated`,
 		append(append(append([]any{pgx.QueryExecModeDescribeExec}, args...), string(kind), year, SearchCap+1), reader...)...)
 	if err != nil {
 		return nil, err
@@ -319,6 +319,24 @@ func byDate(a, b model.SearchHit) int {
 	return cmp.Compare(b.ID, a.ID)
 }
 
+// plainText is the SQL that reads markdown expr as the plain text an
+// excerpt is cut from: without news link tokens ([[lien:3]]), heading,
+// list and quote marks at line starts, emphasis and code marks, and with a
+// link's text instead of the link. Extracted document text is plain
+// already and does not go through it.
+func plainText(expr string) string {
+	return "regexp_replace(regexp_replace(regexp_replace(regexp_replace(" + expr +
+		", '\\[\\[[a-z]+:[0-9]+\\]\\]', '', 'g')" +
+		", '\\[([^]]*)\\]\\([^)]*\\)', '\\1', 'g')" +
+		", '^[ \\t]*(#{1,6}|>|[-*+]|[0-9]+\\.)[ \\t]+', '', 'gn')" +
+		", '(\\*\\*|__|[*`]|~~)', '', 'g')"
+}
+
+// titleBoost ranks a result whose own title holds the words above those
+// that only mention them (a comment's or an update's "title" is its
+// measure's, so they get none).
+const titleBoost = `CASE WHEN sub IN ('meeting', 'document', 'measure', 'news') AND to_tsvector('comite_fr', title) @@ to_tsquery('comite_fr', $1) THEN 1 ELSE 0 END`
+
 // excerptHead is how much of a long text is searched first for an
 // excerpt.
 const excerptHead = 3000
@@ -342,17 +360,17 @@ func highlight(ctx context.Context, tx pgx.Tx, tsquery string, hits []model.Sear
 		FROM unnest($2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS p(sub, id, title, n)
 		CROSS JOIN LATERAL (SELECT CASE p.sub
 			WHEN 'meeting' THEN (SELECT summary FROM meetings WHERE id = p.id)
-			WHEN 'minutes' THEN (SELECT minutes_text FROM meetings WHERE id = p.id)
+			WHEN 'minutes' THEN (SELECT `+plainText("minutes_text")+` FROM meetings WHERE id = p.id)
 			WHEN 'agenda' THEN (SELECT title || ' ' || presenter FROM agenda_items WHERE id = p.id)
 			WHEN 'decision' THEN (SELECT text FROM decisions WHERE id = p.id)
 			WHEN 'document' THEN (SELECT CASE WHEN d.text_search @@ to_tsquery('comite_fr', $1)
 				THEN (SELECT left(v.extracted_text, 100000) FROM document_versions v WHERE v.document_id = d.id ORDER BY v.number DESC LIMIT 1)
 				ELSE d.description END FROM documents d WHERE d.id = p.id)
-			WHEN 'measure' THEN (SELECT description FROM measures WHERE id = p.id)
-			WHEN 'update' THEN (SELECT text FROM measure_updates WHERE id = p.id)
+			WHEN 'measure' THEN (SELECT `+plainText("description")+` FROM measures WHERE id = p.id)
+			WHEN 'update' THEN (SELECT `+plainText("text")+` FROM measure_updates WHERE id = p.id)
 			WHEN 'recommendation' THEN (SELECT text FROM recommendations WHERE id = p.id)
-			WHEN 'comment' THEN (SELECT text_md FROM comments WHERE id = p.id)
-			WHEN 'news' THEN (SELECT summary || ' ' || body FROM news_articles WHERE id = p.id)
+			WHEN 'comment' THEN (SELECT `+plainText("text_md")+` FROM comments WHERE id = p.id)
+			WHEN 'news' THEN (SELECT `+plainText("summary || ' ' || body")+` FROM news_articles WHERE id = p.id)
 		END AS body OFFSET 0) b -- OFFSET 0: read each text once, not once per use
 		CROSS JOIN LATERAL (SELECT ts_headline('comite_fr', left(b.body, $7), to_tsquery('comite_fr', $1), $6) AS head OFFSET 0) h
 		ORDER BY p.n`, tsquery, subs, ids, titles, whole, excerpt, excerptHead, search.StartMark)

@@ -69,10 +69,16 @@ func Date(t time.Time) string {
 	return day + " " + frenchMonths[t.Month()-1] + " " + itoa(t.Year())
 }
 
-// DateTime writes t as "21 mars 2024 à 14 h 00".
+// DateTime writes t as "21 mars 2024 à 14 h 00", the time held together by
+// non-breaking spaces so that a line never ends inside it.
 func DateTime(t time.Time) string {
+	return Date(t) + " à " + Clock(t)
+}
+
+// Clock writes the time of t as "14 h 09", with non-breaking spaces.
+func Clock(t time.Time) string {
 	t = t.In(Paris)
-	return Date(t) + " à " + itoa(t.Hour()) + " h " + pad2(t.Minute())
+	return itoa(t.Hour()) + "\u00a0h\u00a0" + pad2(t.Minute())
 }
 
 // ISO writes t for a <time datetime> attribute.

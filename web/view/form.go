@@ -73,3 +73,41 @@ func hintID(name string) string { return "aide-" + name }
 func (f *Form) Has(name, value string) bool {
 	return slices.Contains(strings.Split(f.Value(name), ","), value)
 }
+
+// hasEmptyOption reports whether a select already offers an empty choice
+// (« Choisir un organisme »).
+func hasEmptyOption(opts []Option) bool {
+	for _, o := range opts {
+		if o.Value == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// InFieldOrder returns f with its errors listed in the order of fields on
+// the page, which the summary follows: a checker may find a missing date
+// before a missing title, the reader reads the title first. Errors of
+// names that are not among fields keep their place after them.
+func (f *Form) InFieldOrder(fields []Field) *Form {
+	pos := map[string]int{}
+	for i, fd := range fields {
+		pos[fd.Name] = i
+	}
+	g := *f
+	g.Order = slices.Clone(f.Order)
+	slices.SortStableFunc(g.Order, func(a, b string) int {
+		pa, oka := pos[a]
+		pb, okb := pos[b]
+		switch {
+		case oka && okb:
+			return pa - pb
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return 0
+	})
+	return &g
+}

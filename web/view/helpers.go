@@ -179,3 +179,53 @@ func closedConsultationSentence(c model.Consultation) string {
 	}
 	return "La consultation sur cette mesure est close depuis le " + DateTime(c.Window.ClosesAt) + "."
 }
+
+// headingsFrom moves the headings of stored, sanitised HTML (minutes, an
+// article) so that its highest one is an <hN> of level top: the text's own
+// "##" then sits under the page's section heading instead of beside it, and
+// an article that starts at "###" skips no level. The sanitiser keeps no
+// attribute on headings and escapes "<" in text, so the tags are found by
+// their exact spelling; one pass of the replacer moves each tag once.
+func headingsFrom(html string, top int) string {
+	high := 0
+	for level := 1; level <= 6; level++ {
+		if strings.Contains(html, "<h"+strconv.Itoa(level)) {
+			high = level
+			break
+		}
+	}
+	if high == 0 || high == top {
+		return html
+	}
+	var pairs []string
+	for level := 1; level <= 6; level++ {
+		l, to := strconv.Itoa(level), strconv.Itoa(min(max(level+top-high, 1), 6))
+		pairs = append(pairs, "<h"+l+">", "<h"+to+">", "<h"+l+" ", "<h"+to+" ", "</h"+l+">", "</h"+to+">")
+	}
+	return strings.NewReplacer(pairs...).Replace(html)
+}
+
+// de writes « de » before a person's name, elided before a vowel as French
+// requires: « de Claude », « d'Inès », « d'Yves ». A name starting with an
+// « h » keeps « de »: whether it is mute cannot be told from the spelling.
+func de(name string) string {
+	r := []rune(strings.ToLower(name))
+	if len(r) > 0 && strings.ContainsRune("aàâäeéèêëiîïoôöuùûüyœæ", r[0]) {
+		return "d'" + name
+	}
+	return "de " + name
+}
+
+// withBody writes a person's name followed by their body in parentheses,
+// or after a dash when the name already ends with parentheses of its own
+// (« Paul Exemple (DGT, compte de démonstration) – Direction générale du
+// travail »): two pairs in a row read as a typo.
+func withBody(name, body string) string {
+	switch {
+	case body == "":
+		return name
+	case strings.HasSuffix(name, ")"):
+		return name + " – " + body
+	}
+	return name + " (" + body + ")"
+}

@@ -132,7 +132,7 @@ func Search(p SearchPage) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Rechercher</h1><form method=\"get\" action=\"/search\" role=\"search\" class=\"search-form field\" data-testid=\"search-page-form\"><label for=\"recherche-principale\">Mots recherchés</label> <span class=\"hint\" id=\"aide-recherche\">Les accents et le pluriel sont sans effet ; un début de mot suffit (« identif » trouve « identification »). Mettez une expression entre guillemets pour la trouver telle quelle : \"mécanisme national\".</span><div class=\"search-row\"><input type=\"search\" id=\"recherche-principale\" name=\"q\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Rechercher</h1><form method=\"get\" action=\"/search\" role=\"search\" aria-label=\"Recherche avancée\" class=\"search-form field\" data-testid=\"search-page-form\"><label for=\"recherche-principale\">Mots recherchés</label> <span class=\"hint\" id=\"aide-recherche\">Les accents et le pluriel sont sans effet ; un début de mot suffit (« identif » trouve « identification »). Mettez une expression entre guillemets pour la trouver telle quelle : \"mécanisme national\".</span><div class=\"search-row\"><input type=\"search\" id=\"recherche-principale\" name=\"q\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
