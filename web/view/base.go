@@ -19,7 +19,7 @@ type Base struct {
 	User *User
 	// Flash is a one-time confirmation shown at the top of the page.
 	Flash string
-	// Nav is the active navigation entry: "meetings", "members", "plan", "documents", "news", "observatory" or "".
+	// Nav is the active navigation entry: "meetings", "members", "plan", "documents", "consultations", "news", "observatory" or "".
 	Nav string
 }
 
@@ -34,16 +34,19 @@ type User struct {
 // navEntry is one link of the main navigation.
 type navEntry struct {
 	Key, Label, Href string
+	// Members marks an entry only signed-in members may open: the public
+	// would only meet the sign-in page behind it.
+	Members bool
 }
 
 var navEntries = []navEntry{
-	{"meetings", "Réunions", "/meetings"},
-	{"members", "Membres", "/members"},
-	{"plan", "Plan", "/plans"},
-	{"documents", "Documents", "/documents"},
-	{"consultations", "Consultations", "/consultations"},
-	{"news", "Actualités", "/news"},
-	{"observatory", "Observatoire", "/observatory"},
+	{"meetings", "Réunions", "/meetings", false},
+	{"members", "Membres", "/members", false},
+	{"plan", "Plan", "/plans", false},
+	{"documents", "Documents", "/documents", false},
+	{"consultations", "Consultations", "/consultations", true},
+	{"news", "Actualités", "/news", false},
+	{"observatory", "Observatoire", "/observatory", false},
 }
 
 var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"context"
 	"go/build"
 	"os"
 	"path/filepath"
@@ -114,5 +115,21 @@ func TestInFieldOrder(t *testing.T) {
 	}
 	if f.Order[0] != "date" {
 		t.Errorf("InFieldOrder changed the form it was given: %q", f.Order)
+	}
+}
+
+func TestConsultationsInTheMenuForMembersOnly(t *testing.T) {
+	render := func(b Base) string {
+		var out strings.Builder
+		if err := Layout(b).Render(context.Background(), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	if page := render(Base{Title: "Accueil"}); strings.Contains(page, `href="/consultations"`) {
+		t.Error("the public's menu links to the consultations, which would only show it the sign-in page")
+	}
+	if page := render(Base{Title: "Accueil", User: &User{Name: "Alice"}}); !strings.Contains(page, `href="/consultations"`) {
+		t.Error("a member's menu lacks the consultations")
 	}
 }
