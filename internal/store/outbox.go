@@ -140,3 +140,138 @@ func (s *Store) QueuedMail(ctx context.Context, id int64) (model.Mail, error) {
 	}
 	return m, nil
 }
+
+// MailFilter narrows the outbox: a kind (model.MailKinds, or
+// model.MailKindOther) and a state (model.MailStates); empty is all.
+type MailFilter struct {
+	Kind  string
+	State string
+}
+
+// where returns the filter's conditions on outbox, numbering its arguments
+// after those of args.
+func (f MailFilter) where(args *[]any) []string {
+	arg := func(v any) string {
+		*args = append(*args, v)
+		return fmt.Sprintf("$%d", len(*args))
+	}
+	var where []string
+	switch f.State {
+	case model.MailWaiting:
+		where = append(where, "status = 'pending' AND attempts = 0")
+	case model.MailRetrying:
+		where = append(where, "status = 'pending' AND attempts > 0")
+	case model.MailSent:
+		where = append(where, "status = 'sent'")
+	case model.MailFailed:
+		where = append(where, "status = 'failed'")
+	}
+	if f.Kind == "" {
+		return where
+	}
+	var patterns []string
+	kinds := model.MailKinds
+	if k, ok := model.MailKindByKey(f.Kind); ok && f.Kind != model.MailKindOther {
+		kinds = []model.MailKind{k}
+	}
+	for _, k := range kinds {
+		for _, p := range k.Prefixes {
+			patterns = append(patterns, likeEscaper.Replace(p)+"%")
+		}
+	}
+	if f.Kind == model.MailKindOther {
+		where = append(where, "NOT subject LIKE ANY ("+arg(patterns)+"::text[])")
+		return where
+	}
+	// One LIKE per start rather than LIKE ANY: each is a range of
+	// outbox_subject_idx when the kind is rare.
+	likes := make([]string, len(patterns))
+	for i, p := range patterns {
+		likes[i] = "subject LIKE " + arg(p)
+	}
+	where = append(where, "("+strings.Join(likes, " OR ")+")")
+	return where
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// MailGroups returns a page of the outbox's groups, newest first: the mails
+// written with one subject by one transaction (whose now() they share), a
+// convocation to each seat being one group. The page seeks past the cursor,
+// the time and first mail of the previous page's last group, and reads the
+// outbox along outbox_created_idx. Filtered, a group holds only its mails
+// that pass the filter.
+func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after Cursor) ([]model.MailGroup, bool, error) {
+	var args []any
+	where := f.where(&args)
+	having := ""
+	if after.ID != 0 {
+		args = append(args, after.At, after.ID)
+		n := len(args)
+		// The WHERE bounds the index scan; the HAVING drops the groups of
+		// that instant that came before.
+		where = append(where, fmt.Sprintf("created_at <= $%d", n-1))
+		having = fmt.Sprintf("HAVING (created_at, min(id)) < ($%d, $%d)", n-1, n)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, limit+1)
+	rows, err := s.db.Query(ctx, `SELECT created_at, subject, min(id) FROM outbox `+cond+`
+		GROUP BY created_at, subject `+having+`
+		ORDER BY created_at DESC, min(id) DESC LIMIT $`+fmt.Sprint(len(args)), args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("mail groups: %w", err)
+	}
+	var groups []model.MailGroup
+	for rows.Next() {
+		var g model.MailGroup
+		var first int64 // the cursor's ID: the group's Mails[0] once read
+		if err := rows.Scan(&g.CreatedAt, &g.Subject, &first); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("mail groups: %w", err)
+		}
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("mail groups: %w", err)
+	}
+	more := len(groups) > limit
+	if more {
+		groups = groups[:limit]
+	}
+	if len(groups) == 0 {
+		return nil, false, nil
+	}
+	// The groups' mails, read by their instants (outbox_created_idx again)
+	// under the same filter.
+	args = args[:0]
+	where = f.where(&args)
+	instants := make([]time.Time, len(groups))
+	index := make(map[string]int, len(groups))
+	for i, g := range groups {
+		instants[i] = g.CreatedAt
+		index[groupKey(g.CreatedAt, g.Subject)] = i
+	}
+	args = append(args, instants)
+	where = append(where, fmt.Sprintf("created_at = ANY ($%d::timestamptz[])", len(args)))
+	rows, err = s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE `+strings.Join(where, " AND ")+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("mail groups: %w", err)
+	}
+	mails, err := collectMails(rows)
+	if err != nil {
+		return nil, false, fmt.Errorf("mail groups: %w", err)
+	}
+	for _, m := range mails {
+		if i, ok := index[groupKey(m.CreatedAt, m.Subject)]; ok {
+			groups[i].Mails = append(groups[i].Mails, m)
+		}
+	}
+	return groups, more, nil
+}
+
+func groupKey(at time.Time, subject string) string {
+	return fmt.Sprint(at.UnixMicro()) + "\x00" + subject
+}
