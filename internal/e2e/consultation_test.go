@@ -688,7 +688,7 @@ func mailsTo(t *testing.T, sec context.Context, p *portal, to, subject string) [
 	var found []mail
 	for page := 1; ; page++ {
 		mails := js[[]mail](t, sec, `[...document.querySelectorAll('[data-testid=mail]')].map(m => ({
-			subject: m.querySelector('h2').textContent.trim(),
+			subject: (m.closest('[data-testid=mail-group]') ?? m).querySelector('h2').textContent.trim(),
 			meta: m.querySelector('.meta').textContent,
 			body: m.querySelector('pre').textContent,
 		}))`)

@@ -481,7 +481,7 @@ func mailTo(t *testing.T, sec context.Context, p *portal, to, subject string) ma
 	seen := 0
 	for page := 1; page <= 10; page++ {
 		mails := js[[]mail](t, sec, `[...document.querySelectorAll('[data-testid=mail]')].map(m => ({
-			subject: m.querySelector('h2').textContent.trim(),
+			subject: (m.closest('[data-testid=mail-group]') ?? m).querySelector('h2').textContent.trim(),
 			meta: m.querySelector('.meta').textContent,
 			body: m.querySelector('pre').textContent,
 			calendar: m.querySelector('[data-testid=mail-calendar]')?.getAttribute('href') ?? '',

@@ -140,31 +140,75 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// outboxPageSize counts groups of mails: a convocation to 62 seats is one.
 const outboxPageSize = 20
 
+// outboxFilterFields are the outbox's filter form: a kind of mail (by its
+// subject, model.MailKinds) and a state.
+var outboxFilterFields = func() []view.Field {
+	kinds := []view.Option{{Value: "", Label: "Tous"}}
+	for _, k := range model.MailKinds {
+		kinds = append(kinds, view.Option{Value: k.Key, Label: k.Label})
+	}
+	other, _ := model.MailKindByKey(model.MailKindOther)
+	kinds = append(kinds, view.Option{Value: other.Key, Label: other.Label})
+	states := []view.Option{{Value: "", Label: "Tous"}}
+	for _, st := range model.MailStates {
+		states = append(states, view.Option{Value: st.Key, Label: st.Label})
+	}
+	return []view.Field{
+		{Name: "type", Label: "Type de courriel", Kind: "select", Options: kinds},
+		{Name: "etat", Label: "État", Kind: "select", Options: states},
+	}
+}()
+
 func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageNumber(r.URL.Query())
+	q := r.URL.Query()
+	f := view.NewForm()
+	for _, fd := range outboxFilterFields {
+		f.Values[fd.Name] = q.Get(fd.Name)
+	}
+	c := newChecker(f, outboxFilterFields)
+	filter := store.MailFilter{Kind: c.choice("type"), State: c.choice("etat")}
+	page, err := pageNumber(q)
 	if err != nil {
 		return err
 	}
-	after, err := cursorParam(r.URL.Query())
-	if err != nil {
-		return err
+	status := http.StatusOK
+	var groups []model.MailGroup
+	more := false
+	if f.Valid() {
+		after, err := cursorParam(q)
+		if err != nil {
+			return err
+		}
+		groups, more, err = s.store.MailGroups(r.Context(), filter, outboxPageSize, after)
+		if err != nil {
+			return err
+		}
+	} else {
+		status = http.StatusUnprocessableEntity
 	}
-	mails, more, err := s.store.Mails(r.Context(), outboxPageSize, after)
-	if err != nil {
-		return err
-	}
+	q.Del("page")
+	q.Del("avant")
 	next := ""
 	if more {
-		last := mails[len(mails)-1]
-		next = nextPageQuery(nil, page, store.Cursor{At: last.CreatedAt, ID: last.ID})
+		// The next page seeks past the last group: its time and first mail.
+		last := groups[len(groups)-1]
+		next = nextPageQuery(q, page, store.Cursor{At: last.CreatedAt, ID: last.Mails[0].ID})
 	}
-	for i := range mails {
-		mails[i].Text, mails[i].LastError = maskTokens(mails[i].Text), maskTokens(mails[i].LastError)
+	for _, g := range groups {
+		for i := range g.Mails {
+			g.Mails[i].Text, g.Mails[i].LastError = maskTokens(g.Mails[i].Text), maskTokens(g.Mails[i].LastError)
+		}
 	}
-	s.render(w, r, http.StatusOK, view.Outbox(view.OutboxPage{Base: s.adminBase(r, "Courriels envoyés"), Mails: mails,
-		Page: page, Next: next, Sending: s.cfg.SMTP.Host != ""}))
+	title := "Courriels envoyés"
+	if page > 1 {
+		title += " – page " + strconv.Itoa(page)
+	}
+	s.render(w, r, status, view.Outbox(view.OutboxPage{Base: s.adminBase(r, title), Groups: groups,
+		Page: page, Next: next, Sending: s.cfg.SMTP.Host != "", Filter: f, Fields: outboxFilterFields, Query: q.Encode(),
+		Filtered: filter != store.MailFilter{}}))
 	return nil
 }
 

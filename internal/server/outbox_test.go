@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"comite/internal/ical"
+	"comite/internal/model"
+	"comite/internal/store"
 )
 
 var mailedTokenRe = regexp.MustCompile(`/(?:password-reset|invitation|unsubscribe)/([A-Za-z0-9_-]+)`)
@@ -151,5 +153,102 @@ func TestOutboxKeysetPages(t *testing.T) {
 		if want := fmt.Sprintf("%02d", 2*outboxPageSize+4-i); s != want {
 			t.Fatalf("mail %d is %s, want %s (newest first, each once)", i, s, want)
 		}
+	}
+}
+
+// TestOutboxGroupsAndFilters: a convocation to 62 seats, written by one
+// change, is one line with its count that unfolds to its recipients; the
+// kind and state filters narrow the list and their « Page suivante » keeps
+// them.
+func TestOutboxGroupsAndFilters(t *testing.T) {
+	p := newPortal(t, nil)
+	ctx := context.Background()
+	const convocation = "Convocation : Réunion plénière de test – 4 décembre 2026"
+	if err := p.store.InTx(ctx, func(tx *store.Store) error {
+		for i := range 62 {
+			if _, err := tx.QueueMail(ctx, fmt.Sprintf("siege%02d@test.example", i), convocation, "Vous êtes convoqué."); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	failed, err := p.store.QueueMail(ctx, "refus@test.example", "Réinitialisation de votre mot de passe", "Lien")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.store.MarkMailFailed(ctx, failed, "550 boîte inconnue", p.srv.now(), true); err != nil {
+		t.Fatal(err)
+	}
+	// More comment mails than a page, each its own change.
+	for i := range outboxPageSize + 1 {
+		if _, err := p.store.QueueMail(ctx, "suivi@test.example", fmt.Sprintf("Nouveau commentaire : mesure %02d", i), "texte"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sec := p.as(roleSecretariat)
+
+	// The convocation sits on the first page after the comments' page.
+	var page response
+	for path := "/admin/outbox"; ; {
+		page = sec.get(path)
+		if page.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, page.StatusCode)
+		}
+		if strings.Contains(page.body, convocation) {
+			break
+		}
+		m := regexp.MustCompile(`href="(/admin/outbox\?[^"]*)">Page suivante`).FindStringSubmatch(page.body)
+		if m == nil {
+			t.Fatal("no page of the outbox shows the convocation")
+		}
+		path = html.UnescapeString(m[1])
+	}
+	if n := strings.Count(page.body, "<h2>"+convocation+" — 62 destinataires</h2>"); n != 1 {
+		t.Errorf("the convocation's line « %s — 62 destinataires » appears %d times, want once", convocation, n)
+	}
+	if n := strings.Count(page.body, "À siege"); n != 62 {
+		t.Errorf("the convocation unfolds to %d recipients, want 62", n)
+	}
+	if !strings.Contains(page.body, "62 en attente") {
+		t.Error("the convocation's line does not count its 62 mails waiting")
+	}
+
+	// A state: only the failed mail.
+	failedPage := sec.get("/admin/outbox?etat=" + model.MailFailed)
+	if failedPage.StatusCode != http.StatusOK {
+		t.Fatalf("filter by state: %d", failedPage.StatusCode)
+	}
+	if !strings.Contains(failedPage.body, "refus@test.example") || strings.Contains(failedPage.body, convocation) ||
+		strings.Contains(failedPage.body, "Nouveau commentaire") {
+		t.Error("the « en échec » filter does not show only the failed mail")
+	}
+	if !strings.Contains(failedPage.body, `<option value="`+model.MailFailed+`" selected`) {
+		t.Error("the state filter does not keep its choice")
+	}
+
+	// A kind: the comments, over two pages; the next page keeps the filter.
+	comments := sec.get("/admin/outbox?type=commentaire")
+	if comments.StatusCode != http.StatusOK {
+		t.Fatalf("filter by kind: %d", comments.StatusCode)
+	}
+	if strings.Contains(comments.body, convocation) || strings.Contains(comments.body, "refus@test.example") {
+		t.Error("the comments filter shows other mails")
+	}
+	m := regexp.MustCompile(`href="(/admin/outbox\?[^"]*)">Page suivante`).FindStringSubmatch(comments.body)
+	if m == nil || !strings.Contains(html.UnescapeString(m[1]), "type=commentaire") {
+		t.Fatalf("the comments' next page link %v does not keep the filter", m)
+	}
+	second := sec.get(html.UnescapeString(m[1]))
+	if second.StatusCode != http.StatusOK || !strings.Contains(second.body, "Nouveau commentaire : mesure 00") ||
+		strings.Contains(second.body, convocation) || strings.Contains(second.body, "Nouveau commentaire : mesure 01") {
+		t.Errorf("the comments' second page: %d, want the oldest comment mail only", second.StatusCode)
+	}
+
+	// A kind that is not one: the form says so.
+	if res := sec.get("/admin/outbox?type=inconnu"); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, "Faites un choix dans la liste.") {
+		t.Errorf("unknown kind: got %d, want 422 with the form's message", res.StatusCode)
 	}
 }

@@ -218,45 +218,44 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
 	args = append(args, limit+1)
-	rows, err := s.db.Query(ctx, `SELECT created_at, subject, min(id) FROM outbox `+cond+`
+	rows, err := s.db.Query(ctx, `SELECT created_at, subject, array_agg(id ORDER BY id) FROM outbox `+cond+`
 		GROUP BY created_at, subject `+having+`
 		ORDER BY created_at DESC, min(id) DESC LIMIT $`+fmt.Sprint(len(args)), args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
 	var groups []model.MailGroup
+	var ids [][]int64
 	for rows.Next() {
 		var g model.MailGroup
-		var first int64 // the cursor's ID: the group's Mails[0] once read
-		if err := rows.Scan(&g.CreatedAt, &g.Subject, &first); err != nil {
+		var group []int64
+		if err := rows.Scan(&g.CreatedAt, &g.Subject, &group); err != nil {
 			rows.Close()
 			return nil, false, fmt.Errorf("mail groups: %w", err)
 		}
-		groups = append(groups, g)
+		groups, ids = append(groups, g), append(ids, group)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
 	more := len(groups) > limit
 	if more {
-		groups = groups[:limit]
+		groups, ids = groups[:limit], ids[:limit]
 	}
 	if len(groups) == 0 {
 		return nil, false, nil
 	}
-	// The groups' mails, read by their instants (outbox_created_idx again)
-	// under the same filter.
-	args = args[:0]
-	where = f.where(&args)
-	instants := make([]time.Time, len(groups))
-	index := make(map[string]int, len(groups))
-	for i, g := range groups {
-		instants[i] = g.CreatedAt
-		index[groupKey(g.CreatedAt, g.Subject)] = i
+	// The groups' mails by id, not by the filter again: a mail that left
+	// meanwhile stays in its group, with its new state.
+	var all []int64
+	group := map[int64]int{}
+	for i, g := range ids {
+		for _, id := range g {
+			group[id] = i
+		}
+		all = append(all, g...)
 	}
-	args = append(args, instants)
-	where = append(where, fmt.Sprintf("created_at = ANY ($%d::timestamptz[])", len(args)))
-	rows, err = s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE `+strings.Join(where, " AND ")+` ORDER BY id`, args...)
+	rows, err = s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE id = ANY ($1) ORDER BY id`, all)
 	if err != nil {
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
@@ -265,13 +264,7 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
 	for _, m := range mails {
-		if i, ok := index[groupKey(m.CreatedAt, m.Subject)]; ok {
-			groups[i].Mails = append(groups[i].Mails, m)
-		}
+		groups[group[m.ID]].Mails = append(groups[group[m.ID]].Mails, m)
 	}
 	return groups, more, nil
-}
-
-func groupKey(at time.Time, subject string) string {
-	return fmt.Sprint(at.UnixMicro()) + "\x00" + subject
 }

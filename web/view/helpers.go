@@ -93,6 +93,42 @@ func mailStatus(m model.Mail) string {
 	return "en attente"
 }
 
+// mailGroupStatus counts the states of a group's mails: « 62 en attente »,
+// « 60 envoyés, 2 en échec ».
+func mailGroupStatus(mails []model.Mail, sending bool) string {
+	var waiting, retrying, sent, failed int
+	for _, m := range mails {
+		switch {
+		case m.Status == "sent":
+			sent++
+		case m.Status == "failed":
+			failed++
+		case m.Attempts > 0:
+			retrying++
+		default:
+			waiting++
+		}
+	}
+	var parts []string
+	if sent > 0 {
+		parts = append(parts, strconv.Itoa(sent)+" "+PluralWord(sent, "envoyé", "envoyés"))
+	}
+	if waiting > 0 {
+		w := strconv.Itoa(waiting) + " en attente"
+		if !sending {
+			w += " (aucun serveur d'envoi)"
+		}
+		parts = append(parts, w)
+	}
+	if retrying > 0 {
+		parts = append(parts, strconv.Itoa(retrying)+" en attente d'un nouvel essai")
+	}
+	if failed > 0 {
+		parts = append(parts, strconv.Itoa(failed)+" en échec")
+	}
+	return strings.Join(parts, ", ")
+}
+
 func importEffect(it ImportItem) string {
 	switch it.Action {
 	case "unchanged":
