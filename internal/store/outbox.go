@@ -218,44 +218,14 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
 	args = append(args, limit+1)
-	rows, err := s.db.Query(ctx, `SELECT created_at, subject, array_agg(id ORDER BY id) FROM outbox `+cond+`
-		GROUP BY created_at, subject `+having+`
-		ORDER BY created_at DESC, min(id) DESC LIMIT $`+fmt.Sprint(len(args)), args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("mail groups: %w", err)
-	}
-	var groups []model.MailGroup
-	var ids [][]int64
-	for rows.Next() {
-		var g model.MailGroup
-		var group []int64
-		if err := rows.Scan(&g.CreatedAt, &g.Subject, &group); err != nil {
-			rows.Close()
-			return nil, false, fmt.Errorf("mail groups: %w", err)
-		}
-		groups, ids = append(groups, g), append(ids, group)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("mail groups: %w", err)
-	}
-	more := len(groups) > limit
-	if more {
-		groups, ids = groups[:limit], ids[:limit]
-	}
-	if len(groups) == 0 {
-		return nil, false, nil
-	}
-	// The groups' mails by id, not by the filter again: a mail that left
-	// meanwhile stays in its group, with its new state.
-	var all []int64
-	group := map[int64]int{}
-	for i, g := range ids {
-		for _, id := range g {
-			group[id] = i
-		}
-		all = append(all, g...)
-	}
-	rows, err = s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE id = ANY ($1) ORDER BY id`, all)
+	// One statement: the page's groups, then their mails by primary key.
+	cols := "o." + strings.ReplaceAll(mailColumns, ", ", ", o.")
+	rows, err := s.db.Query(ctx, `WITH g AS (
+			SELECT created_at, subject, array_agg(id ORDER BY id) AS ids FROM outbox `+cond+`
+			GROUP BY created_at, subject `+having+`
+			ORDER BY created_at DESC, min(id) DESC LIMIT $`+fmt.Sprint(len(args))+`)
+		SELECT `+cols+` FROM g JOIN outbox o ON o.id = ANY (g.ids)
+		ORDER BY g.created_at DESC, g.ids[1] DESC, o.id`, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
@@ -263,8 +233,17 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 	if err != nil {
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
+	// Rows come group after group; a group is its (time, subject).
+	var groups []model.MailGroup
 	for _, m := range mails {
-		groups[group[m.ID]].Mails = append(groups[group[m.ID]].Mails, m)
+		if n := len(groups); n == 0 || !groups[n-1].CreatedAt.Equal(m.CreatedAt) || groups[n-1].Subject != m.Subject {
+			groups = append(groups, model.MailGroup{CreatedAt: m.CreatedAt, Subject: m.Subject})
+		}
+		groups[len(groups)-1].Mails = append(groups[len(groups)-1].Mails, m)
+	}
+	more := len(groups) > limit
+	if more {
+		groups = groups[:limit]
 	}
 	return groups, more, nil
 }
