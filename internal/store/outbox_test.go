@@ -226,3 +226,76 @@ func TestMailsPages(t *testing.T) {
 		t.Errorf("pages = %v, want newest first %v", got, want)
 	}
 }
+
+// TestMailGroupsPageByGroup: a transaction's mails with one subject are one
+// group, even when another subject's mails of the same transaction come in
+// between; a page of one group seeks past it whole, and a filter keeps a
+// group's mails that pass it.
+func TestMailGroupsPageByGroup(t *testing.T) {
+	ctx := t.Context()
+	s := newTestStore(t)
+	var a, b []int64
+	if err := s.InTx(ctx, func(tx *Store) error {
+		for i := range 5 {
+			subject, list := "Convocation : A", &a
+			if i%2 == 1 {
+				subject, list = "Modification : B", &b
+			}
+			id, err := tx.QueueMail(ctx, fmt.Sprintf("g%d@example.fr", i), subject, "t")
+			if err != nil {
+				return err
+			}
+			*list = append(*list, id)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.QueueMail(ctx, "c@example.fr", "Convocation : C", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkMailSent(ctx, a[1]); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(g model.MailGroup) string {
+		var out []int64
+		for _, m := range g.Mails {
+			out = append(out, m.ID)
+		}
+		return fmt.Sprint(out)
+	}
+	// Newest first; within a transaction, the group whose first mail came
+	// last first.
+	want := []string{fmt.Sprint([]int64{c}), fmt.Sprint(b), fmt.Sprint(a)}
+	var got []string
+	var after Cursor
+	for page := 0; ; page++ {
+		groups, more, err := s.MailGroups(ctx, MailFilter{}, 1, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(groups) != 1 || page > 2 {
+			t.Fatalf("page %d: %d groups", page, len(groups))
+		}
+		got = append(got, ids(groups[0]))
+		if more != (page < 2) {
+			t.Errorf("page %d: more = %v", page, more)
+		}
+		if !more {
+			break
+		}
+		after = Cursor{At: groups[0].CreatedAt, ID: groups[0].Mails[0].ID}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("pages = %v, want %v", got, want)
+	}
+
+	groups, _, err := s.MailGroups(ctx, MailFilter{Kind: "convocation", State: model.MailWaiting}, 10, Cursor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 2 || ids(groups[0]) != fmt.Sprint([]int64{c}) || ids(groups[1]) != fmt.Sprint([]int64{a[0], a[2]}) {
+		t.Errorf("waiting convocations = %+v, want C, then A without its sent mail", groups)
+	}
+}
