@@ -1,9 +1,6 @@
 package model
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // MailKind is a kind of mail of the outbox, known by how its subject
 // starts: the outbox keeps no kind of its own, and every mail the portal
@@ -20,7 +17,9 @@ type MailKind struct {
 const MailKindOther = "autres"
 
 // MailKinds are the kinds the outbox filters by, in the order of its menu.
-// A new kind of mail adds its subject's start here.
+// A new kind of mail adds its subject's start here. A news article's mail
+// is titled by the article: one whose title starts like a kind below
+// (« Version … ») is filed under it.
 var MailKinds = []MailKind{
 	{Key: "convocation", Label: "Convocations", Prefixes: []string{"Convocation : "}},
 	{Key: "reunion", Label: "Réunions modifiées, reportées ou annulées", Prefixes: []string{"Modification : ", "Report : ", "Annulation : "}},
@@ -44,18 +43,6 @@ func MailKindByKey(key string) (MailKind, bool) {
 		}
 	}
 	return MailKind{}, false
-}
-
-// KindOf returns the key of the kind of a mail with this subject.
-func KindOf(subject string) string {
-	for _, k := range MailKinds {
-		for _, p := range k.Prefixes {
-			if strings.HasPrefix(subject, p) {
-				return k.Key
-			}
-		}
-	}
-	return MailKindOther
 }
 
 // Mail states the outbox filters by: a mail waits, waits again after a
