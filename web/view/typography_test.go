@@ -59,7 +59,16 @@ func TestFrenchTypography(t *testing.T) {
 		"news":          NewsList(NewsListPage{Base: Base{Title: "Actualités"}}),
 		"plans":         Plans(PlansPage{Base: Base{Title: "Plans"}}),
 		"search":        Search(SearchPage{Base: Base{Title: "Recherche"}}),
-		"error":         Error(ErrorPage{Base: Base{Title: "Accès refusé"}, Status: 403, Message: "Cette page est réservée", LoginLink: true}),
+		"meeting": Meeting(MeetingPage{
+			Base:    Base{Title: "Réunion plénière", User: user},
+			Meeting: model.Meeting{ID: 3, Title: "Réunion plénière", StartsAt: day, Place: "Salle Laroque", Status: model.MeetingPostponed, StatusReason: "Grève des transports"},
+			Now:     day.AddDate(0, 0, -7), Details: true, ShowAgenda: true, ShowDocuments: true, Names: true, Manage: true,
+			Invitation: &Invitation{CanAnswer: true},
+			Proposed:   []model.Action{{ID: 4, Title: "Former les agents", OwnerBodyName: "Direction générale du travail", DueOn: &day}},
+			Decisions:  []model.Decision{{ID: 5, AgendaItemTitle: "Bilan du plan", Text: "Le comité adopte le bilan", Actions: []model.Action{{ID: 6, Title: "Publier le bilan", OwnerBodyName: "Direction générale du travail"}}}},
+			ItemForm:   NewForm(), DecisionForm: NewForm(), RemarkForm: NewForm(), DissentForm: NewForm(),
+		}),
+		"error": Error(ErrorPage{Base: Base{Title: "Accès refusé"}, Status: 403, Message: "Cette page est réservée", LoginLink: true}),
 	}
 	for name, c := range pages {
 		var b strings.Builder
