@@ -529,7 +529,7 @@ func flagAndHide(t *testing.T, assoc, union, sec context.Context, p *portal, mea
 	}
 
 	visit(t, union, p.URL+measure)
-	if got, want := textOrNone(t, union, article+" [data-testid=hidden]"), "Masqué par la modération : "+public; got != want {
+	if got, want := textOrNone(t, union, article+" [data-testid=hidden]"), "Masqué par la modération\u00a0: "+public; got != want {
 		t.Errorf("hidden comment %s seen by the union member: %q, want %q", id, got, want)
 	}
 	if has(t, union, article+" [data-testid=hidden-text], "+article+" [data-testid=comment-text], "+article+" [data-testid=flag-comment]") {

@@ -93,7 +93,7 @@ func TestDraftConsultationInBrowser(t *testing.T) {
 		t.Fatalf("amendment: status %d", got)
 	}
 	amendment := contributionID(t, assoc)
-	if got := textOrNone(t, assoc, "#contribution-"+amendment+" [data-testid=amendment-diff] ins"); got != "[ajout : formé]" && !strings.Contains(got, "formé") {
+	if got := textOrNone(t, assoc, "#contribution-"+amendment+" [data-testid=amendment-diff] ins"); got != "[ajout\u00a0: formé]" && !strings.Contains(got, "formé") {
 		t.Errorf("the amendment's diff marks %q, want « formé » inserted", got)
 	}
 	browsertest.CheckAxe(t, assoc)

@@ -39,6 +39,7 @@ func TestPlanInBrowser(t *testing.T) {
 
 	step("1. the public reads the plan, its chart and its filters")
 	planPath := openFollowedPlan(t, public, p)
+	checkSharedColumns(t, public, planPath)
 	checkStatusChart(t, public)
 	filterByStatus(t, public, p, planPath)
 	measure, label := filterByDGT(t, public, p, planPath)
@@ -115,6 +116,23 @@ func openFollowedPlan(t *testing.T, ctx context.Context, p *portal) string {
 		t.Errorf("%s heading %q, want %q", path, got, followedPlan)
 	}
 	return path
+}
+
+// checkSharedColumns checks that the measures' tables of the axes line up:
+// each column starts and ends at the same place in every table, whatever the
+// length of the names in it.
+func checkSharedColumns(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	edges := js[[]string](t, ctx, `[...document.querySelectorAll('[data-testid=measures]')].map(table =>
+		[...table.tHead.rows[0].cells].map(th => { const r = th.getBoundingClientRect(); return Math.round(r.left) + '-' + Math.round(r.right); }).join(' '))`)
+	if len(edges) < 2 {
+		t.Fatalf("%s: %d tables of measures, want one per axis (at least 2)", path, len(edges))
+	}
+	for i, e := range edges[1:] {
+		if e != edges[0] {
+			t.Errorf("%s: the columns of table %d (%s) do not line up with those of the first (%s)", path, i+2, e, edges[0])
+		}
+	}
 }
 
 // measureRow is a measure listed on a plan page: its label, its path and

@@ -243,7 +243,7 @@ func TestInvitationFromOutboxInBrowser(t *testing.T) {
 	if got, want := text(t, sec, "[data-testid=flash]"), "L'invitation a été envoyée à "+email+"."; got != want {
 		t.Errorf("flash after the invitation: got %q, want %q", got, want)
 	}
-	if got := js[string](t, sec, `(`+row+`)?.cells[2].innerText ?? ''`); !strings.Contains(got, "Compte : "+email) {
+	if got := js[string](t, sec, `(`+row+`)?.cells[2].innerText ?? ''`); !strings.Contains(got, "Compte\u00a0: "+email) {
 		t.Errorf("%s titulaire cell %q, want it to show « Compte : %s »", ecpat, got, email)
 	}
 	if js[bool](t, sec, `!!(`+rowLink(row, "Inviter")+`)`) {
@@ -288,7 +288,7 @@ func TestPasswordResetOnceInBrowser(t *testing.T) {
 
 	pub := browsertest.NewTab(t, alloc)
 	visit(t, pub, p.URL+"/login")
-	if got := followElement(t, pub, linkByText("main", "Mot de passe oublié ?"), "link « Mot de passe oublié ? »"); got != 200 {
+	if got := followElement(t, pub, linkByText("main", "Mot de passe oublié\u202f?"), "link « Mot de passe oublié ? »"); got != 200 {
 		t.Fatalf("GET /password-reset: status %d, want 200", got)
 	}
 	if got, want := text(t, pub, "h1"), "Mot de passe oublié"; got != want {

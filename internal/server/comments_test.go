@@ -293,7 +293,7 @@ func TestModeration(t *testing.T) {
 		t.Fatal(res.StatusCode)
 	}
 	page := union.get(measure).body
-	if !strings.Contains(page, "Masqué par la modération : propos permettant d&#39;identifier une personne") || strings.Contains(page, "Madame X") {
+	if !strings.Contains(page, "Masqué par la modération\u00a0: propos permettant d&#39;identifier une personne") || strings.Contains(page, "Madame X") {
 		t.Error("a hidden comment: reason missing or text still shown to members")
 	}
 	if !strings.Contains(assoc.get(measure).body, "Madame X") {

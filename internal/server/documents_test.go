@@ -322,8 +322,8 @@ func TestDocumentLinksFollowTheirTargets(t *testing.T) {
 		t.Error("the public learns the titles of a meeting to come and of a scheduled article")
 	}
 	page = p.as(roleSecretariat).get(id("/documents/", doc)).body
-	if !strings.Contains(page, `Actualité : <a href="/news/annonce-programmee">Annonce programmée</a>`) ||
-		!strings.Contains(page, `Réunion : <a href="/meetings/`+strconv.FormatInt(meeting, 10)+`">Réunion confidentielle à venir</a>`) {
+	if !strings.Contains(page, "Actualité\u00a0: "+`<a href="/news/annonce-programmee">Annonce programmée</a>`) ||
+		!strings.Contains(page, "Réunion\u00a0: "+`<a href="/meetings/`+strconv.FormatInt(meeting, 10)+`">Réunion confidentielle à venir</a>`) {
 		t.Error("the secretariat does not see the article and the meeting the document is attached to, with their links")
 	}
 }

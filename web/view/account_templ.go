@@ -106,7 +106,7 @@ func Login(p LoginPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(p.Form, "email", "Adresse électronique", "email", "Format attendu : nom@exemple.fr", "username", true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(p.Form, "email", "Adresse électronique", "email", "Format attendu : nom@exemple.fr", "username", true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -114,7 +114,7 @@ func Login(p LoginPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<button type=\"submit\" data-testid=\"login-submit\">Se connecter</button></form><p><a href=\"/password-reset\">Mot de passe oublié ?</a></p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<button type=\"submit\" data-testid=\"login-submit\">Se connecter</button></form><p><a href=\"/password-reset\">Mot de passe oublié\u202f?</a></p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -361,12 +361,12 @@ func calendarFeed(p AccountPage) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<h2 id=\"agenda\">Abonnement à l'agenda des réunions</h2><p>Votre logiciel d'agenda (Outlook, Thunderbird, agenda du téléphone) peut s'abonner aux réunions du comité. Il utilise pour cela une adresse personnelle et secrète, qui donne accès aux réunions que vous pouvez voir : ne la communiquez pas.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "<h2 id=\"agenda\">Abonnement à l'agenda des réunions</h2><p>Votre logiciel d'agenda (Outlook, Thunderbird, agenda du téléphone) peut s'abonner aux réunions du comité. Il utilise pour cela une adresse personnelle et secrète, qui donne accès aux réunions que vous pouvez voir\u00a0: ne la communiquez pas.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		if p.CalendarURL != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<div class=\"notice notice-ok\" role=\"status\"><p>Voici votre adresse d'abonnement. Copiez-la maintenant : pour des raisons de sécurité, elle ne sera plus affichée.</p><p><label for=\"adresse-agenda\">Adresse d'abonnement</label></p><input type=\"text\" id=\"adresse-agenda\" readonly value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, "<div class=\"notice notice-ok\" role=\"status\"><p>Voici votre adresse d'abonnement. Copiez-la maintenant\u00a0: pour des raisons de sécurité, elle ne sera plus affichée.</p><p><label for=\"adresse-agenda\">Adresse d'abonnement</label></p><input type=\"text\" id=\"adresse-agenda\" readonly value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

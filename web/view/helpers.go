@@ -85,7 +85,7 @@ func mailStatus(m model.Mail) string {
 	case "sent":
 		return "envoyé"
 	case "failed":
-		return "échec après " + strconv.Itoa(m.Attempts) + " tentatives : " + m.LastError
+		return "échec après " + strconv.Itoa(m.Attempts) + " tentatives : " + m.LastError
 	}
 	if m.Attempts > 0 {
 		return "en attente d'un nouvel essai (" + m.LastError + ")"

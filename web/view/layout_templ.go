@@ -339,7 +339,7 @@ func Layout(b Base) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</div></main><footer class=\"site-footer\"><div class=\"wrap\"><ul><li><a href=\"/accessibility\">Accessibilité : partiellement conforme</a></li><li><a href=\"/privacy\">Données personnelles</a></li><li><a href=\"/legal\">Mentions légales</a></li></ul><p>Portail du comité de coordination de la MIPROF. Les données marquées « exemple » sont illustratives.</p></div></footer></body></html>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "</div></main><footer class=\"site-footer\"><div class=\"wrap\"><ul><li><a href=\"/accessibility\">Accessibilité\u00a0: partiellement conforme</a></li><li><a href=\"/privacy\">Données personnelles</a></li><li><a href=\"/legal\">Mentions légales</a></li></ul><p>Portail du comité de coordination de la MIPROF. Les données marquées «\u00a0exemple\u00a0» sont illustratives.</p></div></footer></body></html>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -277,7 +277,7 @@ func Moderation(p ModerationPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, " :</p><ul>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "\u00a0:</p><ul>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -342,7 +342,7 @@ func Moderation(p ModerationPage) templ.Component {
 					}
 					if !c.Hidden() && !c.Withdrawn() {
 						templ_7745c5c3_Err = reasonForm(c.ID, "hide", "Masquer le commentaire", "Motif affiché à la place du commentaire",
-							"Par exemple : « propos permettant d'identifier une personne ».").Render(ctx, templ_7745c5c3_Buffer)
+							"Par exemple : « propos permettant d'identifier une personne ».").Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -407,7 +407,7 @@ func Moderation(p ModerationPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, " : ceux qui suivent paraissent à mesure que ceux-ci sont traités.</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "\u00a0: ceux qui suivent paraissent à mesure que ceux-ci sont traités.</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -600,14 +600,14 @@ func Moderation(p ModerationPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, " : ")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "\u00a0: ")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var30 string
 					templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(c.HiddenReason)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `moderation.templ`, Line: 132, Col: 64}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `moderation.templ`, Line: 132, Col: 65}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 					if templ_7745c5c3_Err != nil {
@@ -1076,12 +1076,12 @@ func ConsultationAdmin(p ConsultationAdminPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "<button type=\"submit\" data-testid=\"save-settings\">Enregistrer les paramètres</button></form><h2 id=\"periodes\">Périodes de consultation</h2><p>Une mesure qui a ses propres périodes suit celles-ci ; sinon, elle suit celles de son axe. Une mesure sans aucune période reste ouverte aux commentaires. En dehors des périodes, le fil est en lecture seule.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 86, "<button type=\"submit\" data-testid=\"save-settings\">Enregistrer les paramètres</button></form><h2 id=\"periodes\">Périodes de consultation</h2><p>Une mesure qui a ses propres périodes suit celles-ci\u202f; sinon, elle suit celles de son axe. Une mesure sans aucune période reste ouverte aux commentaires. En dehors des périodes, le fil est en lecture seule.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if len(p.Windows) == 0 {
-				templ_7745c5c3_Err = Empty("Aucune période n'est définie : toutes les mesures du plan sont ouvertes aux commentaires.").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Empty("Aucune période n'est définie : toutes les mesures du plan sont ouvertes aux commentaires.").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

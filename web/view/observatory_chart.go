@@ -97,9 +97,9 @@ func trendSummary(years []YearFigures) string {
 		if y.Supported != nil {
 			v = model.FormatCount(*y.Supported)
 		}
-		parts = append(parts, strconv.Itoa(y.Year)+" : "+v)
+		parts = append(parts, strconv.Itoa(y.Year)+" : "+v)
 	}
-	return "Victimes accompagnées par les associations répondantes, par année de données. " + strings.Join(parts, " ; ") + "."
+	return "Victimes accompagnées par les associations répondantes, par année de données. " + strings.Join(parts, " ; ") + "."
 }
 
 func countOrDash(n *int) string {

@@ -109,10 +109,10 @@ func chartSummary(rows []AxisCount) string {
 	var parts []string
 	for _, st := range model.MeasureStatuses {
 		if totals[st] > 0 {
-			parts = append(parts, strings.ToLower(st.Label())+" : "+itoa(totals[st]))
+			parts = append(parts, strings.ToLower(st.Label())+" : "+itoa(totals[st]))
 		}
 	}
-	return itoa(n) + " mesures réparties sur " + itoa(len(rows)) + " axes ; " + strings.Join(parts, ", ") + ". Détail par axe dans le tableau ci-dessous."
+	return itoa(n) + " mesures réparties sur " + itoa(len(rows)) + " axes ; " + strings.Join(parts, ", ") + ". Détail par axe dans le tableau ci-dessous."
 }
 
 // SortOptions sorts options by label, as a French reader expects for names.

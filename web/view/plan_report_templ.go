@@ -62,7 +62,7 @@ func reportIntro(pl model.Plan) string {
 	}
 	s += "."
 	if pl.Owner != "" {
-		s += " Coordination : " + pl.Owner + "."
+		s += " Coordination : " + pl.Owner + "."
 	}
 	return s
 }
@@ -212,7 +212,7 @@ func PlanReport(p PlanReportPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"meta\">Les données marquées « exemple » sont illustratives et ne constituent pas des informations officielles.</p><h2 id=\"synthese\">Synthèse</h2><p data-testid=\"report-total\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"meta\">Les données marquées «\u00a0exemple\u00a0» sont illustratives et ne constituent pas des informations officielles.</p><h2 id=\"synthese\">Synthèse</h2><p data-testid=\"report-total\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -453,7 +453,7 @@ func PlanReport(p PlanReportPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if len(rr.Measures) == 0 {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<p class=\"uncovered-note\" data-testid=\"coverage\"><strong>Non couverte :</strong> aucune mesure du plan n'y répond.</p>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<p class=\"uncovered-note\" data-testid=\"coverage\"><strong>Non couverte\u00a0:</strong> aucune mesure du plan n'y répond.</p>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -471,7 +471,7 @@ func PlanReport(p PlanReportPage) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, " du plan :</p><ul>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, " du plan\u00a0:</p><ul>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

@@ -132,7 +132,7 @@ func Search(p SearchPage) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Rechercher</h1><form method=\"get\" action=\"/search\" role=\"search\" aria-label=\"Recherche avancée\" class=\"search-form field\" data-testid=\"search-page-form\"><label for=\"recherche-principale\">Mots recherchés</label> <span class=\"hint\" id=\"aide-recherche\">Les accents et le pluriel sont sans effet ; un début de mot suffit (« identif » trouve « identification »). Mettez une expression entre guillemets pour la trouver telle quelle : \"mécanisme national\".</span><div class=\"search-row\"><input type=\"search\" id=\"recherche-principale\" name=\"q\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Rechercher</h1><form method=\"get\" action=\"/search\" role=\"search\" aria-label=\"Recherche avancée\" class=\"search-form field\" data-testid=\"search-page-form\"><label for=\"recherche-principale\">Mots recherchés</label> <span class=\"hint\" id=\"aide-recherche\">Les accents et le pluriel sont sans effet\u202f; un début de mot suffit («\u00a0identif\u00a0» trouve «\u00a0identification\u00a0»). Mettez une expression entre guillemets pour la trouver telle quelle\u00a0: \"mécanisme national\".</span><div class=\"search-row\"><input type=\"search\" id=\"recherche-principale\" name=\"q\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -174,20 +174,20 @@ func Search(p SearchPage) templ.Component {
 			}
 			if p.Searched {
 				if p.kindTotal() == 0 && p.Year == 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"empty\" data-testid=\"no-results\"><p>Aucun résultat pour « ")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<div class=\"empty\" data-testid=\"no-results\"><p>Aucun résultat pour «\u00a0")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var5 string
 					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(p.Query)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `search.templ`, Line: 116, Col: 41}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `search.templ`, Line: 116, Col: 42}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " » parmi ce que vous pouvez consulter.</p><ul><li>Vérifiez l'orthographe, ou essayez un mot plus court : un début de mot suffit.</li><li>Retirez les guillemets pour chercher les mots séparément.</li>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\u00a0» parmi ce que vous pouvez consulter.</p><ul><li>Vérifiez l'orthographe, ou essayez un mot plus court\u00a0: un début de mot suffit.</li><li>Retirez les guillemets pour chercher les mots séparément.</li>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
