@@ -26,7 +26,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -256,49 +255,31 @@ func pgCommand(ctx context.Context, program, dbURL string, args ...string) *exec
 // copyFiles copies each stored file into the archive, checking on the way
 // that its bytes still match its name.
 func copyFiles(ctx context.Context, o Options, name string, hashes []string) ([]Entry, []string, error) {
-	workers := o.Workers
-	if workers <= 0 {
-		workers = 4
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var (
 		mu      sync.Mutex
 		entries []Entry
 		missing []string
-		errs    []error
-		next    atomic.Int64
-		wg      sync.WaitGroup
 	)
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(hashes) || ctx.Err() != nil {
-					return
-				}
-				e, err := copyFile(ctx, o, name, hashes[i])
-				mu.Lock()
-				switch {
-				case errors.Is(err, blob.ErrNotFound):
-					missing = append(missing, hashes[i])
-				case err != nil:
-					errs = append(errs, err)
-					cancel()
-				default:
-					entries = append(entries, e)
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return nil, nil, errs[0]
+	err := inParallel(ctx, o.Workers, len(hashes), func(ctx context.Context, i int) error {
+		e, err := copyFile(ctx, o, name, hashes[i])
+		if err != nil && !errors.Is(err, blob.ErrNotFound) {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			missing = append(missing, hashes[i])
+		} else {
+			entries = append(entries, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
 	sort.Strings(missing)
-	return entries, missing, ctx.Err()
+	return entries, missing, nil
 }
 
 func copyFile(ctx context.Context, o Options, name, hash string) (Entry, error) {

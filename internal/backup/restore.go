@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 
@@ -183,39 +181,9 @@ func copyChecked(ctx context.Context, from *blob.Objects, e Entry, file string) 
 // restoreFiles stores each file of the archive through the file store's
 // own staging, which hashes it: a file is stored only if its sum matches.
 func restoreFiles(ctx context.Context, o RestoreOptions, entries []Entry) error {
-	workers := o.Workers
-	if workers <= 0 {
-		workers = 4
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu   sync.Mutex
-		errs []error
-		next atomic.Int64
-		wg   sync.WaitGroup
-	)
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(entries) || ctx.Err() != nil {
-					return
-				}
-				if err := restoreFile(ctx, o, entries[i]); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-					cancel()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return ctx.Err()
+	return inParallel(ctx, o.Workers, len(entries), func(ctx context.Context, i int) error {
+		return restoreFile(ctx, o, entries[i])
+	})
 }
 
 func restoreFile(ctx context.Context, o RestoreOptions, e Entry) error {
