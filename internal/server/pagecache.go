@@ -13,6 +13,7 @@ import (
 
 	"comite/internal/pagecache"
 	"comite/internal/store"
+	"comite/web/static"
 	"comite/web/view"
 )
 
@@ -133,7 +134,7 @@ func writeEntry(w http.ResponseWriter, r *http.Request, e *pagecache.Entry) {
 		h[k] = v
 	}
 	body, tag := e.Body, e.ETag
-	if e.Gzip != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if e.Gzip != nil && static.AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 		body, tag = e.Gzip, e.GzipETag()
 		h.Set("Content-Encoding", "gzip")
 	}
@@ -149,33 +150,6 @@ func writeEntry(w http.ResponseWriter, r *http.Request, e *pagecache.Entry) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
-}
-
-// acceptsGzip reports whether an Accept-Encoding header accepts gzip with a
-// weight above zero: named, or else through "*".
-func acceptsGzip(accept string) bool {
-	star := false
-	for part := range strings.SplitSeq(accept, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		name = strings.TrimSpace(name)
-		gzip := strings.EqualFold(name, "gzip")
-		if !gzip && name != "*" {
-			continue
-		}
-		q := 1.0
-		for p := range strings.SplitSeq(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-					q = f
-				}
-			}
-		}
-		if gzip {
-			return q > 0
-		}
-		star = q > 0
-	}
-	return star
 }
 
 // WatchPublicChanges keeps the cache of signed-out pages true until ctx

@@ -325,22 +325,3 @@ func TestSessionPool(t *testing.T) {
 		t.Errorf("the signed-in session is left after signing out: %d rows, %v", n, err)
 	}
 }
-
-func TestAcceptsGzip(t *testing.T) {
-	for header, want := range map[string]bool{
-		"":                        false,
-		"gzip":                    true,
-		"gzip, deflate, br, zstd": true,
-		"br;q=1.0, GZIP;q=0.5":    true,
-		"gzip;q=0":                false,
-		"zstd":                    false,
-		"*":                       true,
-		"*;q=0, gzip":             true,
-		"gzip;q=0, *":             false,
-		"identity":                false,
-	} {
-		if got := acceptsGzip(header); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
-		}
-	}
-}

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -69,17 +70,32 @@ func gzipped(body []byte) []byte {
 	return buf.Bytes()
 }
 
-// acceptsGzip reads Accept-Encoding as browsers send it: gzip listed, and
-// not refused with q=0.
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			q := strings.ReplaceAll(params, " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+// AcceptsGzip reports whether an Accept-Encoding header accepts gzip with a
+// weight above zero: named, or else through "*". The static files and the
+// cache of signed-out pages (internal/server) both read it so.
+func AcceptsGzip(accept string) bool {
+	star := false
+	for part := range strings.SplitSeq(accept, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		gzip := strings.EqualFold(name, "gzip")
+		if !gzip && name != "*" {
+			continue
 		}
+		q := 1.0
+		for p := range strings.SplitSeq(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(k, "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		if gzip {
+			return q > 0
+		}
+		star = q > 0
 	}
-	return false
+	return star
 }
 
 func hashedURL(p, hash string) string {
@@ -111,7 +127,7 @@ func Handler() http.Handler {
 		body, etag := a.body, a.etag
 		if a.gzipped != nil {
 			h.Set("Vary", "Accept-Encoding")
-			if acceptsGzip(r) {
+			if AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 				// A compressed representation has its own ETag (RFC 9110, 8.8.3).
 				body, etag = a.gzipped, strings.TrimSuffix(a.etag, `"`)+`-gzip"`
 				h.Set("Content-Encoding", "gzip")
