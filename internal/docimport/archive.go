@@ -36,7 +36,7 @@ type archive struct {
 func openArchive(r io.ReaderAt, size int64, kind string) (*archive, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, unreadable("Ce fichier n'est pas un document %s lisible : son archive est endommagée.", kind)
+		return nil, unreadable("Ce fichier n'est pas un document %s lisible : son archive est endommagée.", kind)
 	}
 	if len(zr.File) > maxEntries {
 		return nil, unreadable("Ce document %s contient trop de fichiers internes (%d, au plus %d) pour être importé.", kind, len(zr.File), maxEntries)
@@ -160,7 +160,7 @@ func (a *archive) part(name string) (*node, error) {
 	case err != nil:
 		var syntax *xml.SyntaxError
 		if errors.As(err, &syntax) {
-			return nil, unreadable("Ce document %s est endommagé : XML mal formé dans %s, ligne %d.", a.kind, name, syntax.Line)
+			return nil, unreadable("Ce document %s est endommagé : XML mal formé dans %s, ligne %d.", a.kind, name, syntax.Line)
 		}
 		return nil, unreadable("Ce document %s est endommagé (%s illisible).", a.kind, name)
 	}
@@ -168,7 +168,7 @@ func (a *archive) part(name string) (*node, error) {
 }
 
 func (a *archive) tooLarge() error {
-	return unreadable("Ce document %s est trop volumineux pour être importé : découpez-le en plusieurs textes.", a.kind)
+	return unreadable("Ce document %s est trop volumineux pour être importé : découpez-le en plusieurs textes.", a.kind)
 }
 
 // parse reads an XML document into a tree, within the element budget and

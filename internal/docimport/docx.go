@@ -18,7 +18,7 @@ func DOCX(r io.ReaderAt, size int64) (Document, error) {
 		return Document{}, err
 	}
 	if body == nil || body.find("body") == nil {
-		return Document{}, unreadable("Ce fichier n'est pas un document Word (.docx) : il n'a pas de texte (word/document.xml).")
+		return Document{}, unreadable("Ce fichier n'est pas un document Word (.docx) : il n'a pas de texte (word/document.xml).")
 	}
 	d := &docx{b: &builder{}, styles: map[string]*wstyle{}, nums: map[string]map[int]numLevel{}, counters: map[string]*counter{},
 		links: map[string]string{}, notes: map[string]*node{}, endnotes: map[string]*node{}, comments: map[string]bool{}}

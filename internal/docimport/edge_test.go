@@ -202,24 +202,24 @@ func TestUnreadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const tooLarge = "Ce document Word (.docx) est trop volumineux pour être importé : découpez-le en plusieurs textes."
+	const tooLarge = "Ce document Word (.docx) est trop volumineux pour être importé : découpez-le en plusieurs textes."
 	for _, tt := range []struct {
 		name string
 		file []byte
 		odt  bool
 		want string
 	}{
-		{"not a zip", []byte("%PDF-1.7 pas un document Word"), false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
-		{"cut short", note[:len(note)/2], false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
+		{"not a zip", []byte("%PDF-1.7 pas un document Word"), false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
+		{"cut short", note[:len(note)/2], false, "Ce fichier n'est pas un document Word (.docx) lisible : son archive est endommagée."},
 		{"zip bomb", bomb(), false, tooLarge},
 		{"too many entries", many(), false, "Ce document Word (.docx) contient trop de fichiers internes (5001, au plus 5000) pour être importé."},
 		{"too much text", docxOf(t, p(r(strings.Repeat("Un texte très long. ", maxText/20+1)))), false, tooLarge},
 		{"too many elements", docxOf(t, strings.Repeat("<w:p/>", maxElements)), false, tooLarge},
 		{"too deep", docxOf(t, strings.Repeat("<w:sdt>", 300)+strings.Repeat("</w:sdt>", 300)), false, tooLarge},
-		{"malformed XML", docxOf(t, "<w:p><w:r></w:p>"), false, "Ce document Word (.docx) est endommagé : XML mal formé dans word/document.xml, ligne 2."},
+		{"malformed XML", docxOf(t, "<w:p><w:r></w:p>"), false, "Ce document Word (.docx) est endommagé : XML mal formé dans word/document.xml, ligne 2."},
 		{"other charset", zipParts(t, []part{{"word/document.xml", `<?xml version="1.0" encoding="UTF-16"?><w:document/>`}}), false, "Ce document Word (.docx) est endommagé (word/document.xml illisible)."},
-		{"an .odt given as .docx", odt, false, "Ce fichier n'est pas un document Word (.docx) : il n'a pas de texte (word/document.xml)."},
-		{"a .docx given as .odt", note, true, "Ce fichier n'est pas un texte OpenDocument (.odt) : il n'a pas de texte (content.xml)."},
+		{"an .odt given as .docx", odt, false, "Ce fichier n'est pas un document Word (.docx) : il n'a pas de texte (word/document.xml)."},
+		{"a .docx given as .odt", note, true, "Ce fichier n'est pas un texte OpenDocument (.odt) : il n'a pas de texte (content.xml)."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error

@@ -18,7 +18,7 @@ func ODT(r io.ReaderAt, size int64) (Document, error) {
 	}
 	text := content.find("body").child("text")
 	if text == nil {
-		return Document{}, unreadable("Ce fichier n'est pas un texte OpenDocument (.odt) : il n'a pas de texte (content.xml).")
+		return Document{}, unreadable("Ce fichier n'est pas un texte OpenDocument (.odt) : il n'a pas de texte (content.xml).")
 	}
 	o := &odt{b: &builder{}, styles: map[string]*ostyle{}, lists: map[string]*node{}, counters: map[string]*counter{}}
 	styles, err := a.part("styles.xml")

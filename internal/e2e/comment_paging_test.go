@@ -68,7 +68,7 @@ func TestCommentPagesInBrowser(t *testing.T) {
 		t.Errorf("comments summary: %q, want the count of all comments", summary)
 	}
 	firstOnPage := js[string](t, assoc, `document.querySelector('[data-testid=thread] [data-testid=comment]').id`)
-	if got := followElement(t, assoc, `document.querySelector("[data-testid=next-page]")`, "« Page suivante »"); got != 200 {
+	if got := followElement(t, assoc, `document.querySelector("[data-testid=next-page]")`, "« Page suivante »"); got != 200 {
 		t.Fatalf("« Page suivante »: %d", got)
 	}
 	if u := location(t, assoc); u.Query().Get("page") != "2" {

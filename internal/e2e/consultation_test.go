@@ -514,10 +514,10 @@ func flagAndHide(t *testing.T, assoc, union, sec context.Context, p *portal, mea
 		}
 	}
 	setField(t, sec, "#motif-hide-"+id, public)
-	if got := followElement(t, sec, `(`+item+`)?.querySelector('[data-testid=hide]')`, "« Masquer le commentaire »"); got != 200 {
+	if got := followElement(t, sec, `(`+item+`)?.querySelector('[data-testid=hide]')`, "« Masquer le commentaire »"); got != 200 {
 		t.Fatalf("hide comment %s: status %d, want 200", id, got)
 	}
-	if got, want := textOrNone(t, sec, "[data-testid=flash]"), "Le commentaire est masqué ; son auteur en est informé."; got != want {
+	if got, want := textOrNone(t, sec, "[data-testid=flash]"), "Le commentaire est masqué ; son auteur en est informé."; got != want {
 		t.Errorf("flash after hiding: got %q, want %q", got, want)
 	}
 	if js[bool](t, sec, `!!(`+item+`)`) {
@@ -548,7 +548,7 @@ func flagAndHide(t *testing.T, assoc, union, sec context.Context, p *portal, mea
 		t.Fatalf("mails « Votre commentaire a été masqué » to %s: %d, want 1", associationEmail, len(mails))
 	}
 	m := mails[0]
-	for _, want := range []string{"Motif indiqué à sa place : " + public, p.URL + "/comments/" + id} {
+	for _, want := range []string{"Motif indiqué à sa place : " + public, p.URL + "/comments/" + id} {
 		if !strings.Contains(m.Body, want) {
 			t.Errorf("mail « %s » to %s:\n%s\nwant %q", m.Subject, associationEmail, m.Body, want)
 		}
@@ -589,7 +589,7 @@ func closeConsultation(t *testing.T, assoc, sec context.Context, p *portal, meas
 	if got := pressCSS(t, sec, "[data-testid=close-consultation]"); got != 200 {
 		t.Fatalf("close the consultation: status %d, want 200", got)
 	}
-	if got, want := textOrNone(t, sec, "[data-testid=flash]"), "La consultation sur cette mesure est close ; le fil reste consultable."; got != want {
+	if got, want := textOrNone(t, sec, "[data-testid=flash]"), "La consultation sur cette mesure est close ; le fil reste consultable."; got != want {
 		t.Errorf("flash after closing: got %q, want %q", got, want)
 	}
 	if has(t, sec, "[data-testid=close-consultation]") {
@@ -612,7 +612,7 @@ func closeConsultation(t *testing.T, assoc, sec context.Context, p *portal, meas
 	}
 	// The refusal gives the text back: the server read it, and refused it
 	// for the closing.
-	if !strings.Contains(res.Body, "La consultation sur cette mesure est close : votre texte n") || !strings.Contains(res.Body, crafted) {
+	if !strings.Contains(res.Body, "La consultation sur cette mesure est close : votre texte n") || !strings.Contains(res.Body, crafted) {
 		t.Errorf("crafted POST on the closed consultation: the page neither explains the closing nor gives the text back:\n%.3000s", res.Body)
 	}
 	reopen(t, assoc, p.URL+measure)
@@ -704,7 +704,7 @@ func mailsTo(t *testing.T, sec context.Context, p *portal, to, subject string) [
 		if page == 20 {
 			t.Fatalf("the outbox has more than 20 pages")
 		}
-		press(t, sec, next, "link « Page suivante »")
+		press(t, sec, next, "link « Page suivante »")
 	}
 }
 
@@ -713,7 +713,7 @@ func mailsTo(t *testing.T, sec context.Context, p *portal, to, subject string) [
 // link in a signed-out browser.
 func followAndUnsubscribe(t *testing.T, assoc, sec context.Context, p *portal, measure string) {
 	t.Helper()
-	const subject = "Nouveau commentaire : "
+	const subject = "Nouveau commentaire : "
 	instance := consultationTab(t, "instance")
 	signInAs(t, instance, p, "instance")
 	if got := reopen(t, instance, p.URL+measure); got != 200 {
@@ -722,7 +722,7 @@ func followAndUnsubscribe(t *testing.T, assoc, sec context.Context, p *portal, m
 	if got := followCSS(t, instance, "[data-testid=follow]"); got != 200 {
 		t.Fatalf("« Suivre cette mesure »: status %d, want 200", got)
 	}
-	if got, want := textOrNone(t, instance, "[data-testid=flash]"), "Vous suivez cette mesure : un courriel vous signalera chaque nouveau commentaire."; got != want {
+	if got, want := textOrNone(t, instance, "[data-testid=flash]"), "Vous suivez cette mesure : un courriel vous signalera chaque nouveau commentaire."; got != want {
 		t.Errorf("flash after following: got %q, want %q", got, want)
 	}
 	if !has(t, instance, "[data-testid=unfollow]") || has(t, instance, "[data-testid=follow]") {
@@ -769,7 +769,7 @@ func followAndUnsubscribe(t *testing.T, assoc, sec context.Context, p *portal, m
 	if got := followCSS(t, anonymous, "[data-testid=confirm]"); got != 200 {
 		t.Fatalf("confirm the unsubscription: status %d, want 200", got)
 	}
-	if got := squeeze(textOrNone(t, anonymous, "[data-testid=unsubscribed]")); !strings.Contains(got, "Vous ne recevrez plus de courriel au sujet de la mesure « "+otherMeasure) {
+	if got := squeeze(textOrNone(t, anonymous, "[data-testid=unsubscribed]")); !strings.Contains(got, "Vous ne recevrez plus de courriel au sujet de la mesure « "+otherMeasure) {
 		t.Errorf("after unsubscribing: %q, want « Vous ne recevrez plus de courriel au sujet de la mesure « %s… »", got, otherMeasure)
 	}
 

@@ -38,7 +38,7 @@ func TestUploadDocumentInBrowser(t *testing.T) {
 	signIn(t, sec, p, "secretariat")
 
 	visit(t, sec, p.URL+"/documents")
-	if got := followElement(t, sec, linkByText("main", "Déposer un document"), "link « Déposer un document »"); got != 200 {
+	if got := followElement(t, sec, linkByText("main", "Déposer un document"), "link « Déposer un document »"); got != 200 {
 		t.Fatalf("GET /documents/new: status %d, want 200", got)
 	}
 	if got := location(t, sec).Path; got != "/documents/new" {
@@ -85,10 +85,10 @@ func TestUploadDocumentInBrowser(t *testing.T) {
 	if got := location(t, sec).Path; got != doc {
 		t.Errorf("after attaching: landed on %s, want %s", got, doc)
 	}
-	if got, want := text(t, sec, "[data-testid=flash]"), "Le document est rattaché à « "+meetingTitle+" »."; got != want {
+	if got, want := text(t, sec, "[data-testid=flash]"), "Le document est rattaché à « "+meetingTitle+" »."; got != want {
 		t.Errorf("flash after attaching: got %q, want %q", got, want)
 	}
-	if got, want := squeeze(textOrNone(t, sec, "[data-testid=links]")), "Réunion : "+meetingTitle; !strings.HasPrefix(got, want) {
+	if got, want := squeeze(textOrNone(t, sec, "[data-testid=links]")), "Réunion : "+meetingTitle; !strings.HasPrefix(got, want) {
 		t.Errorf("attachments %q, want %q", got, want)
 	}
 
@@ -197,7 +197,7 @@ func TestMemberContributionInBrowser(t *testing.T) {
 	member := browsertest.NewTab(t, alloc)
 	signIn(t, member, p, "association")
 	visit(t, member, p.URL+"/documents")
-	if got := followElement(t, member, linkByText("main", "Déposer un document"), "link « Déposer un document » for a member"); got != 200 {
+	if got := followElement(t, member, linkByText("main", "Déposer un document"), "link « Déposer un document » for a member"); got != 200 {
 		t.Fatalf("GET /documents/new as a member: status %d, want 200", got)
 	}
 	kinds := js[[]string](t, member, `[...document.querySelectorAll('#champ-kind option')].map(o => o.textContent.trim())`)
@@ -268,7 +268,7 @@ func submitUpload(t testing.TB, ctx context.Context, title string) string {
 	if got := text(t, ctx, "h1"); got != title {
 		t.Errorf("%s heading: got %q, want %q", doc, got, title)
 	}
-	if got, want := textOrNone(t, ctx, "[data-testid=flash]"), "Le document « "+title+" » a été déposé."; got != want {
+	if got, want := textOrNone(t, ctx, "[data-testid=flash]"), "Le document « "+title+" » a été déposé."; got != want {
 		t.Errorf("flash after the upload: got %q, want %q", got, want)
 	}
 	return doc

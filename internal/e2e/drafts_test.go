@@ -171,7 +171,7 @@ func TestDraftConsultationInBrowser(t *testing.T) {
 	if got := pressCSS(t, sec, "[data-testid=submit]"); got != 200 {
 		t.Fatalf("version 2: status %d", got)
 	}
-	if got := textOrNone(t, sec, "[data-testid=flash]"); got != "La version 2 est publiée ; 1 amendement y est intégré." {
+	if got := textOrNone(t, sec, "[data-testid=flash]"); got != "La version 2 est publiée ; 1 amendement y est intégré." {
 		t.Errorf("flash after version 2: %q", got)
 	}
 
@@ -199,7 +199,7 @@ func TestDraftConsultationInBrowser(t *testing.T) {
 		t.Fatalf("synthesis: status %d", got)
 	}
 	main := squeeze(textOrNone(t, assoc, "main"))
-	for _, want := range []string{"Réponse du secrétariat : Retenu", "amendement retenu", "Réponse du secrétariat : Non retenu",
+	for _, want := range []string{"Réponse du secrétariat : Retenu", "amendement retenu", "Réponse du secrétariat : Non retenu",
 		"relèvent du guide", "Soutenu par 1 organisme"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("synthesis lacks %q", want)

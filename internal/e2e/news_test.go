@@ -65,7 +65,7 @@ func TestNewsInBrowser(t *testing.T) {
 	if got := followCSS(t, sec, "[data-testid=attach-news-document]"); got != 200 {
 		t.Fatalf("« Déposer un document et le joindre »: status %d", got)
 	}
-	if got := textOrNone(t, sec, "main"); !strings.Contains(got, "Le document sera joint à l'actualité « "+title+" ».") {
+	if got := textOrNone(t, sec, "main"); !strings.Contains(got, "Le document sera joint à l'actualité « "+title+" ».") {
 		t.Errorf("the upload form does not name the article:\n%.400s", got)
 	}
 	if got := selectedLabel(t, sec, "#champ-visibility"); got != "Public" {

@@ -74,7 +74,7 @@ func TestPlanInBrowser(t *testing.T) {
 	signIn(t, sec, p, "secretariat")
 	publishPending(t, sec, p, measure, label, upd)
 	checkPublished(t, public, p, measure, upd)
-	if m := mailTo(t, sec, p, pilotEmail, "Mise à jour publiée : "+label); !strings.Contains(m.Body, p.URL+measure) {
+	if m := mailTo(t, sec, p, pilotEmail, "Mise à jour publiée : "+label); !strings.Contains(m.Body, p.URL+measure) {
 		t.Errorf("mail « %s » links no %s:\n%s", m.Subject, p.URL+measure, m.Body)
 	}
 
@@ -238,7 +238,7 @@ func filterByStatus(t *testing.T, ctx context.Context, p *portal, planPath strin
 		t.Fatalf("no status filter option (%v) matches some but not all of the measures (%v)", opts, counts)
 	}
 	setField(t, ctx, "#filtre-statut", pick.Value)
-	if got := followElement(t, ctx, `document.querySelector('[data-testid=plan-filters] button[type=submit]')`, "« Filtrer »"); got != 200 {
+	if got := followElement(t, ctx, `document.querySelector('[data-testid=plan-filters] button[type=submit]')`, "« Filtrer »"); got != 200 {
 		t.Fatalf("filter by status %s: status %d, want 200", pick.Value, got)
 	}
 	u := location(t, ctx)
@@ -272,7 +272,7 @@ func filterByDGT(t *testing.T, ctx context.Context, p *portal, planPath string) 
 		t.Fatalf("%s: the pilot filter offers no %s among %q", planPath, dgtName, js[[]string](t, ctx, `[...document.querySelectorAll('#filtre-pilote option')].map(o => o.textContent.trim())`))
 	}
 	setField(t, ctx, "#filtre-pilote", value)
-	if got := followElement(t, ctx, `document.querySelector('[data-testid=plan-filters] button[type=submit]')`, "« Filtrer »"); got != 200 {
+	if got := followElement(t, ctx, `document.querySelector('[data-testid=plan-filters] button[type=submit]')`, "« Filtrer »"); got != 200 {
 		t.Fatalf("filter by pilot: status %d, want 200", got)
 	}
 	if u := location(t, ctx); u.Query().Get("pilot") != value {
@@ -379,10 +379,10 @@ func publishPending(t *testing.T, sec context.Context, p *portal, measure, label
 		t.Fatalf("link of /admin/updates: landed on %s, want %s", got, measure)
 	}
 	item := `[...document.querySelectorAll('[data-testid=update-pending]')].find(li => li.textContent.includes(` + jsString(u.Text) + `))`
-	if got := followElement(t, sec, `(`+item+`)?.querySelector('[data-testid=publish-update]')`, "« Valider et publier »"); got != 200 {
+	if got := followElement(t, sec, `(`+item+`)?.querySelector('[data-testid=publish-update]')`, "« Valider et publier »"); got != 200 {
 		t.Fatalf("publish the update: status %d, want 200", got)
 	}
-	if got, want := textOrNone(t, sec, "[data-testid=flash]"), "La mise à jour est validée et publiée ; son auteur en est informé."; got != want {
+	if got, want := textOrNone(t, sec, "[data-testid=flash]"), "La mise à jour est validée et publiée ; son auteur en est informé."; got != want {
 		t.Errorf("flash after publishing: got %q, want %q", got, want)
 	}
 	if js[bool](t, sec, `!!document.querySelector('[data-testid=update-pending]')`) {

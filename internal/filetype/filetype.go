@@ -77,7 +77,7 @@ func Check(name, sniffed string) (string, error) {
 	i := slices.IndexFunc(formats, func(f format) bool { return f.ext == ext })
 	if i < 0 {
 		//lint:ignore ST1005 a sentence shown to the user as is
-		return "", fmt.Errorf("Ce type de fichier n'est pas accepté. Formats acceptés : %s.", strings.Join(Allowed(), ", "))
+		return "", fmt.Errorf("Ce type de fichier n'est pas accepté. Formats acceptés : %s.", strings.Join(Allowed(), ", "))
 	}
 	for _, want := range formats[i].sniff {
 		if isA(sniffed, want) {
@@ -85,7 +85,7 @@ func Check(name, sniffed string) (string, error) {
 		}
 	}
 	//lint:ignore ST1005 a sentence shown to the user as is
-	return "", fmt.Errorf("Le contenu du fichier ne correspond pas à son extension %s : %s.", ext, describe(sniffed))
+	return "", fmt.Errorf("Le contenu du fichier ne correspond pas à son extension %s : %s.", ext, describe(sniffed))
 }
 
 // isA reports whether sniffed is want, one of its aliases or one of its

@@ -21,13 +21,13 @@ const MailKindOther = "autres"
 // is titled by the article: one whose title starts like a kind below
 // (« Version … ») is filed under it.
 var MailKinds = []MailKind{
-	{Key: "convocation", Label: "Convocations", Prefixes: []string{"Convocation : "}},
-	{Key: "reunion", Label: "Réunions modifiées, reportées ou annulées", Prefixes: []string{"Modification : ", "Report : ", "Annulation : "}},
-	{Key: "compte-rendu", Label: "Projets de compte rendu", Prefixes: []string{"Projet de compte rendu : "}},
+	{Key: "convocation", Label: "Convocations", Prefixes: []string{"Convocation : "}},
+	{Key: "reunion", Label: "Réunions modifiées, reportées ou annulées", Prefixes: []string{"Modification : ", "Report : ", "Annulation : "}},
+	{Key: "compte-rendu", Label: "Projets de compte rendu", Prefixes: []string{"Projet de compte rendu : "}},
 	{Key: "compte", Label: "Invitations et mots de passe", Prefixes: []string{"Invitation au portail", "Réinitialisation de votre mot de passe"}},
-	{Key: "commentaire", Label: "Commentaires et réponses officielles", Prefixes: []string{"Nouveau commentaire : ", "Nouvelle réponse : ", "Réponse officielle : "}},
-	{Key: "plan", Label: "Plan d'action (mises à jour, bilans)", Prefixes: []string{"Mise à jour publiée : ", "Mise à jour à revoir : ", "Campagne de bilan : "}},
-	{Key: "consultation", Label: "Consultations sur les textes", Prefixes: []string{"Version ", "Nouvelle contribution : ", "Réponse à votre contribution : ", "Modération de votre contribution : "}},
+	{Key: "commentaire", Label: "Commentaires et réponses officielles", Prefixes: []string{"Nouveau commentaire : ", "Nouvelle réponse : ", "Réponse officielle : "}},
+	{Key: "plan", Label: "Plan d'action (mises à jour, bilans)", Prefixes: []string{"Mise à jour publiée : ", "Mise à jour à revoir : ", "Campagne de bilan : "}},
+	{Key: "consultation", Label: "Consultations sur les textes", Prefixes: []string{"Version ", "Nouvelle contribution : ", "Réponse à votre contribution : ", "Modération de votre contribution : "}},
 	{Key: "observatoire", Label: "Enquêtes de l'observatoire", Prefixes: []string{"Enquête annuelle", "Rappel – Enquête annuelle"}},
 }
 

@@ -77,7 +77,7 @@ func (s Sharing) Valid() bool {
 func (s Sharing) Label() string {
 	switch s {
 	case SharingAggregate:
-		return "Uniquement dans l'agrégat : personne d'autre ne lit nos chiffres"
+		return "Uniquement dans l'agrégat : personne d'autre ne lit nos chiffres"
 	case SharingStatisticians:
 		return "Les statisticiens de l'observatoire peuvent lire nos chiffres"
 	case SharingPublic:

@@ -119,7 +119,7 @@ func Problem(pw, email string) string {
 	case n > MaxLength:
 		return fmt.Sprintf("Le mot de passe ne peut dépasser %d caractères.", MaxLength)
 	case blocklist()[strings.ToLower(pw)]:
-		return "Ce mot de passe figure parmi les plus courants : choisissez-en un autre, par exemple une phrase de plusieurs mots."
+		return "Ce mot de passe figure parmi les plus courants : choisissez-en un autre, par exemple une phrase de plusieurs mots."
 	case email != "" && strings.Contains(strings.ToLower(pw), strings.ToLower(strings.SplitN(email, "@", 2)[0])) && len(strings.SplitN(email, "@", 2)[0]) >= 4:
 		return "Le mot de passe ne doit pas contenir votre adresse électronique."
 	case strings.Count(pw, string([]rune(pw)[0])) == utf8.RuneCountInString(pw):

@@ -27,9 +27,9 @@ type demoComment struct {
 // still waits for its pilot's answer.
 var demoComments = []demoComment{
 	{measure: "Mesure 5.1 (exemple)", author: "association@demo.comite.example", parent: -1, daysAgo: 21,
-		text: "*Commentaire d'exemple.* Les contrôles repèrent encore peu l'exploitation domestique : les inspecteurs n'entrent pas dans les domiciles privés sans l'accord de l'occupant.\n\nNous proposons :\n- une formation commune avec les associations qui accompagnent les victimes ;\n- un circuit de signalement direct vers l'inspection du travail."},
+		text: "*Commentaire d'exemple.* Les contrôles repèrent encore peu l'exploitation domestique : les inspecteurs n'entrent pas dans les domiciles privés sans l'accord de l'occupant.\n\nNous proposons :\n- une formation commune avec les associations qui accompagnent les victimes ;\n- un circuit de signalement direct vers l'inspection du travail."},
 	{measure: "Mesure 5.1 (exemple)", author: "pilote@demo.comite.example", parent: 0, official: true, daysAgo: 14,
-		text: "*Réponse d'exemple.* Un module de formation commun est prévu pour les agents de contrôle ; les associations membres du comité seront associées à sa conception. Le circuit de signalement sera présenté à la prochaine réunion du comité."},
+		text: "*Réponse d'exemple.* Un module de formation commun est prévu pour les agents de contrôle ; les associations membres du comité seront associées à sa conception. Le circuit de signalement sera présenté à la prochaine réunion du comité."},
 	{measure: "Mesure 5.1 (exemple)", author: "syndicat@demo.comite.example", parent: 0, daysAgo: 12,
 		text: "*Réponse d'exemple.* Les organisations syndicales souhaitent que les délégués du personnel des entreprises de services à la personne soient aussi formés au repérage."},
 	{measure: "Mesure 4.1 (exemple)", author: "instance@demo.comite.example", parent: -1, daysAgo: 9,

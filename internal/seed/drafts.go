@@ -19,7 +19,7 @@ const DemoDraftTitle = "Procédure du mécanisme national d'identification, d'or
 // presumed victims); everything else is an example, and says so.
 const demoDraft = `# Objet
 
-*Texte d'exemple, rédigé pour la démonstration du portail : ce n'est pas un document officiel.*
+*Texte d'exemple, rédigé pour la démonstration du portail : ce n'est pas un document officiel.*
 
 Le plan national de lutte contre l'exploitation et la traite des êtres humains 2024-2027 prévoit la création d'un mécanisme national d'identification, d'orientation et de protection des victimes (MNIOP). La présente procédure décrit le parcours d'une victime présumée, du repérage à la protection.
 
@@ -37,7 +37,7 @@ Lorsque la victime présumée est mineure, la cellule informe sans délai le par
 
 # Protection
 
-La victime présumée est informée de ses droits, dans une langue qu'elle comprend : délai de réflexion, accès à un hébergement sécurisé, accompagnement juridique et social.
+La victime présumée est informée de ses droits, dans une langue qu'elle comprend : délai de réflexion, accès à un hébergement sécurisé, accompagnement juridique et social.
 `
 
 // demoAmendment replaces the fourth paragraph in version 2.
@@ -122,17 +122,17 @@ func DraftTexts(ctx context.Context, st *store.Store, now time.Time) error {
 			return err
 		}
 		if err := tx.AnswerContribution(ctx, amendment, model.VerdictAccepted,
-			"Réponse d'exemple : le délai est ramené à deux jours ouvrés dans la version 2.", 0, now.AddDate(0, 0, -5)); err != nil {
+			"Réponse d'exemple : le délai est ramené à deux jours ouvrés dans la version 2.", 0, now.AddDate(0, 0, -5)); err != nil {
 			return err
 		}
 		if err := tx.AnswerContribution(ctx, comment, model.VerdictPartlyAccepted,
-			"Réponse d'exemple : l'information de l'inspection du travail sera précisée dans la fiche de signalement plutôt que dans la procédure.",
+			"Réponse d'exemple : l'information de l'inspection du travail sera précisée dans la fiche de signalement plutôt que dans la procédure.",
 			0, now.AddDate(0, 0, -5)); err != nil {
 			return err
 		}
 		v2src := strings.Replace(demoDraft, demoAmended, demoAmending, 1)
 		if err := tx.AddTextVersion(ctx, model.TextVersion{TextID: t.ID, Version: 2, SourceMD: v2src,
-			Note: "Version d'exemple : l'amendement sur le délai de transmission est intégré.", CreatedAt: now.AddDate(0, 0, -4),
+			Note: "Version d'exemple : l'amendement sur le délai de transmission est intégré.", CreatedAt: now.AddDate(0, 0, -4),
 			Blocks: demoBlocks(v2src)}, 0); err != nil {
 			return err
 		}

@@ -29,11 +29,11 @@ const demoMeetingSlug = "cc-2024-03-21"
 var demoArticle = model.NewsArticle{
 	Slug:  NewsSlug,
 	Title: "Première réunion du comité de coordination de la mandature 2024",
-	Summary: "Le 21 mars 2024, une soixantaine de membres ont ouvert la nouvelle mandature du comité : objectifs de la MIPROF, " +
+	Summary: "Le 21 mars 2024, une soixantaine de membres ont ouvert la nouvelle mandature du comité : objectifs de la MIPROF, " +
 		"articulation des plans nationaux, observatoire de la traite et mécanisme national d'orientation des victimes.",
-	Body: `Le comité de coordination de la lutte contre l'exploitation et la traite des êtres humains a tenu le 21 mars 2024 la première réunion de sa nouvelle mandature : [[lien:1]].
+	Body: `Le comité de coordination de la lutte contre l'exploitation et la traite des êtres humains a tenu le 21 mars 2024 la première réunion de sa nouvelle mandature : [[lien:1]].
 
-Une soixantaine de personnes y ont pris part, pour les administrations, les associations, les organisations syndicales et les instances indépendantes, dont la CNCDH et le Défenseur des droits. Les membres du comité ont été nommés par arrêté : voir la [[lien:2|liste des membres publiée au Journal officiel]].
+Une soixantaine de personnes y ont pris part, pour les administrations, les associations, les organisations syndicales et les instances indépendantes, dont la CNCDH et le Défenseur des droits. Les membres du comité ont été nommés par arrêté : voir la [[lien:2|liste des membres publiée au Journal officiel]].
 
 ## Les objectifs de la mission
 
@@ -41,15 +41,15 @@ Le secrétariat général de la MIPROF a présenté les objectifs de la mission 
 
 ## Les questions ouvertes
 
-Les membres ont relevé plusieurs points d'attention :
+Les membres ont relevé plusieurs points d'attention :
 
-- l'articulation et la lisibilité des plans et stratégies nationales qui touchent à la traite : enfance et violences, prostitution des mineurs, vulnérabilité des personnes migrantes, violences faites aux femmes, travail illégal, cible 8.7 sur le travail des enfants et le travail forcé ;
-- les moyens dont disposera le plan ;
+- l'articulation et la lisibilité des plans et stratégies nationales qui touchent à la traite : enfance et violences, prostitution des mineurs, vulnérabilité des personnes migrantes, violences faites aux femmes, travail illégal, cible 8.7 sur le travail des enfants et le travail forcé ;
+- les moyens dont disposera le plan ;
 - la création d'un observatoire de la traite, et le rôle futur de la MIPROF dans les statistiques que produisent les associations.
 
 ## Le mécanisme national d'orientation des victimes
 
-Le mécanisme national d'identification précoce, d'orientation et de protection des victimes est une priorité pour tous ; sa forme et son contenu restent à définir. La coordinatrice du collectif d'associations est intervenue sur ce point : son intervention est jointe à cet article ([[lien:3]]).
+Le mécanisme national d'identification précoce, d'orientation et de protection des victimes est une priorité pour tous ; sa forme et son contenu restent à définir. La coordinatrice du collectif d'associations est intervenue sur ce point : son intervention est jointe à cet article ([[lien:3]]).
 
 ## Rencontre avec le GRETA
 
@@ -77,13 +77,13 @@ var demoIntervention = struct {
 		"Comité de coordination – réunion du 21 mars 2024",
 		"Intervention de la coordination du collectif d'associations",
 		"",
-		"Objet : le mécanisme national d'identification, d'orientation",
+		"Objet : le mécanisme national d'identification, d'orientation",
 		"et de protection des victimes de la traite.",
 		"",
-		"1. Identifier tôt : former les professionnels qui rencontrent",
+		"1. Identifier tôt : former les professionnels qui rencontrent",
 		"   les victimes et leur donner une grille commune.",
-		"2. Orienter vite : un interlocuteur désigné par territoire.",
-		"3. Protéger : hébergement, accompagnement et accès aux droits.",
+		"2. Orienter vite : un interlocuteur désigné par territoire.",
+		"3. Protéger : hébergement, accompagnement et accès aux droits.",
 		"",
 		"Le collectif demande que la forme et le contenu du mécanisme",
 		"soient définis avec les associations membres du comité.",
@@ -146,7 +146,7 @@ var errSeededMeanwhile = errors.New("demo article made meanwhile")
 func createIntervention(ctx context.Context, tx *store.Store, staged *blob.Staged) (int64, error) {
 	docID, err := tx.CreateDocument(ctx, model.Document{Title: demoIntervention.Title, Kind: model.KindIntervention,
 		Language: "fr", Date: time.Date(2024, 3, 21, 0, 0, 0, 0, time.UTC), Visibility: model.VisibilityPublic,
-		Description: "Document créé pour la démonstration du portail : il illustre une pièce jointe de réunion et d'actualité et ne reproduit pas l'intervention réelle."})
+		Description: "Document créé pour la démonstration du portail : il illustre une pièce jointe de réunion et d'actualité et ne reproduit pas l'intervention réelle."})
 	if err != nil {
 		return 0, err
 	}

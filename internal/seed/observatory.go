@@ -28,13 +28,13 @@ func n(v int) *int { return &v }
 var pastYears = []pastYear{
 	{year: 2015, respondents: 13, supported: n(1826), forms: []*int{n(81), n(14), n(4), n(1), nil}, published: "2017-06-01",
 		source: "https://ash.tm.fr/hebdo/3016/cote-terrain/traite-des-etres-humains-une-etude-menee-avec-les-associations-livre-des-chiffres-inedits-419895.php",
-		note:   "13 associations répondantes sur 59 sollicitées ; 88 % de femmes. Exploitation par le travail : travail forcé 4 % et servitude domestique 10 %."},
+		note:   "13 associations répondantes sur 59 sollicitées ; 88 % de femmes. Exploitation par le travail : travail forcé 4 % et servitude domestique 10 %."},
 	{year: 2018, respondents: 53, supported: n(2918), published: "2019-10-18",
 		source: "http://www.contrelatraite.org/index.php/enquete_2019",
-		note:   "21 % des victimes accompagnées ont déposé plainte ; 174 victimes de nationalité française."},
+		note:   "21 % des victimes accompagnées ont déposé plainte ; 174 victimes de nationalité française."},
 	{year: 2019, respondents: 37, identified: n(6457), supported: n(2573), published: "2020-10-01",
 		source: "https://contrelatraite.org/node/522",
-		note:   "28 % des victimes accompagnées ont déposé plainte."},
+		note:   "28 % des victimes accompagnées ont déposé plainte."},
 	{year: 2020, respondents: 26, identified: n(3489), supported: n(2259), forms: []*int{n(77), n(15), n(6), n(1), nil}, published: "2021-12-01",
 		source: "https://mobile.interieur.gouv.fr/Interstats/Actualites/La-traite-des-etres-humains-en-France-le-profil-des-victimes-accompagnees-par-les-associations-en-2020"},
 	{year: 2021, respondents: 44, identified: n(4868), supported: n(2872), forms: []*int{n(74), n(18), n(6), n(1), n(1)}, published: "2022-10-01",
@@ -42,13 +42,13 @@ var pastYears = []pastYear{
 		note:   "2 637 victimes exploitées au moins en partie en France."},
 	{year: 2022, respondents: 81, identified: n(4363), supported: n(2994), forms: []*int{n(76), n(15), n(7), n(2), nil}, formOtherBelowOne: true, published: "2023-10-11",
 		source: "https://www.interieur.gouv.fr/actualites/communiques-de-presse/traite-des-etres-humains-et-france-profil-des-victimes",
-		note:   "Environ 81 associations répondantes selon le ministère de l'Intérieur (une autre page en compte 72) ; 2 675 victimes exploitées en France ; 82 % de femmes, 84 % d'adultes."},
+		note:   "Environ 81 associations répondantes selon le ministère de l'Intérieur (une autre page en compte 72) ; 2 675 victimes exploitées en France ; 82 % de femmes, 84 % d'adultes."},
 	{year: 2023, respondents: 70, published: "2024-10-18",
 		source: "https://www.droitdenfance.org/ressources/la-traite-des-etres-humains-en-france-le-profil-des-victimes-accompagnees-par-les-associations-en-2023/",
 		note:   "Les chiffres de cette édition n'ont pas été repris ici."},
 	{year: 2024, respondents: 44, identified: n(7285), supported: n(4823), forms: []*int{n(86), n(11), n(2), n(1), nil}, published: "2025-10-01",
 		source: "http://origin-web.yenisafak.com/fr/international/traite-et-exploitation-detres-humains-plus-de-7-000-victimes-recensees-en-france-en-2024-48538",
-		note:   "89 % de femmes."},
+		note:   "89 % de femmes."},
 }
 
 var formKeys = []string{"form_sexual", "form_labour", "form_crime", "form_begging", "form_other"}

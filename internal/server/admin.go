@@ -47,7 +47,7 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request) error {
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
 		switch action := r.PostForm.Get("action"); action {
 		case "deactivate":
-			flash = "Le compte de " + old.DisplayName + " est désactivé ; ses sessions sont fermées."
+			flash = "Le compte de " + old.DisplayName + " est désactivé ; ses sessions sont fermées."
 			if err := tx.SetAccountActive(ctx, id, false); err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request) error {
 			if !role.Valid() || (role.NeedsBody() && old.BodyID == 0) {
 				return fmt.Errorf("role %q for account %d: %w", role, id, errBadRequest)
 			}
-			flash = "Le rôle de " + old.DisplayName + " est désormais : " + role.Label() + "."
+			flash = "Le rôle de " + old.DisplayName + " est désormais : " + role.Label() + "."
 			if err := tx.SetAccountRole(ctx, id, role); err != nil {
 				return err
 			}
@@ -219,10 +219,10 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
 func mailsQueued(n int, whom string, sending bool) string {
 	if sending {
 		return view.Plural(n, "courriel", "courriels") + " " + whom + " " + view.PluralWord(n, "est", "sont") +
-			" en file d'envoi : " + view.PluralWord(n, "il part", "ils partent") + " dans les minutes qui viennent (suivi dans la boîte d'envoi)."
+			" en file d'envoi : " + view.PluralWord(n, "il part", "ils partent") + " dans les minutes qui viennent (suivi dans la boîte d'envoi)."
 	}
 	return view.Plural(n, "courriel", "courriels") + " " + whom + " " + view.PluralWord(n, "attend", "attendent") +
-		" dans la boîte d'envoi : aucun serveur d'envoi n'est configuré, " + view.PluralWord(n, "il ne partira", "ils ne partiront") + " pas tant qu'il ne l'est pas."
+		" dans la boîte d'envoi : aucun serveur d'envoi n'est configuré, " + view.PluralWord(n, "il ne partira", "ils ne partiront") + " pas tant qu'il ne l'est pas."
 }
 
 // tokenLink is a link that acts for the person it was mailed to (an

@@ -97,7 +97,7 @@ func (s *Server) newBody(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "L'organisme « "+b.Name+" » a été créé.")
+	s.redirectWithFlash(w, r, location, "L'organisme « "+b.Name+" » a été créé.")
 	return nil
 }
 
@@ -135,7 +135,7 @@ func (s *Server) editBody(w http.ResponseWriter, r *http.Request) error {
 	fields := bodyFields(bodies, id)
 	action := fmt.Sprintf("/admin/bodies/%d/edit", id)
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Edit(s.bodyEditPage(r, "Modifier « "+old.Name+" »", action, bodyForm(old), fields)))
+		s.render(w, r, http.StatusOK, view.Edit(s.bodyEditPage(r, "Modifier « "+old.Name+" »", action, bodyForm(old), fields)))
 		return nil
 	}
 	f, err := readForm(r, fields)
@@ -144,7 +144,7 @@ func (s *Server) editBody(w http.ResponseWriter, r *http.Request) error {
 	}
 	b := bodyFromForm(f, fields)
 	if !f.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.bodyEditPage(r, "Erreur – Modifier « "+old.Name+" »", action, f, fields)))
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.bodyEditPage(r, "Erreur – Modifier « "+old.Name+" »", action, f, fields)))
 		return nil
 	}
 	b.ID, b.Slug, b.Illustrative = id, old.Slug, old.Illustrative
@@ -157,7 +157,7 @@ func (s *Server) editBody(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » a été modifié.")
+	s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » a été modifié.")
 	return nil
 }
 
@@ -172,8 +172,8 @@ func (s *Server) deleteBody(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Supprimer « "+b.Name+" »"),
-			Message: "L'organisme sera définitivement supprimé. Un organisme qui a siégé, qui a des membres ou des comptes ne peut pas l'être : son historique est conservé.",
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Supprimer « "+b.Name+" »"),
+			Message: "L'organisme sera définitivement supprimé. Un organisme qui a siégé, qui a des membres ou des comptes ne peut pas l'être : son historique est conservé.",
 			Action:  fmt.Sprintf("/admin/bodies/%d/delete", id), Submit: "Supprimer définitivement", Cancel: "/admin/bodies"}))
 		return nil
 	}
@@ -184,13 +184,13 @@ func (s *Server) deleteBody(w http.ResponseWriter, r *http.Request) error {
 		return s.record(ctx, tx, r, "body.delete", "body", id, b, nil)
 	})
 	if errors.Is(err, model.ErrConflict) {
-		s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » n'a pas été supprimé : il a siégé au comité ou des personnes, comptes ou organismes y sont rattachés.")
+		s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » n'a pas été supprimé : il a siégé au comité ou des personnes, comptes ou organismes y sont rattachés.")
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » a été supprimé.")
+	s.redirectWithFlash(w, r, "/admin/bodies", "L'organisme « "+b.Name+" » a été supprimé.")
 	return nil
 }
 

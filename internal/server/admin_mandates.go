@@ -24,16 +24,16 @@ func (s *Server) adminMandates(w http.ResponseWriter, r *http.Request) error {
 }
 
 var mandateFields = []view.Field{
-	{Name: "label", Label: "Intitulé", Kind: "text", Required: true, Hint: "Par exemple « Mandature 2024 »."},
+	{Name: "label", Label: "Intitulé", Kind: "text", Required: true, Hint: "Par exemple « Mandature 2024 »."},
 	{Name: "starts_on", Label: "Début", Kind: "date", Required: true},
 	{Name: "ends_on", Label: "Fin", Kind: "date", Hint: "Laissez vide tant que la mandature est en cours."},
-	{Name: "jo_title", Label: "Titre du texte de nomination", Kind: "text", Hint: "Par exemple « Arrêté du 12 mars 2024 portant nomination des membres du comité de coordination… »."},
+	{Name: "jo_title", Label: "Titre du texte de nomination", Kind: "text", Hint: "Par exemple « Arrêté du 12 mars 2024 portant nomination des membres du comité de coordination… »."},
 	{Name: "jo_date", Label: "Date du texte", Kind: "date"},
-	{Name: "nor", Label: "NOR", Kind: "text", Hint: "Quatre lettres, sept chiffres, une lettre : par exemple DFEA2406543A."},
-	{Name: "jorf", Label: "Publication au Journal officiel", Kind: "text", Hint: "Par exemple « JORF n°0062 du 14 mars 2024 »."},
+	{Name: "nor", Label: "NOR", Kind: "text", Hint: "Quatre lettres, sept chiffres, une lettre : par exemple DFEA2406543A."},
+	{Name: "jorf", Label: "Publication au Journal officiel", Kind: "text", Hint: "Par exemple « JORF n°0062 du 14 mars 2024 »."},
 	{Name: "jo_text_number", Label: "Numéro du texte", Kind: "text", Hint: "Par exemple 33."},
 	{Name: "eli_url", Label: "Lien Légifrance (ELI)", Kind: "url", Hint: "Adresse complète commençant par https://www.legifrance.gouv.fr/."},
-	{Name: "quorum", Label: "Quorum (nombre d'organismes)", Kind: "number", Hint: "Facultatif. Nombre d'organismes membres qui doivent être représentés ; laissez vide si le texte n'en fixe pas."},
+	{Name: "quorum", Label: "Quorum (nombre d'organismes)", Kind: "number", Hint: "Facultatif. Nombre d'organismes membres qui doivent être représentés ; laissez vide si le texte n'en fixe pas."},
 }
 
 var norPattern = regexp.MustCompile(`^[A-Z]{4}[0-9]{7}[A-Z]$`)
@@ -95,8 +95,8 @@ func mandatePeriod(m model.Mandate) string {
 type mandateOverlap struct{ other model.Mandate }
 
 func (e mandateOverlap) Error() string {
-	return "Ces dates chevauchent la mandature « " + e.other.Label + " » (" + mandatePeriod(e.other) + ") : une seule mandature " +
-		"peut être en vigueur à une date donnée. Modifiez ces dates, ou d'abord celles de « " + e.other.Label + " » (par exemple sa date de fin)."
+	return "Ces dates chevauchent la mandature « " + e.other.Label + " » (" + mandatePeriod(e.other) + ") : une seule mandature " +
+		"peut être en vigueur à une date donnée. Modifiez ces dates, ou d'abord celles de « " + e.other.Label + " » (par exemple sa date de fin)."
 }
 
 // checkMandatePeriod refuses, inside tx, a period that overlaps another
@@ -154,7 +154,7 @@ func (s *Server) newMandate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "La mandature « "+m.Label+" » a été créée.")
+	s.redirectWithFlash(w, r, location, "La mandature « "+m.Label+" » a été créée.")
 	return nil
 }
 
@@ -180,7 +180,7 @@ func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
 	id := old.ID
 	action, back := fmt.Sprintf("/admin/mandates/%d/edit", id), fmt.Sprintf("/admin/mandates/%d", id)
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Edit(s.mandatePage(r, "Modifier « "+old.Label+" »", action, back, mandateForm(old))))
+		s.render(w, r, http.StatusOK, view.Edit(s.mandatePage(r, "Modifier « "+old.Label+" »", action, back, mandateForm(old))))
 		return nil
 	}
 	f, err := readForm(r, mandateFields)
@@ -189,7 +189,7 @@ func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
 	}
 	m := mandateFromForm(f)
 	if !f.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.mandatePage(r, "Erreur – Modifier « "+old.Label+" »", action, back, f)))
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.mandatePage(r, "Erreur – Modifier « "+old.Label+" »", action, back, f)))
 		return nil
 	}
 	m.ID, m.Slug = id, old.Slug
@@ -204,13 +204,13 @@ func (s *Server) editMandate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.record(ctx, tx, r, "mandate.update", "mandate", id, old, m)
 	})
-	if s.showOverlap(w, r, err, f, s.mandatePage(r, "Erreur – Modifier « "+old.Label+" »", action, back, f)) {
+	if s.showOverlap(w, r, err, f, s.mandatePage(r, "Erreur – Modifier « "+old.Label+" »", action, back, f)) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "La mandature « "+m.Label+" » a été modifiée.")
+	s.redirectWithFlash(w, r, back, "La mandature « "+m.Label+" » a été modifiée.")
 	return nil
 }
 
@@ -249,10 +249,10 @@ func holderFields(people []model.Person) []view.Field {
 	}
 	return []view.Field{
 		{Name: "person", Label: "Personne déjà enregistrée", Kind: "select", Options: opts},
-		{Name: "new_civility", Label: "Nouvelle personne : civilité", Kind: "select", Options: []view.Option{{Value: "", Label: "Non précisée"}, {Value: "Mme", Label: "Mme"}, {Value: "M.", Label: "M."}}},
-		{Name: "new_given_name", Label: "Nouvelle personne : prénom", Kind: "text", Autocomplete: "off"},
-		{Name: "new_family_name", Label: "Nouvelle personne : nom", Kind: "text", Hint: "Remplissez ces champs seulement si la personne n'est pas dans la liste.", Autocomplete: "off"},
-		{Name: "new_email", Label: "Nouvelle personne : adresse électronique", Kind: "email", Hint: "Jamais publiée. Facultative.", Autocomplete: "off"},
+		{Name: "new_civility", Label: "Nouvelle personne : civilité", Kind: "select", Options: []view.Option{{Value: "", Label: "Non précisée"}, {Value: "Mme", Label: "Mme"}, {Value: "M.", Label: "M."}}},
+		{Name: "new_given_name", Label: "Nouvelle personne : prénom", Kind: "text", Autocomplete: "off"},
+		{Name: "new_family_name", Label: "Nouvelle personne : nom", Kind: "text", Hint: "Remplissez ces champs seulement si la personne n'est pas dans la liste.", Autocomplete: "off"},
+		{Name: "new_email", Label: "Nouvelle personne : adresse électronique", Kind: "email", Hint: "Jamais publiée. Facultative.", Autocomplete: "off"},
 	}
 }
 
@@ -319,7 +319,7 @@ func (s *Server) newSeat(w http.ResponseWriter, r *http.Request) error {
 	fields := append([]view.Field{
 		{Name: "body", Label: "Organisme", Kind: "select", Required: true, Options: bodyOptions(bodies, "Choisir un organisme")},
 		{Name: "role", Label: "Qualité", Kind: "select", Required: true, Options: seatRoleOptions},
-		{Name: "post_label", Label: "Représentation", Kind: "text", Hint: "Tel que le texte l'imprime, par exemple « représentant le ministre chargé du travail ». Facultatif."},
+		{Name: "post_label", Label: "Représentation", Kind: "text", Hint: "Tel que le texte l'imprime, par exemple « représentant le ministre chargé du travail ». Facultatif."},
 		{Name: "starts_on", Label: "Début", Kind: "date", Required: true},
 	}, holderFields(people)...)
 	action, back := fmt.Sprintf("/admin/mandates/%d/seats/new", id), fmt.Sprintf("/admin/mandates/%d", id)
@@ -395,13 +395,13 @@ func (s *Server) editSeat(w http.ResponseWriter, r *http.Request) error {
 		{Name: "role", Label: "Qualité", Kind: "select", Required: true, Options: seatRoleOptions},
 		{Name: "post_label", Label: "Représentation", Kind: "text", Hint: "Facultatif."},
 		{Name: "starts_on", Label: "Début", Kind: "date", Required: true},
-		{Name: "ends_on", Label: "Fin", Kind: "date", Hint: "Laissez vide si le siège est en cours. Pour changer de titulaire, utilisez « Remplacer » : l'historique est ainsi conservé."},
+		{Name: "ends_on", Label: "Fin", Kind: "date", Hint: "Laissez vide si le siège est en cours. Pour changer de titulaire, utilisez « Remplacer » : l'historique est ainsi conservé."},
 	}
 	action, back := fmt.Sprintf("/admin/seats/%d/edit", old.ID), fmt.Sprintf("/admin/mandates/%d", old.MandateID)
 	title := "Modifier le siège de " + old.BodyName
 	page := func(title string, f *view.Form) view.EditPage {
 		return view.EditPage{Base: s.adminBase(r, title), Back: back, BackLabel: "Retour aux sièges", Action: action,
-			Submit: "Enregistrer", Form: f, Fields: fields, Intro: "Titulaire du siège : " + holderName(old)}
+			Submit: "Enregistrer", Form: f, Fields: fields, Intro: "Titulaire du siège : " + holderName(old)}
 	}
 	if r.Method == http.MethodGet {
 		f := view.NewForm()
@@ -470,7 +470,7 @@ func (s *Server) replaceSeat(w http.ResponseWriter, r *http.Request) error {
 	page := func(title string, f *view.Form) view.EditPage {
 		return view.EditPage{Base: s.adminBase(r, title), Back: back, BackLabel: "Retour aux sièges", Action: action,
 			Submit: "Enregistrer le remplacement", Form: f, Fields: fields,
-			Intro: old.Role.Label() + " depuis le " + view.Date(old.StartsOn) + ". Le remplacement clôt ce siège et en ouvre un nouveau : l'historique est conservé."}
+			Intro: old.Role.Label() + " depuis le " + view.Date(old.StartsOn) + ". Le remplacement clôt ce siège et en ouvre un nouveau : l'historique est conservé."}
 	}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Edit(page(title, view.NewForm())))
@@ -507,7 +507,7 @@ func (s *Server) replaceSeat(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "Le remplacement a été enregistré ; l'ancien siège est clos au "+view.Date(from.AddDate(0, 0, -1))+".")
+	s.redirectWithFlash(w, r, location, "Le remplacement a été enregistré ; l'ancien siège est clos au "+view.Date(from.AddDate(0, 0, -1))+".")
 	return nil
 }
 
@@ -520,7 +520,7 @@ func (s *Server) deleteSeat(w http.ResponseWriter, r *http.Request) error {
 	back := fmt.Sprintf("/admin/mandates/%d", st.MandateID)
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Supprimer un siège de "+st.BodyName),
-			Message: "Le siège (" + st.Role.Label() + ", " + holderName(st) + ") sera définitivement supprimé. N'utilisez la suppression que pour une erreur de saisie : pour un départ, utilisez « Remplacer » ou une date de fin.",
+			Message: "Le siège (" + st.Role.Label() + ", " + holderName(st) + ") sera définitivement supprimé. N'utilisez la suppression que pour une erreur de saisie : pour un départ, utilisez « Remplacer » ou une date de fin.",
 			Action:  fmt.Sprintf("/admin/seats/%d/delete", st.ID), Submit: "Supprimer définitivement", Cancel: back}))
 		return nil
 	}

@@ -33,7 +33,7 @@ func personFields(bodies []model.Body) []view.Field {
 		{Name: "civility", Label: "Civilité", Kind: "select", Options: []view.Option{{Value: "", Label: "Non précisée"}, {Value: "Mme", Label: "Mme"}, {Value: "M.", Label: "M."}}},
 		{Name: "given_name", Label: "Prénom", Kind: "text", Autocomplete: "off"},
 		{Name: "family_name", Label: "Nom", Kind: "text", Required: true, Hint: "Tel qu'il figure au Journal officiel.", Autocomplete: "off"},
-		{Name: "title", Label: "Fonction", Kind: "text", Hint: "Par exemple « cheffe de bureau ». Facultatif."},
+		{Name: "title", Label: "Fonction", Kind: "text", Hint: "Par exemple « cheffe de bureau ». Facultatif."},
 		{Name: "body", Label: "Organisme", Kind: "select", Options: bodyOptions(bodies, "Aucun")},
 		{Name: "email", Label: "Adresse électronique", Kind: "email", Hint: "Jamais publiée. Nécessaire pour inviter la personne sur le portail.", Autocomplete: "off"},
 		{Name: "phone", Label: "Téléphone", Kind: "text", Hint: "Jamais publié. Facultatif.", Autocomplete: "off"},
@@ -166,7 +166,7 @@ func (s *Server) deletePerson(w http.ResponseWriter, r *http.Request) error {
 		return s.record(ctx, tx, r, "person.delete", "person", id, p, nil)
 	})
 	if errors.Is(err, model.ErrConflict) {
-		s.redirectWithFlash(w, r, "/admin/people", p.FullName()+" n'a pas été supprimé(e) : cette personne a occupé un siège ou dispose d'un compte.")
+		s.redirectWithFlash(w, r, "/admin/people", p.FullName()+" n'a pas été supprimé(e) : cette personne a occupé un siège ou dispose d'un compte.")
 		return nil
 	}
 	if err != nil {

@@ -94,11 +94,11 @@ func (e *paramError) Error() string { return "bad parameter: " + e.code }
 
 // errBadCursor answers a ?cursor= that no next link of this API gave.
 var errBadCursor = &paramError{"invalid_cursor",
-	"Curseur invalide : utilisez tel quel le lien « next » de la page précédente, ou omettez ?cursor= pour la première page."}
+	"Curseur invalide : utilisez tel quel le lien « next » de la page précédente, ou omettez ?cursor= pour la première page."}
 
 // errBadLimit answers a ?limit= that is not a positive whole number.
 var errBadLimit = &paramError{"invalid_limit",
-	"Limite invalide : indiquez un nombre entier de 1 à " + strconv.Itoa(apiMaxLimit) + ", par exemple ?limit=100."}
+	"Limite invalide : indiquez un nombre entier de 1 à " + strconv.Itoa(apiMaxLimit) + ", par exemple ?limit=100."}
 
 // writeAPIError answers an API request that failed with status (chosen by
 // serveError) and message; err gives the code of a bad parameter.

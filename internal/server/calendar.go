@@ -128,7 +128,7 @@ func (s *Server) revokeCalendarToken(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/account#agenda", "L'adresse d'abonnement est révoquée : les agendas abonnés ne recevront plus les réunions.")
+	s.redirectWithFlash(w, r, "/account#agenda", "L'adresse d'abonnement est révoquée : les agendas abonnés ne recevront plus les réunions.")
 	return nil
 }
 

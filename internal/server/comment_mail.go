@@ -30,19 +30,19 @@ func moderationMail(decision string, c model.Comment, m model.Measure, reason, l
 	switch decision {
 	case "hide":
 		return "Votre commentaire a été masqué",
-			fmt.Sprintf("Le secrétariat a masqué votre commentaire du %s sur la mesure « %s ».\nMotif indiqué à sa place : %s\n\n%s\n",
+			fmt.Sprintf("Le secrétariat a masqué votre commentaire du %s sur la mesure « %s ».\nMotif indiqué à sa place : %s\n\n%s\n",
 				view.DateTime(c.CreatedAt), m.Label(), reason, link)
 	case "restore":
 		return "Votre commentaire est de nouveau visible",
-			fmt.Sprintf("Le secrétariat a rétabli votre commentaire du %s sur la mesure « %s ».\n\n%s\n",
+			fmt.Sprintf("Le secrétariat a rétabli votre commentaire du %s sur la mesure « %s ».\n\n%s\n",
 				view.DateTime(c.CreatedAt), m.Label(), link)
 	case "approve":
 		return "Votre commentaire est publié",
-			fmt.Sprintf("Le secrétariat a validé votre commentaire du %s sur la mesure « %s ». Il est désormais publié :\n%s\n",
+			fmt.Sprintf("Le secrétariat a validé votre commentaire du %s sur la mesure « %s ». Il est désormais publié :\n%s\n",
 				view.DateTime(c.CreatedAt), m.Label(), link)
 	case "reject":
 		return "Votre commentaire n'a pas été publié",
-			fmt.Sprintf("Le secrétariat n'a pas publié votre commentaire du %s sur la mesure « %s ».\nMotif : %s\n\n%s\n",
+			fmt.Sprintf("Le secrétariat n'a pas publié votre commentaire du %s sur la mesure « %s ».\nMotif : %s\n\n%s\n",
 				view.DateTime(c.CreatedAt), m.Label(), reason, link)
 	}
 	return "", ""

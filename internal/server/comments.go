@@ -200,7 +200,7 @@ func commentText(f *view.Form, raw string) string {
 	case n == 0:
 		f.Fail("text", "Texte", "Saisissez le texte de votre commentaire.")
 	case n > model.CommentMaxLength:
-		f.Fail("text", "Texte", fmt.Sprintf("Le texte compte %d caractères ; la limite est de %d. Raccourcissez-le.", n, model.CommentMaxLength))
+		f.Fail("text", "Texte", fmt.Sprintf("Le texte compte %d caractères ; la limite est de %d. Raccourcissez-le.", n, model.CommentMaxLength))
 	}
 	return text
 }
@@ -260,7 +260,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	flash := "Votre commentaire est publié."
 	if c.State == model.CommentPending {
-		flash = "Votre commentaire est transmis au secrétariat ; il sera publié après validation."
+		flash = "Votre commentaire est transmis au secrétariat ; il sera publié après validation."
 	}
 	s.redirectWithFlash(w, r, location, flash)
 	return nil
@@ -293,9 +293,9 @@ func (s *Server) parentFor(r *http.Request, pl model.Plan, m model.Measure) (mod
 func closedThread(open bool, parent model.Comment) string {
 	switch {
 	case !open:
-		return "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier."
+		return "La consultation sur cette mesure est close : votre texte n'a pas été publié. Il est conservé ci-dessous pour que vous puissiez le copier."
 	case parent.ID != 0 && !parent.OpenToReplies():
-		return "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous."
+		return "Ce commentaire n'accepte plus de réponse : il a été retiré ou masqué. Votre texte est conservé ci-dessous."
 	}
 	return ""
 }
@@ -355,7 +355,7 @@ func (e commentBurstError) Error() string {
 
 // message tells the author to wait; the text is kept.
 func (e commentBurstError) message() string {
-	return fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
+	return fmt.Sprintf("Vous avez publié %d commentaires en moins de %d minutes. Patientez quelques minutes avant de publier à nouveau ; votre texte est conservé.",
 		e.count, int(model.CommentBurstWindow.Minutes()))
 }
 
@@ -392,12 +392,12 @@ func (s *Server) notifyFollowers(ctx context.Context, tx *store.Store, r *http.R
 	if c.BodyName != "" {
 		who += " (" + c.BodyName + ")"
 	}
-	what, subject := "a publié un commentaire", "Nouveau commentaire : "+m.Label()
+	what, subject := "a publié un commentaire", "Nouveau commentaire : "+m.Label()
 	if c.ParentID != 0 {
-		what, subject = "a répondu à un commentaire", "Nouvelle réponse : "+m.Label()
+		what, subject = "a répondu à un commentaire", "Nouvelle réponse : "+m.Label()
 	}
 	if c.Official {
-		what, subject = "a publié la réponse officielle de son organisme", "Réponse officielle : "+m.Label()
+		what, subject = "a publié la réponse officielle de son organisme", "Réponse officielle : "+m.Label()
 	}
 	for _, f := range followers {
 		if f.AccountID == c.AuthorID {
@@ -409,11 +409,11 @@ func (s *Server) notifyFollowers(ctx context.Context, tx *store.Store, r *http.R
 		}
 		text := fmt.Sprintf(`Bonjour %s,
 
-%s %s sur la mesure « %s » :
+%s %s sur la mesure « %s » :
 %s/comments/%d
 
 Vous recevez ce courriel parce que vous suivez cette mesure ou y avez contribué.
-Pour ne plus recevoir de courriel à son sujet, sans avoir à vous connecter :
+Pour ne plus recevoir de courriel à son sujet, sans avoir à vous connecter :
 %s/unsubscribe/%s
 
 Le secrétariat du comité de coordination
@@ -449,7 +449,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	if !access.CanEditComment(v, c, cons.Open, s.now()) {
 		msg := "Le délai de 30 minutes pour modifier ce commentaire est dépassé. Vous pouvez encore le retirer."
 		if !cons.Open {
-			msg = "La consultation sur cette mesure est close : le commentaire ne peut plus être modifié."
+			msg = "La consultation sur cette mesure est close : le commentaire ne peut plus être modifié."
 		}
 		s.redirectWithFlash(w, r, commentLink(c), msg)
 		return nil
@@ -478,7 +478,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if text == c.Text {
-		s.redirectWithFlash(w, r, commentLink(c), "Le texte n'a pas changé ; rien n'est enregistré.")
+		s.redirectWithFlash(w, r, commentLink(c), "Le texte n'a pas changé ; rien n'est enregistré.")
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
@@ -521,8 +521,8 @@ func (s *Server) withdrawComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	if r.Method == http.MethodGet {
 		p := view.ConfirmPage{Base: s.base(r, "Retirer votre commentaire"),
-			Message: "Votre commentaire du " + view.DateTime(c.CreatedAt) + " sur la mesure « " + m.Label() +
-				" » ne sera plus lisible. La mention « Commentaire retiré par son auteur » restera dans le fil pour que les réponses gardent leur contexte. Cette action est définitive.",
+			Message: "Votre commentaire du " + view.DateTime(c.CreatedAt) + " sur la mesure « " + m.Label() +
+				" » ne sera plus lisible. La mention « Commentaire retiré par son auteur » restera dans le fil pour que les réponses gardent leur contexte. Cette action est définitive.",
 			Action: fmt.Sprintf("/comments/%d/withdraw", c.ID), Submit: "Retirer le commentaire", Cancel: commentLink(c)}
 		p.Nav = "plan"
 		s.render(w, r, http.StatusOK, view.Confirm(p))
@@ -615,7 +615,7 @@ func (s *Server) flagComment(w http.ResponseWriter, r *http.Request) error {
 		return commentLink(c), s.record(ctx, tx, r, "comment.flag", "comment", c.ID, nil, map[string]any{"flag": id, "reason": reason})
 	})
 	if errors.Is(err, model.ErrConflict) {
-		s.redirectWithFlash(w, r, commentLink(c), "Vous avez déjà signalé ce commentaire ; le secrétariat l'examinera.")
+		s.redirectWithFlash(w, r, commentLink(c), "Vous avez déjà signalé ce commentaire ; le secrétariat l'examinera.")
 		return nil
 	}
 	if err != nil {
@@ -676,7 +676,7 @@ func (s *Server) followMeasure(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	flash := "Vous suivez cette mesure : un courriel vous signalera chaque nouveau commentaire."
+	flash := "Vous suivez cette mesure : un courriel vous signalera chaque nouveau commentaire."
 	if !follow {
 		flash = "Vous ne suivez plus cette mesure."
 	}

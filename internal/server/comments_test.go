@@ -92,7 +92,7 @@ func TestCommentThread(t *testing.T) {
 	if strings.Contains(page, "Nous partageons") {
 		t.Fatal("the public reads comments of a plan whose consultation is for members")
 	}
-	mails := calendarMails(t, p, "Réponse officielle : ")
+	mails := calendarMails(t, p, "Réponse officielle : ")
 	if len(mails) != 2 {
 		t.Fatalf("mails about the official answer: %+v", mails)
 	}
@@ -122,7 +122,7 @@ func TestCommentThread(t *testing.T) {
 		t.Fatalf("second comment: %d", res.StatusCode)
 	}
 	var stillMailed []string
-	for _, m := range calendarMails(t, p, "Nouveau commentaire : ") {
+	for _, m := range calendarMails(t, p, "Nouveau commentaire : ") {
 		stillMailed = append(stillMailed, m.To)
 	}
 	// The pilot follows since answering; the union stopped; the author

@@ -25,7 +25,7 @@ var consultationFields = []view.Field{
 var windowFields = []view.Field{
 	{Name: "scope", Label: "Objet de la consultation", Kind: "select", Required: true},
 	{Name: "opens", Label: "Ouverture le", Kind: "date", Required: true, Hint: "À 0 h, heure de Paris."},
-	{Name: "closes", Label: "Clôture le", Kind: "date", Required: true, Hint: "Inclus : la consultation se termine à minuit ce jour-là."},
+	{Name: "closes", Label: "Clôture le", Kind: "date", Required: true, Hint: "Inclus : la consultation se termine à minuit ce jour-là."},
 }
 
 // categoryChoices are the body categories as checkboxes: the select's
@@ -209,7 +209,7 @@ func (s *Server) addWindow(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, location, "La consultation sur cette mesure est close ; le fil reste consultable.")
+		s.redirectWithFlash(w, r, location, "La consultation sur cette mesure est close ; le fil reste consultable.")
 		return nil
 	}
 	opens, closes := c.date("opens"), c.date("closes")
@@ -294,7 +294,7 @@ func (s *Server) deleteWindow(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodGet {
 		p := view.ConfirmPage{Base: s.adminBase(r, "Supprimer une période de consultation"),
 			Message: "La période du " + view.DateTime(win.OpensAt) + " au " + view.DateTime(win.ClosesAt) +
-				" sera supprimée. Les commentaires déjà publiés restent ; l'ouverture des mesures concernées sera de nouveau décidée par les autres périodes.",
+				" sera supprimée. Les commentaires déjà publiés restent ; l'ouverture des mesures concernées sera de nouveau décidée par les autres périodes.",
 			Action: fmt.Sprintf("/admin/windows/%d/delete", win.ID), Submit: "Supprimer la période", Cancel: back}
 		s.render(w, r, http.StatusOK, view.Confirm(p))
 		return nil

@@ -92,9 +92,9 @@ func (s *Server) documentPage(r *http.Request, d model.Document, title string, v
 		CanAttach: access.CanAttachDocuments(v), Visibility: d.VisibilityAt(s.now())}
 	switch d.HeldFor {
 	case model.HeldForUpdate:
-		p.Hold = "Justificatif d'une mise à jour en attente de validation : seuls les pilotes de la mesure et le secrétariat le consultent jusqu'à sa publication."
+		p.Hold = "Justificatif d'une mise à jour en attente de validation : seuls les pilotes de la mesure et le secrétariat le consultent jusqu'à sa publication."
 	case model.HeldForAgenda:
-		p.Hold = "Déposé pour un ordre du jour en préparation : seul le secrétariat le consulte jusqu'à la publication de l'ordre du jour."
+		p.Hold = "Déposé pour un ordre du jour en préparation : seul le secrétariat le consulte jusqu'à la publication de l'ordre du jour."
 	}
 	p.Nav = "documents"
 	var err error
@@ -169,7 +169,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) fileField(label string) view.Field {
 	exts := filetype.Allowed()
 	return view.Field{Name: "file", Label: label, Kind: "file", Required: true, Accept: strings.Join(exts, ","), MaxBytes: s.cfg.MaxUploadBytes,
-		Hint: "Formats acceptés : " + strings.Join(exts, ", ") + ". Taille maximale : " + view.SizeLabel(s.cfg.MaxUploadBytes) + "."}
+		Hint: "Formats acceptés : " + strings.Join(exts, ", ") + ". Taille maximale : " + view.SizeLabel(s.cfg.MaxUploadBytes) + "."}
 }
 
 func languageOptions() []view.Option {
@@ -353,9 +353,9 @@ func (s *Server) saveNewDocument(w http.ResponseWriter, r *http.Request, fields 
 	if err != nil {
 		return err
 	}
-	flash := "Le document « " + d.Title + " » a été déposé."
+	flash := "Le document « " + d.Title + " » a été déposé."
 	if target.kind != "" {
-		flash = "Le document « " + d.Title + " » a été déposé et joint " + target.label + "."
+		flash = "Le document « " + d.Title + " » a été déposé et joint " + target.label + "."
 	}
 	s.redirectWithFlash(w, r, location, flash)
 	return nil
@@ -444,7 +444,7 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 		if err != nil {
 			return attachment{}, err
 		}
-		return attachment{kind: "measure", id: m.ID, label: "à la mesure « " + m.Label() + " »",
+		return attachment{kind: "measure", id: m.ID, label: "à la mesure « " + m.Label() + " »",
 			back: fmt.Sprintf("/measures/%d#documents-mesure", m.ID), backLabel: "Retour à la mesure"}, nil
 	}
 	if raw := q.Get("news"); raw != "" {
@@ -456,7 +456,7 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 		if err != nil {
 			return attachment{}, err
 		}
-		return attachment{kind: "news", id: a.ID, label: "à l'actualité « " + a.Title + " »",
+		return attachment{kind: "news", id: a.ID, label: "à l'actualité « " + a.Title + " »",
 			back: "/news/" + a.Slug + "#pieces-jointes", backLabel: "Retour à l'actualité", visibility: a.Visibility}, nil
 	}
 	if raw := q.Get("agenda_item"); raw != "" {
@@ -472,7 +472,7 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 		if err != nil {
 			return attachment{}, err
 		}
-		return attachment{kind: "agenda_item", id: it.ID, label: "au point « " + it.Title + " » de l'ordre du jour",
+		return attachment{kind: "agenda_item", id: it.ID, label: "au point « " + it.Title + " » de l'ordre du jour",
 			back: fmt.Sprintf("/meetings/%d#ordre-du-jour", it.MeetingID), backLabel: "Retour à la réunion", holdFor: draftAgenda(m)}, nil
 	}
 	id, err := strconv.ParseInt(q.Get("meeting"), 10, 64)
@@ -483,7 +483,7 @@ func (s *Server) attachTarget(r *http.Request) (attachment, error) {
 	if err != nil {
 		return attachment{}, err
 	}
-	return attachment{kind: "meeting", id: m.ID, label: "à la réunion « " + m.Title + " »", back: fmt.Sprintf("/meetings/%d#documents", m.ID),
+	return attachment{kind: "meeting", id: m.ID, label: "à la réunion « " + m.Title + " »", back: fmt.Sprintf("/meetings/%d#documents", m.ID),
 		backLabel: "Retour à la réunion", holdFor: draftAgenda(m)}, nil
 }
 
@@ -555,7 +555,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 			Submit: "Enregistrer", Form: f, Fields: fields}
 	}
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Edit(page("Modifier « "+old.Title+" »", documentForm(old))))
+		s.render(w, r, http.StatusOK, view.Edit(page("Modifier « "+old.Title+" »", documentForm(old))))
 		return nil
 	}
 	f, err := readForm(r, fields)
@@ -564,7 +564,7 @@ func (s *Server) editDocument(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := documentFromForm(f, fields)
 	if !f.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page("Erreur – Modifier « "+old.Title+" »", f)))
+		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page("Erreur – Modifier « "+old.Title+" »", f)))
 		return nil
 	}
 	if !access.CanUploadDocument(v, d.Kind) {
@@ -598,7 +598,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrForbidden
 	}
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+d.Title+" »"),
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+d.Title+" »"),
 			Message: "Le document, toutes ses versions et ses rattachements seront supprimés définitivement.",
 			Action:  fmt.Sprintf("/documents/%d/delete", d.ID), Submit: "Supprimer définitivement", Cancel: fmt.Sprintf("/documents/%d", d.ID)}))
 		return nil
@@ -612,7 +612,7 @@ func (s *Server) deleteDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/documents", "Le document « "+d.Title+" » a été supprimé.")
+	s.redirectWithFlash(w, r, "/documents", "Le document « "+d.Title+" » a été supprimé.")
 	return nil
 }
 
@@ -644,9 +644,9 @@ func (s *Server) linkDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if detach {
-		s.redirectWithFlash(w, r, back, "Le document n'est plus rattaché à « "+m.Title+" ».")
+		s.redirectWithFlash(w, r, back, "Le document n'est plus rattaché à « "+m.Title+" ».")
 	} else {
-		s.redirectWithFlash(w, r, back, "Le document est rattaché à « "+m.Title+" ».")
+		s.redirectWithFlash(w, r, back, "Le document est rattaché à « "+m.Title+" ».")
 	}
 	return nil
 }

@@ -25,9 +25,9 @@ var draftTextFields = []view.Field{
 	{Name: "title", Label: "Titre du texte", Kind: "text", Required: true,
 		Hint: "Laissé vide lors d'un import, c'est le titre du fichier."},
 	{Name: "context", Label: "Contexte de la consultation", Kind: "textarea", Rows: 4,
-		Hint: "Ce que le secrétariat attend des membres ; mise en forme simple (markdown)."},
+		Hint: "Ce que le secrétariat attend des membres ; mise en forme simple (markdown)."},
 	{Name: "opens", Label: "Ouverture le", Kind: "date", Required: true, Hint: "À 0 h, heure de Paris."},
-	{Name: "closes", Label: "Clôture le", Kind: "date", Required: true, Hint: "Inclus : la consultation se termine à minuit ce jour-là."},
+	{Name: "closes", Label: "Clôture le", Kind: "date", Required: true, Hint: "Inclus : la consultation se termine à minuit ce jour-là."},
 	{Name: "categories", Label: "Catégories de membres qui peuvent contribuer", Kind: "checkboxes"},
 	{Name: "premoderation", Label: "Publier chaque contribution après validation par le secrétariat (prémodération)", Kind: "checkbox"},
 	{Name: "agenda", Label: "Point de l'ordre du jour où le texte sera présenté", Kind: "select"},
@@ -35,9 +35,9 @@ var draftTextFields = []view.Field{
 
 var draftSourceFields = []view.Field{
 	{Name: "text", Label: "Texte (markdown)", Kind: "textarea", Rows: 16,
-		Hint: "Un titre par ligne commençant par #, ## ou ### ; les paragraphes séparés par une ligne vide sont numérotés. Laissez vide pour importer un fichier."},
+		Hint: "Un titre par ligne commençant par #, ## ou ### ; les paragraphes séparés par une ligne vide sont numérotés. Laissez vide pour importer un fichier."},
 	{Name: "file", Label: "Ou importer un fichier .docx ou .odt", Kind: "file", Accept: ".docx,.odt",
-		Hint: "Titres, paragraphes, listes, tableaux et notes sont convertis ; ce qui ne peut l'être est signalé."},
+		Hint: "Titres, paragraphes, listes, tableaux et notes sont convertis ; ce qui ne peut l'être est signalé."},
 }
 
 // draftFormFields is the create form (settings and source) or, with
@@ -74,7 +74,7 @@ func (s *Server) agendaChoices(r *http.Request) ([]view.Option, error) {
 		}
 		for i, it := range items {
 			opts = append(opts, view.Option{Value: strconv.FormatInt(it.ID, 10),
-				Label: fmt.Sprintf("%s – %s – point %d : %s", view.Date(m.StartsAt), m.Title, i+1, it.Title)})
+				Label: fmt.Sprintf("%s – %s – point %d : %s", view.Date(m.StartsAt), m.Title, i+1, it.Title)})
 		}
 	}
 	return opts, nil
@@ -206,7 +206,7 @@ func (s *Server) newDraftText(w http.ResponseWriter, r *http.Request) error {
 	}
 	flash := "Le texte est publié pour la consultation."
 	if len(lost) > 0 {
-		flash += " Le fichier contenait des éléments non convertis : ils sont signalés en tête du texte."
+		flash += " Le fichier contenait des éléments non convertis : ils sont signalés en tête du texte."
 	}
 	s.redirectWithFlash(w, r, location, flash)
 	return nil
@@ -326,13 +326,13 @@ func (s *Server) closeDraftText(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "La consultation est close : les contributions sont désormais refusées.")
+	s.redirectWithFlash(w, r, back, "La consultation est close : les contributions sont désormais refusées.")
 	return nil
 }
 
 var versionFields = []view.Field{
 	{Name: "text", Label: "Texte de la nouvelle version (markdown)", Kind: "textarea", Required: true, Rows: 20,
-		Hint: "Les amendements retenus y sont déjà appliqués ; un paragraphe inchangé garde ses contributions."},
+		Hint: "Les amendements retenus y sont déjà appliqués ; un paragraphe inchangé garde ses contributions."},
 	{Name: "note", Label: "Note de version", Kind: "textarea", Rows: 3, Hint: "Ce qui change, en quelques mots."},
 }
 
@@ -396,15 +396,15 @@ func (s *Server) newTextVersion(w http.ResponseWriter, r *http.Request) error {
 			"note": note, "paragraphs": len(blocks), "merged": merged}); err != nil {
 			return err
 		}
-		return s.mailDraftFollowers(r, tx, t, 0, fmt.Sprintf("Version %d : %s", version, t.Title),
-			fmt.Sprintf("Le secrétariat a publié la version %d du texte « %s » :\n%s/consultations/%d/compare?de=%d&a=%d",
+		return s.mailDraftFollowers(r, tx, t, 0, fmt.Sprintf("Version %d : %s", version, t.Title),
+			fmt.Sprintf("Le secrétariat a publié la version %d du texte « %s » :\n%s/consultations/%d/compare?de=%d&a=%d",
 				version, t.Title, s.baseURL(), t.ID, version-1, version))
 	})
 	if err != nil {
 		return err
 	}
 	s.redirectWithFlash(w, r, fmt.Sprintf("/consultations/%d", t.ID),
-		fmt.Sprintf("La version %d est publiée ; %s.", version, view.Plural(len(merged), "amendement y est intégré", "amendements y sont intégrés")))
+		fmt.Sprintf("La version %d est publiée ; %s.", version, view.Plural(len(merged), "amendement y est intégré", "amendements y sont intégrés")))
 	return nil
 }
 

@@ -31,10 +31,10 @@ func (s *Server) answerContribution(w http.ResponseWriter, r *http.Request) erro
 	back := contributionLocation(c)
 	switch {
 	case !verdict.Valid():
-		s.redirectWithFlash(w, r, back, "Réponse non enregistrée : choisissez une réponse (retenu, retenu en partie, non retenu, hors du champ).")
+		s.redirectWithFlash(w, r, back, "Réponse non enregistrée : choisissez une réponse (retenu, retenu en partie, non retenu, hors du champ).")
 		return nil
 	case reason == "" || len([]rune(reason)) > model.CommentMaxLength:
-		s.redirectWithFlash(w, r, back, fmt.Sprintf("Réponse non enregistrée : motivez-la en quelques mots (%d caractères au plus).", model.CommentMaxLength))
+		s.redirectWithFlash(w, r, back, fmt.Sprintf("Réponse non enregistrée : motivez-la en quelques mots (%d caractères au plus).", model.CommentMaxLength))
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
@@ -78,7 +78,7 @@ func (s *Server) moderateContribution(w http.ResponseWriter, r *http.Request) er
 	case "hide":
 		reason = strings.TrimSpace(r.PostForm.Get("reason"))
 		if reason == "" || len([]rune(reason)) > 1000 {
-			s.redirectWithFlash(w, r, contributionLocation(c), "Contribution non masquée : indiquez le motif, qui sera affiché à sa place (1 000 caractères au plus).")
+			s.redirectWithFlash(w, r, contributionLocation(c), "Contribution non masquée : indiquez le motif, qui sera affiché à sa place (1 000 caractères au plus).")
 			return nil
 		}
 		hiddenAt = &now
@@ -98,7 +98,7 @@ func (s *Server) moderateContribution(w http.ResponseWriter, r *http.Request) er
 			}
 		}
 		if what := moderationNews(c, state, hiddenAt); what != "" {
-			if err := s.mailContributionAuthor(r, tx, t, c, "Modération de votre contribution : "+t.Title, what); err != nil {
+			if err := s.mailContributionAuthor(r, tx, t, c, "Modération de votre contribution : "+t.Title, what); err != nil {
 				return err
 			}
 		}

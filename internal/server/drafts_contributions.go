@@ -48,9 +48,9 @@ func contributionInput(form *view.Form, r *http.Request, paragraph string) (mode
 		case n == 0:
 			form.Fail("wording", "Nouvelle rédaction", "Saisissez la rédaction que vous proposez pour ce paragraphe.")
 		case n > wordingMaxLength:
-			form.Fail("wording", "Nouvelle rédaction", fmt.Sprintf("La rédaction proposée compte %d caractères ; la limite est de %d.", n, wordingMaxLength))
+			form.Fail("wording", "Nouvelle rédaction", fmt.Sprintf("La rédaction proposée compte %d caractères ; la limite est de %d.", n, wordingMaxLength))
 		case strings.Join(strings.Fields(wording), " ") == strings.Join(strings.Fields(paragraph), " "):
-			form.Fail("wording", "Nouvelle rédaction", "La rédaction proposée est identique au paragraphe : modifiez-la, ou publiez un commentaire.")
+			form.Fail("wording", "Nouvelle rédaction", "La rédaction proposée est identique au paragraphe : modifiez-la, ou publiez un commentaire.")
 		}
 	} else {
 		wording = ""
@@ -61,7 +61,7 @@ func contributionInput(form *view.Form, r *http.Request, paragraph string) (mode
 	case n == 0:
 		form.Fail("text", label, "Saisissez le texte de votre commentaire.")
 	case n > model.CommentMaxLength:
-		form.Fail("text", label, fmt.Sprintf("Le texte compte %d caractères ; la limite est de %d. Raccourcissez-le.", n, model.CommentMaxLength))
+		form.Fail("text", label, fmt.Sprintf("Le texte compte %d caractères ; la limite est de %d. Raccourcissez-le.", n, model.CommentMaxLength))
 	}
 	return kind, quote, text, wording
 }
@@ -108,10 +108,10 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 	status := http.StatusUnprocessableEntity
 	switch {
 	case !t.OpenAt(s.now()):
-		form.Fail("text", "Texte", "La consultation sur ce texte est close : votre contribution n'a pas été enregistrée. Votre texte est conservé ci-dessous pour que vous puissiez le copier.")
+		form.Fail("text", "Texte", "La consultation sur ce texte est close : votre contribution n'a pas été enregistrée. Votre texte est conservé ci-dessous pour que vous puissiez le copier.")
 		status = http.StatusConflict
 	case para.Anchor == "":
-		form.Fail("text", "Texte", "Une nouvelle version du texte a été publiée et ce paragraphe y a été réécrit : votre contribution n'a pas été enregistrée. Votre texte est conservé ci-dessous.")
+		form.Fail("text", "Texte", "Une nouvelle version du texte a été publiée et ce paragraphe y a été réécrit : votre contribution n'a pas été enregistrée. Votre texte est conservé ci-dessous.")
 		status = http.StatusConflict
 	}
 	if !form.Valid() {
@@ -166,7 +166,7 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 	}
 	flash := "Votre contribution est publiée."
 	if c.State == model.CommentPending {
-		flash = "Votre contribution est transmise au secrétariat ; elle sera publiée après validation."
+		flash = "Votre contribution est transmise au secrétariat ; elle sera publiée après validation."
 	}
 	s.redirectWithFlash(w, r, location, flash)
 	return nil
@@ -257,7 +257,7 @@ func (s *Server) editContribution(w http.ResponseWriter, r *http.Request) error 
 		form.Values["text"], form.Values["wording"] = c.Text, c.Wording
 	}
 	p := view.EditPage{Base: s.base(r, "Modifier votre contribution – "+t.Title), Back: contributionLocation(c), BackLabel: "Retour au texte",
-		Intro:  fmt.Sprintf("Paragraphe %d : « %s ». Vous pouvez modifier votre contribution pendant %d minutes après sa publication.", c.Number, c.Paragraph, int(model.CommentEditWindow.Minutes())),
+		Intro:  fmt.Sprintf("Paragraphe %d : « %s ». Vous pouvez modifier votre contribution pendant %d minutes après sa publication.", c.Number, c.Paragraph, int(model.CommentEditWindow.Minutes())),
 		Action: fmt.Sprintf("/contributions/%d/edit", c.ID), Submit: "Enregistrer", Form: form, Fields: fields}
 	p.Nav = "consultations"
 	s.render(w, r, status, view.Edit(p))
@@ -304,7 +304,7 @@ func (s *Server) supportContribution(w http.ResponseWriter, r *http.Request) err
 	}
 	on := r.PostForm.Get("support") != "0"
 	if !t.OpenAt(s.now()) {
-		s.redirectWithFlash(w, r, contributionLocation(c), "La consultation sur ce texte est close : les soutiens ne changent plus.")
+		s.redirectWithFlash(w, r, contributionLocation(c), "La consultation sur ce texte est close : les soutiens ne changent plus.")
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {

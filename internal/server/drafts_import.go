@@ -19,7 +19,7 @@ func (s *Server) importDraft(up *upload) (string, []string, string, error) {
 	case ".odt":
 		convert = docimport.ODT
 	default:
-		return "", nil, "", importError("Choisissez un fichier .docx ou .odt : les autres formats ne se découpent pas en paragraphes.")
+		return "", nil, "", importError("Choisissez un fichier .docx ou .odt : les autres formats ne se découpent pas en paragraphes.")
 	}
 	f, err := up.staged.Open()
 	if err != nil {

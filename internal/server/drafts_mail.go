@@ -35,7 +35,7 @@ func (s *Server) followDraftText(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	flash := "Vous suivez ce texte : un courriel vous signalera chaque nouvelle contribution et chaque nouvelle version."
+	flash := "Vous suivez ce texte : un courriel vous signalera chaque nouvelle contribution et chaque nouvelle version."
 	if !follow {
 		flash = "Vous ne suivez plus ce texte."
 	}
@@ -51,8 +51,8 @@ func (s *Server) notifyDraftFollowers(r *http.Request, tx *store.Store, t model.
 	if c.Kind == model.ContributionAmendment {
 		what = "un amendement"
 	}
-	return s.mailDraftFollowers(r, tx, t, c.AuthorID, "Nouvelle contribution : "+t.Title,
-		fmt.Sprintf("%s a publié %s sur le texte « %s » :\n%s%s", c.BodyName, what, t.Title, s.baseURL(), contributionLocation(c)))
+	return s.mailDraftFollowers(r, tx, t, c.AuthorID, "Nouvelle contribution : "+t.Title,
+		fmt.Sprintf("%s a publié %s sur le texte « %s » :\n%s%s", c.BodyName, what, t.Title, s.baseURL(), contributionLocation(c)))
 }
 
 // mailDraftFollowers queues one mail per follower of t but except.
@@ -71,7 +71,7 @@ func (s *Server) mailDraftFollowers(r *http.Request, tx *store.Store, t model.Dr
 %s
 
 Vous recevez ce courriel parce que vous suivez ce texte ou y avez contribué.
-Pour ne plus en recevoir : « Ne plus suivre ce texte » sur sa page,
+Pour ne plus en recevoir : « Ne plus suivre ce texte » sur sa page,
 %s/consultations/%d
 
 Le secrétariat du comité de coordination
@@ -86,7 +86,7 @@ Le secrétariat du comité de coordination
 // mailContributionAnswer queues, in the answer's transaction, a mail to
 // the contribution's author.
 func (s *Server) mailContributionAnswer(r *http.Request, tx *store.Store, t model.DraftText, c model.Contribution) error {
-	return s.mailContributionAuthor(r, tx, t, c, "Réponse à votre contribution : "+t.Title, "Le secrétariat a répondu à votre contribution")
+	return s.mailContributionAuthor(r, tx, t, c, "Réponse à votre contribution : "+t.Title, "Le secrétariat a répondu à votre contribution")
 }
 
 // moderationNews is what a moderation decision tells the author, "" for
@@ -113,7 +113,7 @@ func (s *Server) mailContributionAuthor(r *http.Request, tx *store.Store, t mode
 	}
 	text := fmt.Sprintf(`Bonjour %s,
 
-%s sur le paragraphe %d du texte « %s » :
+%s sur le paragraphe %d du texte « %s » :
 %s%s
 
 Le secrétariat du comité de coordination

@@ -126,7 +126,7 @@ func TestDraftTextCycle(t *testing.T) {
 	if !strings.Contains(page.body, `data-testid="contribution-form-3"`) {
 		t.Fatalf("association's page has no form on paragraph 3")
 	}
-	wording := "Troisième paragraphe : la victime est orientée sans délai vers une association spécialisée de son choix."
+	wording := "Troisième paragraphe : la victime est orientée sans délai vers une association spécialisée de son choix."
 	form := url.Values{"anchor": {paras[2].Anchor}, "version": {"1"}, "kind": {"amendment"}, "wording": {wording},
 		"text": {"Le choix de la victime doit être respecté."}, view.SubmissionField: {submissionKeyOf(t, page.body, path+"/contributions")}}
 	sameRedirect(t, assoc.together(t, 2, func(int) *http.Request { return assoc.formRequest(t, path+"/contributions", form) }))

@@ -63,7 +63,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &submitted):
 		// The same copy of a form sent again wrote nothing: its sender
 		// goes where the first sending went.
-		s.redirectWithFlash(w, r, submitted.location, "Ce formulaire avait déjà été envoyé ; il n'a été enregistré qu'une fois.")
+		s.redirectWithFlash(w, r, submitted.location, "Ce formulaire avait déjà été envoyé ; il n'a été enregistré qu'une fois.")
 		return
 	case errors.As(err, &redirect):
 		s.redirectWithFlash(w, r, redirect.location, redirect.flash)
@@ -117,7 +117,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		s.log.Error("internal error", "request_id", requestIDOf(r.Context()), "path", r.URL.Path, "err", err)
 		page.Status, page.Title = http.StatusInternalServerError, "Erreur interne"
-		page.Message = "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard. Référence : " + requestIDOf(r.Context())
+		page.Message = "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard. Référence : " + requestIDOf(r.Context())
 	}
 	if isAPI(r) {
 		// The API answers its failures in JSON, whatever they are.

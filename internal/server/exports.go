@@ -18,7 +18,7 @@ import (
 var membersCSVHeader = []string{"Catégorie", "Organisme", "Sigle", "Qualité", "Civilité", "Prénom", "Nom", "Représentant", "Début", "Fin"}
 
 // badDayMessage answers a malformed ?date= on the exports.
-const badDayMessage = "Date invalide : utilisez le format AAAA-MM-JJ, par exemple 2024-12-12."
+const badDayMessage = "Date invalide : utilisez le format AAAA-MM-JJ, par exemple 2024-12-12."
 
 // exportCacheControl is how long a signed-out viewer's cache may keep an export.
 const exportCacheControl = "public, max-age=300"

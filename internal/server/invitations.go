@@ -58,7 +58,7 @@ func invitationText(name, link string) string {
 Le secrétariat du comité de coordination vous invite à rejoindre le portail du comité.
 Vous y trouverez les réunions, les ordres du jour, les comptes rendus et les documents du comité.
 
-Pour activer votre compte, choisissez votre mot de passe en suivant ce lien :
+Pour activer votre compte, choisissez votre mot de passe en suivant ce lien :
 %s
 
 Ce lien ne peut servir qu'une fois et expire dans 7 jours.
@@ -73,11 +73,11 @@ func resetText(link string) string {
 
 Une demande de réinitialisation du mot de passe de votre compte sur le portail du comité de coordination a été faite.
 
-Pour choisir un nouveau mot de passe, suivez ce lien :
+Pour choisir un nouveau mot de passe, suivez ce lien :
 %s
 
 Ce lien ne peut servir qu'une fois et expire dans une heure.
-Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.
+Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.
 
 Le secrétariat du comité de coordination
 `, link)
@@ -93,7 +93,7 @@ func (s *Server) inviteSeat(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := fmt.Sprintf("/admin/mandates/%d", st.MandateID)
 	if st.Vacant() {
-		s.redirectWithFlash(w, r, back, "Ce siège est vacant : il n'y a personne à inviter.")
+		s.redirectWithFlash(w, r, back, "Ce siège est vacant : il n'y a personne à inviter.")
 		return nil
 	}
 	person, err := s.store.Person(ctx, st.PersonID)
@@ -101,12 +101,12 @@ func (s *Server) inviteSeat(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if person.Email == "" {
-		s.redirectWithFlash(w, r, back, "Impossible d'inviter "+person.FullName()+" : renseignez d'abord son adresse électronique dans sa fiche.")
+		s.redirectWithFlash(w, r, back, "Impossible d'inviter "+person.FullName()+" : renseignez d'abord son adresse électronique dans sa fiche.")
 		return nil
 	}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Inviter "+person.FullName()),
-			Message: "Un compte de membre rattaché à « " + st.BodyName + " » sera créé et un lien d'activation valable 7 jours sera envoyé à " + person.Email + ".",
+			Message: "Un compte de membre rattaché à « " + st.BodyName + " » sera créé et un lien d'activation valable 7 jours sera envoyé à " + person.Email + ".",
 			Action:  fmt.Sprintf("/admin/seats/%d/invite", st.ID), Submit: "Envoyer l'invitation", Cancel: back}))
 		return nil
 	}
@@ -155,7 +155,7 @@ func (s *Server) setPasswordByLink(purpose string) handlerFunc {
 		account, err := s.store.AccountForToken(ctx, purpose, hashToken(token))
 		if errors.Is(err, model.ErrNotFound) {
 			page := view.ErrorPage{Base: s.base(r, "Lien invalide"), Status: http.StatusNotFound,
-				Message: "Ce lien n'est plus valable : il a déjà servi ou il a expiré. Demandez un nouveau lien au secrétariat ou depuis la page « Mot de passe oublié »."}
+				Message: "Ce lien n'est plus valable : il a déjà servi ou il a expiré. Demandez un nouveau lien au secrétariat ou depuis la page « Mot de passe oublié »."}
 			s.render(w, r, http.StatusNotFound, view.Error(page))
 			return nil
 		}
@@ -165,7 +165,7 @@ func (s *Server) setPasswordByLink(purpose string) handlerFunc {
 		action := r.URL.Path
 		page := func(title string, f *view.Form) view.EditPage {
 			return view.EditPage{Base: s.base(r, title), Action: action, Submit: "Enregistrer le mot de passe",
-				Intro: "Compte : " + account.Email, Form: f, Fields: newPasswordFields}
+				Intro: "Compte : " + account.Email, Form: f, Fields: newPasswordFields}
 		}
 		if r.Method == http.MethodGet {
 			s.render(w, r, http.StatusOK, view.Edit(page(title, view.NewForm())))
@@ -227,7 +227,7 @@ func (s *Server) passwordReset(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	page := func(title string, f *view.Form) view.EditPage {
 		return view.EditPage{Base: s.base(r, title), Action: "/password-reset", Submit: "Recevoir un lien",
-			Intro: "Saisissez l'adresse électronique de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.",
+			Intro: "Saisissez l'adresse électronique de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.",
 			Form:  f, Fields: resetRequestFields}
 	}
 	if r.Method == http.MethodGet {

@@ -31,7 +31,7 @@ func planImport(res jo.Result, bodies []model.Body, people []model.Person, open 
 		it := view.ImportItem{Line: m.Line, Role: m.Role, Person: memberName(m), Representing: m.Representing}
 		it.BodyName, it.Category = importBody(m)
 		if it.BodyName == "" {
-			it.Problem = "Organisme non identifié : ajoutez un intitulé d'organisme au-dessus de cette ligne."
+			it.Problem = "Organisme non identifié : ajoutez un intitulé d'organisme au-dessus de cette ligne."
 			plan.Items = append(plan.Items, it)
 			continue
 		}
@@ -93,7 +93,7 @@ func importBody(m jo.Member) (string, model.Category) {
 	case m.Body != "":
 		return m.Body, m.Category
 	case m.Qualified:
-		return "Personnalité qualifiée : " + memberName(m), model.CategoryQualifiedPerson
+		return "Personnalité qualifiée : " + memberName(m), model.CategoryQualifiedPerson
 	case m.Representing != "":
 		name := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(m.Representing, "représentant "), "représentante "))
 		if name == "" {
@@ -145,7 +145,7 @@ var importFields = []view.Field{
 	{Name: "text", Label: "Texte de l'arrêté", Kind: "textarea", Required: true, Rows: 16,
 		Hint: "Copiez le texte tel que Légifrance l'affiche, du titre à la signature, et collez-le ici."},
 	{Name: "effective", Label: "Date d'effet", Kind: "date", Required: true,
-		Hint: "Les nouveaux sièges commencent ce jour-là ; les sièges remplacés ou absents du texte sont clos la veille."},
+		Hint: "Les nouveaux sièges commencent ce jour-là ; les sièges remplacés ou absents du texte sont clos la veille."},
 }
 
 func (s *Server) importMandate(w http.ResponseWriter, r *http.Request) error {
@@ -188,7 +188,7 @@ func (s *Server) importMandate(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Plan = &plan
 	if len(res.Members) == 0 {
-		c.fail("text", "Aucun membre n'a été reconnu dans ce texte. Vérifiez qu'il contient la liste « Sont nommés membres… ».")
+		c.fail("text", "Aucun membre n'a été reconnu dans ce texte. Vérifiez qu'il contient la liste « Sont nommés membres… ».")
 	}
 	if r.PostForm.Get("confirm") == "" || plan.Problems > 0 || !p.Form.Valid() {
 		status := http.StatusOK
@@ -219,7 +219,7 @@ func (s *Server) importMandate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, fmt.Sprintf("Import terminé : %d siège(s) créé(s), %d remplacement(s), %d siège(s) clos, %d inchangé(s).",
+	s.redirectWithFlash(w, r, location, fmt.Sprintf("Import terminé : %d siège(s) créé(s), %d remplacement(s), %d siège(s) clos, %d inchangé(s).",
 		plan.NewSeats, plan.Replaced, len(plan.Closed), plan.Unchanged))
 	return nil
 }

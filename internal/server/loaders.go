@@ -164,7 +164,7 @@ func (s *Server) agendaMeeting(r *http.Request) (model.Meeting, error) {
 	}
 	if !m.Status.Announced() {
 		return m, &redirectError{location: fmt.Sprintf("/meetings/%d", m.ID),
-			flash: "L'ordre du jour ne peut plus être modifié : la réunion est au statut « " + m.Status.Label() + " »."}
+			flash: "L'ordre du jour ne peut plus être modifié : la réunion est au statut « " + m.Status.Label() + " »."}
 	}
 	return m, nil
 }

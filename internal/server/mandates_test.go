@@ -47,7 +47,7 @@ func TestMandatesCannotOverlap(t *testing.T) {
 
 	// A new mandate while the demo one runs with no end.
 	res := sec.postForm("/admin/mandates/new", mandatePost("Mandature bis", "2025-01-01", ""))
-	refused(res, "chevauchent la mandature « Mandature 2024 » (depuis le 21 mars 2024, sans date de fin)")
+	refused(res, "chevauchent la mandature « Mandature 2024 » (depuis le 21 mars 2024, sans date de fin)")
 	if !strings.Contains(res.body, `value="Mandature bis"`) || !strings.Contains(res.body, `value="2025-01-01"`) {
 		t.Error("the typed values are not kept")
 	}
@@ -61,7 +61,7 @@ func TestMandatesCannotOverlap(t *testing.T) {
 		t.Fatalf("end the demo mandate: got %d\n%s", res.StatusCode, res.body)
 	}
 	refused(sec.postForm("/admin/mandates/new", mandatePost("Mandature 2027", "2027-03-20", "")),
-		"« Mandature 2024 » (du 21 mars 2024 au 20 mars 2027)")
+		"« Mandature 2024 » (du 21 mars 2024 au 20 mars 2027)")
 	res = sec.postForm("/admin/mandates/new", mandatePost("Mandature 2027", "2027-03-21", ""))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the next mandate: got %d\n%s", res.StatusCode, res.body)
@@ -71,9 +71,9 @@ func TestMandatesCannotOverlap(t *testing.T) {
 	// Edits: moving either into the other is refused; an edit that keeps
 	// the dates is not refused by the mandate's own period.
 	refused(sec.postForm(next+"/edit", mandatePost("Mandature 2027", "2027-01-01", "")),
-		"« Mandature 2024 » (du 21 mars 2024 au 20 mars 2027)")
+		"« Mandature 2024 » (du 21 mars 2024 au 20 mars 2027)")
 	refused(sec.postForm(demoPath, mandatePost("Mandature 2024", "2024-03-21", "")),
-		"« Mandature 2027 » (depuis le 21 mars 2027, sans date de fin)")
+		"« Mandature 2027 » (depuis le 21 mars 2027, sans date de fin)")
 	if res := sec.postForm(next+"/edit", mandatePost("Mandature 2027-2030", "2027-03-21", "")); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("renaming the next mandate: got %d\n%s", res.StatusCode, res.body)
 	}

@@ -54,7 +54,7 @@ type apiMeasures struct {
 }
 
 // errBadPlan answers a malformed ?plan= on the measures API.
-var errBadPlan = &paramError{"invalid_plan", "Plan invalide : indiquez l'identifiant numérique d'un plan, par exemple ?plan=1."}
+var errBadPlan = &paramError{"invalid_plan", "Plan invalide : indiquez l'identifiant numérique d'un plan, par exemple ?plan=1."}
 
 // measuresAPI lists the measures of every plan (or of ?plan=ID) as JSON,
 // the followed plan first, a page at a time. A page takes three queries:

@@ -111,7 +111,7 @@ func (s *Server) editMeeting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action, back := fmt.Sprintf("/meetings/%d/edit", m.ID), fmt.Sprintf("/meetings/%d", m.ID)
-	title := "Modifier « " + m.Title + " »"
+	title := "Modifier « " + m.Title + " »"
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Edit(s.editMeetingPage(r, title, action, back, meetingForm(m))))
 		return nil
@@ -145,8 +145,8 @@ func (s *Server) editMeeting(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, a := range adopted {
 			if a.MinutesApprovedOn != nil && a.MinutesApprovedOn.Before(day(changed)) {
-				return adoptionError{"date", "Le compte rendu de la réunion « " + a.Title + " » a été approuvé le " +
-					view.Date(*a.MinutesApprovedOn) + " au cours de cette réunion : sa date ne peut être postérieure au " +
+				return adoptionError{"date", "Le compte rendu de la réunion « " + a.Title + " » a été approuvé le " +
+					view.Date(*a.MinutesApprovedOn) + " au cours de cette réunion : sa date ne peut être postérieure au " +
 					view.Date(*a.MinutesApprovedOn) + "."}
 			}
 		}
@@ -197,12 +197,12 @@ func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := fmt.Sprintf("/meetings/%d", m.ID)
 	if m.Status != model.MeetingPlanned || m.InvitationsSent {
-		s.redirectWithFlash(w, r, back, "Une réunion déjà annoncée aux membres ne peut être supprimée : annulez-la.")
+		s.redirectWithFlash(w, r, back, "Une réunion déjà annoncée aux membres ne peut être supprimée : annulez-la.")
 		return nil
 	}
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+m.Title+" »"),
-			Message: "La réunion et son ordre du jour seront supprimés définitivement. Les documents joints sont conservés dans la bibliothèque ; ceux qui avaient été déposés pour son ordre du jour y restent réservés au secrétariat.",
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+m.Title+" »"),
+			Message: "La réunion et son ordre du jour seront supprimés définitivement. Les documents joints sont conservés dans la bibliothèque ; ceux qui avaient été déposés pour son ordre du jour y restent réservés au secrétariat.",
 			Action:  back + "/delete", Submit: "Supprimer la réunion", Cancel: back}))
 		return nil
 	}
@@ -218,12 +218,12 @@ func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) error {
 		return s.record(ctx, tx, r, "meeting.delete", "meeting", m.ID, m, after)
 	})
 	if errors.Is(err, model.ErrConflict) {
-		s.redirectWithFlash(w, r, back, "Une réunion déjà annoncée aux membres ne peut être supprimée : annulez-la.")
+		s.redirectWithFlash(w, r, back, "Une réunion déjà annoncée aux membres ne peut être supprimée : annulez-la.")
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/meetings", "La réunion « "+m.Title+" » a été supprimée.")
+	s.redirectWithFlash(w, r, "/meetings", "La réunion « "+m.Title+" » a été supprimée.")
 	return nil
 }

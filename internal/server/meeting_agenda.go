@@ -91,7 +91,7 @@ func (s *Server) addAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "Le point « "+it.Title+" » est ajouté à l'ordre du jour.")
+	s.redirectWithFlash(w, r, location, "Le point « "+it.Title+" » est ajouté à l'ordre du jour.")
 	return nil
 }
 
@@ -114,10 +114,10 @@ func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if !a.Open() {
-		s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID), "L'action « "+a.Title+" » est close : son suivi n'a plus à être inscrit à l'ordre du jour.")
+		s.redirectWithFlash(w, r, fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID), "L'action « "+a.Title+" » est close : son suivi n'a plus à être inscrit à l'ordre du jour.")
 		return nil
 	}
-	it := model.AgendaItem{MeetingID: m.ID, Title: "Suivi de l'action : " + a.Title, Presenter: a.OwnerBodyName, ActionID: a.ID}
+	it := model.AgendaItem{MeetingID: m.ID, Title: "Suivi de l'action : " + a.Title, Presenter: a.OwnerBodyName, ActionID: a.ID}
 	if len([]rune(it.Title)) > 300 {
 		it.Title = string([]rune(it.Title)[:299]) + "…"
 	}
@@ -132,7 +132,7 @@ func (s *Server) addActionToAgenda(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "Le suivi de l'action « "+a.Title+" » est inscrit à l'ordre du jour.")
+	s.redirectWithFlash(w, r, location, "Le suivi de l'action « "+a.Title+" » est inscrit à l'ordre du jour.")
 	return nil
 }
 
@@ -153,7 +153,7 @@ func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 			Hint: "Facultatif. Le point apparaîtra sur la page de chaque mesure cochée."})
 	}
 	page := func(f *view.Form) view.EditPage {
-		p := view.EditPage{Base: s.base(r, "Modifier le point « "+it.Title+" »"), Back: back, BackLabel: "Retour à la réunion",
+		p := view.EditPage{Base: s.base(r, "Modifier le point « "+it.Title+" »"), Back: back, BackLabel: "Retour à la réunion",
 			Action: fmt.Sprintf("/meetings/%d/agenda/%d/edit", m.ID, it.ID), Submit: "Enregistrer", Form: f, Fields: fields}
 		p.Nav = "meetings"
 		return p
@@ -199,7 +199,7 @@ func (s *Server) editAgendaItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "Le point « "+changed.Title+" » est modifié.")
+	s.redirectWithFlash(w, r, back, "Le point « "+changed.Title+" » est modifié.")
 	return nil
 }
 
@@ -211,7 +211,7 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 	}
 	back := fmt.Sprintf("/meetings/%d#ordre-du-jour", m.ID)
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Retirer le point « "+it.Title+" »"),
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Retirer le point « "+it.Title+" »"),
 			Message: "Le point sera retiré de l'ordre du jour. Les documents qui lui sont joints restent dans la bibliothèque.",
 			Action:  fmt.Sprintf("/meetings/%d/agenda/%d/delete", m.ID, it.ID), Submit: "Retirer le point", Cancel: back}))
 		return nil
@@ -224,13 +224,13 @@ func (s *Server) deleteAgendaItem(w http.ResponseWriter, r *http.Request) error 
 	})
 	if errors.Is(err, model.ErrNotFound) {
 		// Removed meanwhile: the same confirmation sent twice.
-		s.redirectWithFlash(w, r, back, "Le point « "+it.Title+" » avait déjà été retiré de l'ordre du jour.")
+		s.redirectWithFlash(w, r, back, "Le point « "+it.Title+" » avait déjà été retiré de l'ordre du jour.")
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "Le point « "+it.Title+" » est retiré de l'ordre du jour.")
+	s.redirectWithFlash(w, r, back, "Le point « "+it.Title+" » est retiré de l'ordre du jour.")
 	return nil
 }
 
@@ -286,7 +286,7 @@ func (s *Server) moveAgendaItem(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return nil
 	}
-	s.redirectWithFlash(w, r, back, fmt.Sprintf("Le point « %s » est désormais le point %d.", it.Title, to+1))
+	s.redirectWithFlash(w, r, back, fmt.Sprintf("Le point « %s » est désormais le point %d.", it.Title, to+1))
 	return nil
 }
 
@@ -471,7 +471,7 @@ func (s *Server) addDecision(w http.ResponseWriter, r *http.Request) error {
 	}
 	flash := "La décision est enregistrée."
 	if a.Title != "" {
-		flash = "La décision et l'action « " + a.Title + " » sont enregistrées. L'action sera proposée à l'ordre du jour de la prochaine réunion jusqu'à sa clôture."
+		flash = "La décision et l'action « " + a.Title + " » sont enregistrées. L'action sera proposée à l'ordre du jour de la prochaine réunion jusqu'à sa clôture."
 	}
 	s.redirectWithFlash(w, r, location, flash)
 	return nil
@@ -501,7 +501,7 @@ func (s *Server) deleteDecision(w http.ResponseWriter, r *http.Request) error {
 	}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer une décision"),
-			Message: "La décision « " + d.Text + " » et les actions qu'elle a créées seront supprimées.",
+			Message: "La décision « " + d.Text + " » et les actions qu'elle a créées seront supprimées.",
 			Action:  fmt.Sprintf("/meetings/%d/decisions/%d/delete", m.ID, d.ID), Submit: "Supprimer la décision", Cancel: back}))
 		return nil
 	}
@@ -547,6 +547,6 @@ func (s *Server) closeAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "L'action « "+a.Title+" » est close.")
+	s.redirectWithFlash(w, r, back, "L'action « "+a.Title+" » est close.")
 	return nil
 }

@@ -50,7 +50,7 @@ func (s *Server) meetingEvent(r *http.Request, m model.Meeting, details, withVid
 		e.Description = m.Summary
 	}
 	if withVideo && m.VideoURL != "" {
-		e.Description = strings.TrimSpace(e.Description + "\n\nVisioconférence : " + m.VideoURL)
+		e.Description = strings.TrimSpace(e.Description + "\n\nVisioconférence : " + m.VideoURL)
 		if e.Location == "" {
 			e.Location = m.VideoURL
 		}
@@ -58,7 +58,7 @@ func (s *Server) meetingEvent(r *http.Request, m model.Meeting, details, withVid
 	if e.Description != "" {
 		e.Description += "\n\n"
 	}
-	e.Description += "Page de la réunion : " + e.URL
+	e.Description += "Page de la réunion : " + e.URL
 	return e
 }
 
@@ -101,10 +101,10 @@ func (s *Server) notifyInvitees(ctx context.Context, tx *store.Store, r *http.Re
 		var subject, text string
 		switch what {
 		case noticeInvitation:
-			subject = "Convocation : " + m.Title + " – " + view.Date(m.StartsAt)
+			subject = "Convocation : " + m.Title + " – " + view.Date(m.StartsAt)
 			text = invitationMail(a, m, agenda, docs, s.baseURL(), event.URL)
 		case noticeUpdate:
-			subject = "Modification : " + m.Title + " – " + view.Date(m.StartsAt)
+			subject = "Modification : " + m.Title + " – " + view.Date(m.StartsAt)
 			text = updateMail(a, m, event.URL)
 		case noticeCancel:
 			cal.Method = "CANCEL"
@@ -120,12 +120,12 @@ func (s *Server) notifyInvitees(ctx context.Context, tx *store.Store, r *http.Re
 }
 
 func whenAndWhere(m model.Meeting) string {
-	s := "Date : " + view.DateTime(m.StartsAt) + "\n"
+	s := "Date : " + view.DateTime(m.StartsAt) + "\n"
 	if m.Place != "" {
-		s += "Lieu : " + m.Place + "\n"
+		s += "Lieu : " + m.Place + "\n"
 	}
 	if m.VideoURL != "" {
-		s += "Visioconférence : " + m.VideoURL + "\n"
+		s += "Visioconférence : " + m.VideoURL + "\n"
 	}
 	return s
 }
@@ -136,22 +136,22 @@ const convocationDocuments = 30
 
 func invitationMail(a model.Attendee, m model.Meeting, agenda []model.AgendaItem, docs []model.Document, base, link string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Bonjour %s,\n\nVous êtes convoqué(e) à la réunion « %s ».\n\n%s\n", a.Name, m.Title, whenAndWhere(m))
+	fmt.Fprintf(&b, "Bonjour %s,\n\nVous êtes convoqué(e) à la réunion « %s ».\n\n%s\n", a.Name, m.Title, whenAndWhere(m))
 	if len(agenda) > 0 {
-		b.WriteString("Ordre du jour :\n")
+		b.WriteString("Ordre du jour :\n")
 		for _, it := range agenda {
 			fmt.Fprintf(&b, "%d. %s\n", it.Position, it.Title)
 		}
 		b.WriteString("\n")
 	}
 	if len(docs) > 0 {
-		b.WriteString("Documents de la réunion (à consulter après connexion au portail) :\n")
+		b.WriteString("Documents de la réunion (à consulter après connexion au portail) :\n")
 		for _, d := range docs {
-			fmt.Fprintf(&b, "- %s : %s/documents/%d\n", d.Title, base, d.ID)
+			fmt.Fprintf(&b, "- %s : %s/documents/%d\n", d.Title, base, d.ID)
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, `Merci d'indiquer sur le portail si vous serez présent(e), excusé(e) ou représenté(e) par votre suppléant :
+	fmt.Fprintf(&b, `Merci d'indiquer sur le portail si vous serez présent(e), excusé(e) ou représenté(e) par votre suppléant :
 %s
 
 L'invitation jointe peut être ajoutée à votre agenda.
@@ -164,10 +164,10 @@ Le secrétariat du comité de coordination
 func updateMail(a model.Attendee, m model.Meeting, link string) string {
 	return fmt.Sprintf(`Bonjour %s,
 
-Les informations pratiques de la réunion « %s » ont changé :
+Les informations pratiques de la réunion « %s » ont changé :
 
 %s
-L'invitation jointe met à jour votre agenda. Vous pouvez revoir votre réponse sur le portail :
+L'invitation jointe met à jour votre agenda. Vous pouvez revoir votre réponse sur le portail :
 %s
 
 Le secrétariat du comité de coordination
@@ -176,23 +176,23 @@ Le secrétariat du comité de coordination
 
 func cancelSubject(m model.Meeting) string {
 	if m.Status == model.MeetingPostponed {
-		return "Report : "
+		return "Report : "
 	}
-	return "Annulation : "
+	return "Annulation : "
 }
 
 func cancelMail(a model.Attendee, m model.Meeting, link string) string {
 	what := "est annulée"
 	if m.Status == model.MeetingPostponed {
-		what = "est reportée à une date ultérieure ; une nouvelle convocation vous sera adressée"
+		what = "est reportée à une date ultérieure ; une nouvelle convocation vous sera adressée"
 	}
 	reason := ""
 	if m.StatusReason != "" {
-		reason = "Motif : " + m.StatusReason + "\n\n"
+		reason = "Motif : " + m.StatusReason + "\n\n"
 	}
 	return fmt.Sprintf(`Bonjour %s,
 
-La réunion « %s » prévue le %s %s.
+La réunion « %s » prévue le %s %s.
 
 %sL'invitation jointe retire l'événement de votre agenda.
 %s
@@ -216,14 +216,14 @@ func (s *Server) notifyDraft(ctx context.Context, tx *store.Store, r *http.Reque
 		}
 		text := fmt.Sprintf(`Bonjour %s,
 
-Le projet de compte rendu de la réunion « %s » du %s est disponible sur le portail.
-Vous pouvez y faire vos remarques ; votre organisme peut aussi y annexer une position divergente,
-jusqu'à l'approbation du compte rendu :
+Le projet de compte rendu de la réunion « %s » du %s est disponible sur le portail.
+Vous pouvez y faire vos remarques ; votre organisme peut aussi y annexer une position divergente,
+jusqu'à l'approbation du compte rendu :
 %s
 
 Le secrétariat du comité de coordination
 `, a.Name, m.Title, view.Date(m.StartsAt), link)
-		if _, err := tx.QueueMail(ctx, a.Email, "Projet de compte rendu : "+m.Title, text); err != nil {
+		if _, err := tx.QueueMail(ctx, a.Email, "Projet de compte rendu : "+m.Title, text); err != nil {
 			return 0, err
 		}
 		queued++

@@ -43,7 +43,7 @@ func (s *Server) answerInvitation(w http.ResponseWriter, r *http.Request) error 
 	}
 	answer := model.Answer(r.PostForm.Get("answer"))
 	if answer == model.AnswerNone || !answer.Valid() {
-		s.redirectWithFlash(w, r, back+"#reponse", "Choisissez votre réponse : présent, excusé ou représenté par votre suppléant.")
+		s.redirectWithFlash(w, r, back+"#reponse", "Choisissez votre réponse : présent, excusé ou représenté par votre suppléant.")
 		return nil
 	}
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
@@ -55,7 +55,7 @@ func (s *Server) answerInvitation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "Votre réponse est enregistrée : "+answer.Label()+".")
+	s.redirectWithFlash(w, r, back, "Votre réponse est enregistrée : "+answer.Label()+".")
 	return nil
 }
 
@@ -289,7 +289,7 @@ func (s *Server) answerRemark(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "La remarque est marquée « "+state.Label()+" ».")
+	s.redirectWithFlash(w, r, back, "La remarque est marquée « "+state.Label()+" ».")
 	return nil
 }
 

@@ -50,12 +50,12 @@ func (s *Server) statusFields(r *http.Request, m model.Meeting, to model.Meeting
 // it. The field is the one the message belongs to.
 func adoptionProblem(adopting model.Meeting, on time.Time) (field, msg string) {
 	if !adopting.Status.Held() {
-		return "adopted_at", "La réunion « " + adopting.Title + " » n'a pas encore été tenue (" + view.Date(adopting.StartsAt) +
-			", statut « " + adopting.Status.Label() + " ») : le compte rendu ne peut y avoir été adopté. " +
-			"Déclarez-la tenue une fois qu'elle a eu lieu, ou choisissez « Approuvé par écrit, hors réunion »."
+		return "adopted_at", "La réunion « " + adopting.Title + " » n'a pas encore été tenue (" + view.Date(adopting.StartsAt) +
+			", statut « " + adopting.Status.Label() + " ») : le compte rendu ne peut y avoir été adopté. " +
+			"Déclarez-la tenue une fois qu'elle a eu lieu, ou choisissez « Approuvé par écrit, hors réunion »."
 	}
 	if on.Before(day(adopting)) {
-		return "approved_on", "La date d'approbation ne peut précéder la réunion « " + adopting.Title + " » du " +
+		return "approved_on", "La date d'approbation ne peut précéder la réunion « " + adopting.Title + " » du " +
 			view.Date(adopting.StartsAt) + ", au cours de laquelle le compte rendu a été adopté."
 	}
 	return "", ""
@@ -72,13 +72,13 @@ func (e adoptionError) Error() string { return e.msg }
 // for the minutes.
 func statusRefusal(m model.Meeting, to model.MeetingStatus, now time.Time) string {
 	if !m.Status.CanBecome(to) {
-		return "Ce changement de statut n'est pas possible : la réunion est au statut « " + m.Status.Label() + " »."
+		return "Ce changement de statut n'est pas possible : la réunion est au statut « " + m.Status.Label() + " »."
 	}
 	if !m.CanMove(to, now) {
 		if to == model.MeetingHeld {
-			return "La réunion n'a pas encore commencé : elle ne peut être déclarée tenue avant sa date."
+			return "La réunion n'a pas encore commencé : elle ne peut être déclarée tenue avant sa date."
 		}
-		return "La réunion a déjà commencé : les membres ne peuvent plus être convoqués. Déclarez-la tenue pour enregistrer les présences."
+		return "La réunion a déjà commencé : les membres ne peuvent plus être convoqués. Déclarez-la tenue pour enregistrer les présences."
 	}
 	switch to {
 	case model.MeetingMinutesDraft:
@@ -94,13 +94,13 @@ func statusIntro(m model.Meeting, to model.MeetingStatus, invitees int) string {
 	case model.MeetingAgendaPublished:
 		return fmt.Sprintf("L'ordre du jour et les documents déposés pour la réunion seront visibles des membres, et les %d personnes qui siègent au comité le %s recevront une convocation par courriel avec une invitation pour leur agenda.", invitees, view.Date(m.StartsAt))
 	case model.MeetingHeld:
-		return "La réunion sera déclarée tenue : vous pourrez enregistrer les présences, le relevé de décisions et le compte rendu. Si les membres n'ont pas été convoqués par le portail, la liste de présence reprend les personnes qui siégeaient ce jour-là."
+		return "La réunion sera déclarée tenue : vous pourrez enregistrer les présences, le relevé de décisions et le compte rendu. Si les membres n'ont pas été convoqués par le portail, la liste de présence reprend les personnes qui siégeaient ce jour-là."
 	case model.MeetingMinutesDraft:
 		return "Le projet de compte rendu sera communiqué aux participants, qui pourront faire des remarques et annexer une position divergente."
 	case model.MeetingMinutesApproved:
 		return "Le compte rendu approuvé sera publié aux membres avec les positions annexées. Il ne pourra plus être modifié."
 	case model.MeetingPlanned:
-		return "Indiquez la nouvelle date. La réunion redevient programmée ; publiez ensuite son ordre du jour pour convoquer de nouveau les membres."
+		return "Indiquez la nouvelle date. La réunion redevient programmée ; publiez ensuite son ordre du jour pour convoquer de nouveau les membres."
 	case model.MeetingPostponed:
 		if invitees > 0 {
 			return view.Plural(invitees, "personne convoquée sera prévenue", "personnes convoquées seront prévenues") + " et l'événement sera retiré de leur agenda."
@@ -256,7 +256,7 @@ func (s *Server) saveStatus(w http.ResponseWriter, r *http.Request, m model.Meet
 	})
 	back := fmt.Sprintf("/meetings/%d", m.ID)
 	if errors.Is(err, model.ErrConflict) {
-		s.redirectWithFlash(w, r, back, "Le statut de la réunion a changé entre-temps : vérifiez-le avant de recommencer.")
+		s.redirectWithFlash(w, r, back, "Le statut de la réunion a changé entre-temps : vérifiez-le avant de recommencer.")
 		return nil
 	}
 	if ae := (adoptionError{}); errors.As(err, &ae) {
@@ -273,12 +273,12 @@ func (s *Server) saveStatus(w http.ResponseWriter, r *http.Request, m model.Meet
 // statusFlash tells the secretariat the meeting's new status and what
 // became of its mails.
 func statusFlash(to model.MeetingStatus, queued, missing int, sending bool) string {
-	flash := "Statut de la réunion : " + to.Label() + "."
+	flash := "Statut de la réunion : " + to.Label() + "."
 	if queued > 0 {
 		flash += " " + mailsQueued(queued, "aux personnes concernées", sending)
 	}
 	if missing > 0 {
-		flash += " " + view.Plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."
+		flash += " " + view.Plural(missing, "personne n'a pas d'adresse électronique", "personnes n'ont pas d'adresse électronique") + " : prévenez-les autrement."
 	}
 	return flash
 }

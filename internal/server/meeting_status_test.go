@@ -43,9 +43,9 @@ func TestStatusFlash(t *testing.T) {
 		sending         bool
 		want            string
 	}{
-		{0, 0, false, "Statut de la réunion : Annulée."},
-		{1, 0, true, "Statut de la réunion : Annulée. 1 courriel aux personnes concernées est en file d'envoi : il part dans les minutes qui viennent (suivi dans la boîte d'envoi)."},
-		{3, 2, false, "Statut de la réunion : Annulée. 3 courriels aux personnes concernées attendent dans la boîte d'envoi : aucun serveur d'envoi n'est configuré, ils ne partiront pas tant qu'il ne l'est pas. 2 personnes n'ont pas d'adresse électronique : prévenez-les autrement."},
+		{0, 0, false, "Statut de la réunion : Annulée."},
+		{1, 0, true, "Statut de la réunion : Annulée. 1 courriel aux personnes concernées est en file d'envoi : il part dans les minutes qui viennent (suivi dans la boîte d'envoi)."},
+		{3, 2, false, "Statut de la réunion : Annulée. 3 courriels aux personnes concernées attendent dans la boîte d'envoi : aucun serveur d'envoi n'est configuré, ils ne partiront pas tant qu'il ne l'est pas. 2 personnes n'ont pas d'adresse électronique : prévenez-les autrement."},
 	} {
 		if got := statusFlash(model.MeetingCancelled, tc.queued, tc.missing, tc.sending); got != tc.want {
 			t.Errorf("statusFlash(%d, %d) = %q, want %q", tc.queued, tc.missing, got, tc.want)
@@ -71,7 +71,7 @@ func TestInvitationMailListsDocuments(t *testing.T) {
 	m := model.Meeting{Title: "Réunion plénière", StartsAt: time.Date(2027, 1, 21, 13, 0, 0, 0, time.UTC)}
 	docs := []model.Document{{ID: 7, Title: "Note de cadrage"}, {ID: 9, Title: "Bilan 2026"}}
 	text := invitationMail(model.Attendee{Name: "Inès Martin"}, m, nil, docs, "https://comite.example.fr", "https://comite.example.fr/meetings/1")
-	for _, want := range []string{"Documents de la réunion", "- Note de cadrage : https://comite.example.fr/documents/7\n", "- Bilan 2026 : https://comite.example.fr/documents/9\n"} {
+	for _, want := range []string{"Documents de la réunion", "- Note de cadrage : https://comite.example.fr/documents/7\n", "- Bilan 2026 : https://comite.example.fr/documents/9\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("convocation:\n%s\nwant %q", text, want)
 		}

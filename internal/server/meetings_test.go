@@ -146,7 +146,7 @@ func TestMeetingInvitationsFollowTheLifecycle(t *testing.T) {
 	if want := "les " + strconv.Itoa(len(seats)) + " personnes qui siègent"; !strings.Contains(confirm, want) {
 		t.Errorf("the confirmation page does not say how many people will be convened (%q)", want)
 	}
-	invitations := calendarMails(t, p, "Convocation : Réunion plénière d'automne")
+	invitations := calendarMails(t, p, "Convocation : Réunion plénière d'automne")
 	if len(invitations) != len(seats) {
 		t.Fatalf("%d convocations for %d seated people", len(invitations), len(seats))
 	}
@@ -169,7 +169,7 @@ func TestMeetingInvitationsFollowTheLifecycle(t *testing.T) {
 	if res := sec.postForm("/meetings/"+strconv.FormatInt(id, 10)+"/edit", edit); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("edit: got %d\n%s", res.StatusCode, res.body)
 	}
-	updates := calendarMails(t, p, "Modification : ")
+	updates := calendarMails(t, p, "Modification : ")
 	if len(updates) != len(seats) {
 		t.Fatalf("%d updates for %d invitees", len(updates), len(seats))
 	}
@@ -189,7 +189,7 @@ func TestMeetingInvitationsFollowTheLifecycle(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || meetingStatus(t, p, id) != model.MeetingCancelled {
 		t.Fatalf("cancel: got %d, status %s", res.StatusCode, meetingStatus(t, p, id))
 	}
-	cancels := calendarMails(t, p, "Annulation : ")
+	cancels := calendarMails(t, p, "Annulation : ")
 	if len(cancels) != len(seats) || !strings.Contains(cancels[0].Text, "Indisponibilité de la salle") {
 		t.Fatalf("%d cancellations for %d invitees", len(cancels), len(seats))
 	}
@@ -291,7 +291,7 @@ func TestMinutesVisibility(t *testing.T) {
 	if res := move(t, sec, id, model.MeetingMinutesDraft, url.Values{}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("draft: got %d", res.StatusCode)
 	}
-	drafts := calendarMails(t, p, "Projet de compte rendu : ")
+	drafts := calendarMails(t, p, "Projet de compte rendu : ")
 	if len(drafts) != 1 {
 		t.Fatalf("%d mails announce the draft, want 1 (to the one person present)", len(drafts))
 	}
@@ -453,7 +453,7 @@ func TestBodyAttendanceRate(t *testing.T) {
 	if rates[0].Held != 3 || rates[0].Attended != 2 {
 		t.Fatalf("CCEM: %d of %d meetings, want 2 of 3", rates[0].Attended, rates[0].Held)
 	}
-	if page := p.client().get("/members/" + strconv.FormatInt(body.ID, 10)); !strings.Contains(page.body, "67 %") {
+	if page := p.client().get("/members/" + strconv.FormatInt(body.ID, 10)); !strings.Contains(page.body, "67 %") {
 		t.Fatal("the member page does not show the 67 % attendance rate")
 	}
 }

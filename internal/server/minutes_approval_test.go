@@ -63,10 +63,10 @@ func TestMinutesApprovedAtAHeldMeetingOnly(t *testing.T) {
 	}
 	// At a meeting to come, even dated after it.
 	refused(url.Values{"approved_on": {p.srv.now().AddDate(0, 0, 30).Format(time.DateOnly)}, "adopted_at": {strconv.FormatInt(future, 10)}},
-		"« Réunion à venir » n'a pas encore été tenue")
+		"« Réunion à venir » n'a pas encore été tenue")
 	// At a held meeting, dated before it.
 	refused(url.Values{"approved_on": {"2025-02-12"}, "adopted_at": {strconv.FormatInt(adopting, 10)}},
-		"ne peut précéder la réunion « Réunion de février » du 13 février 2025")
+		"ne peut précéder la réunion « Réunion de février » du 13 février 2025")
 
 	if res := move(t, sec, first, model.MeetingMinutesApproved, url.Values{"approved_on": {"2025-02-13"}, "adopted_at": {strconv.FormatInt(adopting, 10)}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approval at the February meeting on its day: got %d\n%s", res.StatusCode, res.body)

@@ -143,7 +143,7 @@ func (s *Server) moderateComment(w http.ResponseWriter, r *http.Request) error {
 // place, and no reason is longer than 500 characters.
 func moderationProblem(decision, reason string) string {
 	if (decision == "hide" || decision == "reject") && reason == "" {
-		return "Indiquez le motif : il est montré à la place du commentaire et envoyé à son auteur."
+		return "Indiquez le motif : il est montré à la place du commentaire et envoyé à son auteur."
 	}
 	if utf8.RuneCountInString(reason) > 500 {
 		return "Le motif ne peut dépasser 500 caractères."
@@ -156,15 +156,15 @@ func moderationProblem(decision, reason string) string {
 func moderationFlash(decision string) (flash string, ok bool) {
 	switch decision {
 	case "hide":
-		return "Le commentaire est masqué ; son auteur en est informé.", true
+		return "Le commentaire est masqué ; son auteur en est informé.", true
 	case "restore":
-		return "Le commentaire est de nouveau visible ; son auteur en est informé.", true
+		return "Le commentaire est de nouveau visible ; son auteur en est informé.", true
 	case "dismiss":
-		return "Les signalements sont classés ; le commentaire reste visible.", true
+		return "Les signalements sont classés ; le commentaire reste visible.", true
 	case "approve":
-		return "Le commentaire est publié ; son auteur et les personnes qui suivent la mesure en sont informés.", true
+		return "Le commentaire est publié ; son auteur et les personnes qui suivent la mesure en sont informés.", true
 	case "reject":
-		return "Le commentaire ne sera pas publié ; son auteur en est informé.", true
+		return "Le commentaire ne sera pas publié ; son auteur en est informé.", true
 	}
 	return "", false
 }

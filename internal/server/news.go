@@ -323,17 +323,17 @@ func newsMail(a model.NewsArticle, base string) (subject, text string) {
 	if a.PublishedAt != nil {
 		b.WriteString(" le " + view.Date(*a.PublishedAt))
 	}
-	b.WriteString(" :\n\n" + a.Title + "\n")
+	b.WriteString(" :\n\n" + a.Title + "\n")
 	if a.Summary != "" {
 		b.WriteString("\n" + a.Summary + "\n")
 	}
-	b.WriteString("\nLire l'article : " + base + "/news/" + a.Slug + "\n")
+	b.WriteString("\nLire l'article : " + base + "/news/" + a.Slug + "\n")
 	if a.Visibility == model.VisibilityMembers {
-		b.WriteString("Cet article est réservé aux membres du comité : connectez-vous au portail pour le lire.\n")
+		b.WriteString("Cet article est réservé aux membres du comité : connectez-vous au portail pour le lire.\n")
 	}
 	b.WriteString("\nVous recevez ce courriel parce que vous avez demandé à recevoir les actualités du comité. " +
-		"Pour ne plus les recevoir, décochez cette option dans votre compte : " + base + "/account\n")
-	return "Actualité du comité : " + a.Title, b.String()
+		"Pour ne plus les recevoir, décochez cette option dans votre compte : " + base + "/account\n")
+	return "Actualité du comité : " + a.Title, b.String()
 }
 
 // setNewsByMail records the viewer's choice to receive the articles by mail.

@@ -31,16 +31,16 @@ func newsFields() []view.Field {
 	}
 	return []view.Field{
 		{Name: "title", Label: "Titre", Kind: "text", Required: true,
-			Hint: "L'adresse de l'article en est tirée ; elle ne change plus une fois l'article publié."},
+			Hint: "L'adresse de l'article en est tirée ; elle ne change plus une fois l'article publié."},
 		{Name: "summary", Label: "Chapeau", Kind: "textarea", Rows: 3,
 			Hint: "Facultatif. Deux ou trois phrases, affichées dans la liste des actualités, sur l'accueil, dans le flux et le courriel."},
 		{Name: "body", Label: "Texte de l'article", Kind: "textarea", Rows: 18, Required: true,
-			Hint: "Mise en forme Markdown : ## intertitre, **gras**, *italique*, - liste, [texte](https://…). Les images et le HTML ne sont pas acceptés. " +
-				"Pour un lien vers une réunion, une mandature, une mesure ou un document du portail, ajoutez-le d'abord dans la section « Liens » de la page de l'article, " +
-				"puis écrivez [[lien:1]] à l'endroit voulu : le titre actuel de la cible s'affiche, même s'il change ensuite. " +
+			Hint: "Mise en forme Markdown : ## intertitre, **gras**, *italique*, - liste, [texte](https://…). Les images et le HTML ne sont pas acceptés. " +
+				"Pour un lien vers une réunion, une mandature, une mesure ou un document du portail, ajoutez-le d'abord dans la section « Liens » de la page de l'article, " +
+				"puis écrivez [[lien:1]] à l'endroit voulu : le titre actuel de la cible s'affiche, même s'il change ensuite. " +
 				"[[lien:1|votre texte]] affiche votre texte à la place du titre. Tous les liens sont aussi listés sous l'article."},
 		{Name: "published_at", Label: "Date et heure de publication", Kind: "datetime-local",
-			Hint: "Heure de Paris, par exemple 2026-03-21T09:00. Laissez vide pour garder l'article en brouillon ; une date à venir programme la publication."},
+			Hint: "Heure de Paris, par exemple 2026-03-21T09:00. Laissez vide pour garder l'article en brouillon ; une date à venir programme la publication."},
 		{Name: "visibility", Label: "Lecteurs", Kind: "select", Required: true, Options: vis},
 		{Name: "notify", Label: "Envoyer l'article par courriel aux membres abonnés lors de sa publication", Kind: "checkbox",
 			Hint: "Un seul envoi par article, au moment où il devient visible."},
@@ -81,7 +81,7 @@ func newsFromForm(f *view.Form, fields []view.Field, links []model.NewsLink) mod
 		c.fail("body", "Le texte ne peut dépasser "+strconv.Itoa(maxNewsBody)+" caractères.")
 	default:
 		if missing := missingLinks(a.Body, links); len(missing) > 0 {
-			c.fail("body", "Le texte appelle "+strings.Join(missing, ", ")+", qui n'existe pas : ajoutez ce lien dans la section « Liens » de l'article ou retirez-le du texte.")
+			c.fail("body", "Le texte appelle "+strings.Join(missing, ", ")+", qui n'existe pas : ajoutez ce lien dans la section « Liens » de l'article ou retirez-le du texte.")
 		}
 	}
 	a.PublishedAt = c.datetime("published_at", "2026-03-21T09:00")
@@ -277,9 +277,9 @@ func newsSavedFlash(a model.NewsArticle, now time.Time, queued int, sending bool
 	var msg string
 	switch {
 	case a.PublishedAt == nil:
-		msg = "L'article est enregistré comme brouillon : il n'est visible que du secrétariat."
+		msg = "L'article est enregistré comme brouillon : il n'est visible que du secrétariat."
 	case a.PublishedAt.After(now):
-		msg = "L'article est programmé : il sera publié le " + view.DateTime(*a.PublishedAt) + "."
+		msg = "L'article est programmé : il sera publié le " + view.DateTime(*a.PublishedAt) + "."
 	default:
 		msg = "L'article est publié."
 	}
@@ -314,7 +314,7 @@ func (s *Server) editNews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	title := "Modifier « " + old.Title + " »"
+	title := "Modifier « " + old.Title + " »"
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.NewsEdit(s.newsEditPage(r, title, &old, newsForm(old), links)))
 		return nil
@@ -392,8 +392,8 @@ func (s *Server) deleteNews(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := "/news/" + a.Slug
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+a.Title+" »"),
-			Message: "L'article et ses liens seront supprimés définitivement ; son adresse ne mènera plus nulle part. Les documents joints restent dans la bibliothèque.",
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.base(r, "Supprimer « "+a.Title+" »"),
+			Message: "L'article et ses liens seront supprimés définitivement ; son adresse ne mènera plus nulle part. Les documents joints restent dans la bibliothèque.",
 			Action:  back + "/delete", Submit: "Supprimer l'article", Cancel: back}))
 		return nil
 	}
@@ -406,7 +406,7 @@ func (s *Server) deleteNews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, "/news", "L'article « "+a.Title+" » a été supprimé.")
+	s.redirectWithFlash(w, r, "/news", "L'article « "+a.Title+" » a été supprimé.")
 	return nil
 }
 
@@ -461,12 +461,12 @@ func (s *Server) addNewsLink(w http.ResponseWriter, r *http.Request) error {
 		s.redirectWithFlash(w, r, back, "Ce lien figure déjà dans l'article.")
 		return nil
 	case errors.Is(err, model.ErrNotFound):
-		s.redirectWithFlash(w, r, back, "La cible choisie n'existe plus : choisissez-en une autre.")
+		s.redirectWithFlash(w, r, back, "La cible choisie n'existe plus : choisissez-en une autre.")
 		return nil
 	case err != nil:
 		return err
 	}
-	s.redirectWithFlash(w, r, back, fmt.Sprintf("Le lien n° %d est ajouté. Écrivez [[lien:%d]] dans le texte de l'article pour le placer ; il figure aussi dans la liste des liens.", position, position))
+	s.redirectWithFlash(w, r, back, fmt.Sprintf("Le lien n° %d est ajouté. Écrivez [[lien:%d]] dans le texte de l'article pour le placer ; il figure aussi dans la liste des liens.", position, position))
 	return nil
 }
 
@@ -491,7 +491,7 @@ func (s *Server) removeNewsLink(w http.ResponseWriter, r *http.Request) error {
 	}
 	flash := fmt.Sprintf("Le lien n° %d est retiré.", n)
 	if callsLink(a.Body, n) {
-		flash += fmt.Sprintf(" Le texte l'appelle encore : retirez [[lien:%d]] du texte, qui affiche « (lien indisponible) » à sa place.", n)
+		flash += fmt.Sprintf(" Le texte l'appelle encore : retirez [[lien:%d]] du texte, qui affiche « (lien indisponible) » à sa place.", n)
 	}
 	s.redirectWithFlash(w, r, "/news/"+a.Slug+"#liens", flash)
 	return nil
@@ -525,11 +525,11 @@ func (s *Server) attachNews(w http.ResponseWriter, r *http.Request) error {
 	if err := s.attachDocument(r, d.ID, "news", a.ID, detach, back); err != nil {
 		return err
 	}
-	msg := "Le document « " + d.Title + " » est joint à l'article."
+	msg := "Le document « " + d.Title + " » est joint à l'article."
 	if detach {
-		msg = "Le document « " + d.Title + " » n'est plus joint à l'article ; il reste dans la bibliothèque."
+		msg = "Le document « " + d.Title + " » n'est plus joint à l'article ; il reste dans la bibliothèque."
 	} else if d.Visibility != model.VisibilityPublic && a.Visibility == model.VisibilityPublic {
-		msg += " Attention : il n'est pas public, seuls les lecteurs autorisés le verront."
+		msg += " Attention : il n'est pas public, seuls les lecteurs autorisés le verront."
 	}
 	s.redirectWithFlash(w, r, back, msg)
 	return nil

@@ -114,7 +114,7 @@ func TestNewsScheduledArticleWithLinks(t *testing.T) {
 		t.Fatalf("a demo measure: %v %v", measures, err)
 	}
 
-	slug := createNews(t, sec, newsDraftForm("Réunion du comité : l'été des mesures", "Premier jet.", "2026-05-04T10:00", model.VisibilityPublic))
+	slug := createNews(t, sec, newsDraftForm("Réunion du comité : l'été des mesures", "Premier jet.", "2026-05-04T10:00", model.VisibilityPublic))
 	if slug != "reunion-du-comite-l-ete-des-mesures" {
 		t.Errorf("slug %q, want reunion-du-comite-l-ete-des-mesures", slug)
 	}
@@ -131,7 +131,7 @@ func TestNewsScheduledArticleWithLinks(t *testing.T) {
 		t.Fatalf("attach: status %d", res.StatusCode)
 	}
 	// A token naming no link is refused, and the text is kept.
-	form := newsDraftForm("Réunion du comité : l'été des mesures",
+	form := newsDraftForm("Réunion du comité : l'été des mesures",
 		"Voir [[lien:1]], la [[lien:2|liste publiée au JO]], [[lien:3]] et [[lien:4]]. Et [[lien:9]].", "2026-05-04T10:00", model.VisibilityPublic)
 	form.Set("version", "1")
 	res := sec.postForm("/news/"+slug+"/edit", form)
@@ -283,14 +283,14 @@ func TestNewsMailedOnceWhenVisible(t *testing.T) {
 		t.Errorf("/account does not show the opt-in ticked")
 	}
 	count := func() int {
-		return len(calendarMails(t, p, "Actualité du comité : "))
+		return len(calendarMails(t, p, "Actualité du comité : "))
 	}
 
 	createNews(t, sec, newsDraftForm("Publiée tout de suite", "Texte.", "2026-06-01T08:00", model.VisibilityPublic))
 	if got := count(); got != 1 {
 		t.Fatalf("after an immediate publication: %d mails, want 1 (one subscriber)", got)
 	}
-	mails := calendarMails(t, p, "Actualité du comité : ")
+	mails := calendarMails(t, p, "Actualité du comité : ")
 	if mails[0].To != p.emails[roleAssociation] || !strings.Contains(mails[0].Text, "/news/publiee-tout-de-suite") {
 		t.Errorf("mail to %s:\n%s", mails[0].To, mails[0].Text)
 	}
@@ -347,9 +347,9 @@ func TestNewsBodyIsSanitised(t *testing.T) {
 func TestNewsSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"Première réunion du comité":             "premiere-reunion-du-comite",
-		"L'œuvre du GRETA : 3e rapport (2024) !": "l-oeuvre-du-greta-3e-rapport-2024",
+		"L'œuvre du GRETA : 3e rapport (2024) !": "l-oeuvre-du-greta-3e-rapport-2024",
 		"new":                      "actualite",
-		"« »":                      "actualite",
+		"« »":                      "actualite",
 		strings.Repeat("mot ", 40): "mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot-mot",
 	} {
 		if got := newsSlug(in); got != want {

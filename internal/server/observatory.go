@@ -114,7 +114,7 @@ func (s *Server) observatoryJSON(w http.ResponseWriter, r *http.Request) error {
 		pubs = []model.Publication{}
 	}
 	body, err := json.Marshal(map[string]any{
-		"titre":        "Observatoire de la traite et de l'exploitation des êtres humains : victimes accompagnées par les associations",
+		"titre":        "Observatoire de la traite et de l'exploitation des êtres humains : victimes accompagnées par les associations",
 		"marques":      map[string]string{"< 5": "moins de 5 victimes", "s": "secret statistique (moins de 3 associations, ou case qui permettrait d'en retrouver une autre)"},
 		"publications": pubs,
 	})

@@ -44,7 +44,7 @@ func (s *Server) surveysAdmin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := view.SurveysAdminPage{Base: s.base(r, "Observatoire : enquêtes et statisticiens"), Surveys: surveys, Statisticians: stats}
+	p := view.SurveysAdminPage{Base: s.base(r, "Observatoire : enquêtes et statisticiens"), Surveys: surveys, Statisticians: stats}
 	for _, a := range accounts {
 		if a.Active && !a.Statistician {
 			label := a.DisplayName
@@ -64,8 +64,8 @@ var errYearTaken = errors.New("observatory: a survey of that year exists")
 func surveyFields() []view.Field {
 	return []view.Field{
 		{Name: "year", Label: "Année des données", Kind: "number", Required: true, Hint: "L'année sur laquelle portent les chiffres, par exemple 2025."},
-		{Name: "opens_on", Label: "Ouverture", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
-		{Name: "closes_on", Label: "Date limite de réponse", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "opens_on", Label: "Ouverture", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
+		{Name: "closes_on", Label: "Date limite de réponse", Kind: "date", Required: true, Hint: "Format : AAAA-MM-JJ."},
 	}
 }
 
@@ -127,7 +127,7 @@ func (s *Server) newSurvey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, fmt.Sprintf("L'enquête %d est ouverte ; %d courriel(s) envoyé(s) aux associations.", sv.Year, mailed))
+	s.redirectWithFlash(w, r, location, fmt.Sprintf("L'enquête %d est ouverte ; %d courriel(s) envoyé(s) aux associations.", sv.Year, mailed))
 	return nil
 }
 
@@ -135,7 +135,7 @@ func (s *Server) newSurvey(w http.ResponseWriter, r *http.Request) error {
 // reminder to those whose association has not submitted) in tx.
 func (s *Server) mailAssociations(ctx context.Context, tx *store.Store, sv model.Survey, reminder bool) (int, error) {
 	waitingFor := int64(0)
-	subject := fmt.Sprintf("Enquête annuelle sur les victimes de traite accompagnées : données %d", sv.Year)
+	subject := fmt.Sprintf("Enquête annuelle sur les victimes de traite accompagnées : données %d", sv.Year)
 	if reminder {
 		waitingFor = sv.ID
 		subject = "Rappel – " + subject
@@ -154,7 +154,7 @@ func (s *Server) mailAssociations(ctx context.Context, tx *store.Store, sv model
 	if sv.ClosesOn != nil {
 		b.WriteString(" Vous pouvez répondre jusqu'au " + view.Date(*sv.ClosesOn) + ".")
 	}
-	b.WriteString("\n\nVotre réponse se remplit sur le portail, où vous choisissez qui peut lire vos chiffres : seul l'agrégat de toutes les réponses est publié.\n\n")
+	b.WriteString("\n\nVotre réponse se remplit sur le portail, où vous choisissez qui peut lire vos chiffres : seul l'agrégat de toutes les réponses est publié.\n\n")
 	b.WriteString(s.baseURL() + "/observatory/returns\n\nLe secrétariat du comité de coordination\n")
 	for _, a := range addresses {
 		if _, err := tx.QueueMail(ctx, a, subject, b.String()); err != nil {
@@ -208,7 +208,7 @@ func (s *Server) remindSurvey(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := fmt.Sprintf("/admin/observatory/%d", sv.ID)
 	if sv.State != model.SurveyOpen {
-		return &redirectError{location: back, flash: "L'enquête est close : plus de relance possible."}
+		return &redirectError{location: back, flash: "L'enquête est close : plus de relance possible."}
 	}
 	var mailed int
 	err = s.store.InTx(ctx, func(tx *store.Store) error {
@@ -289,7 +289,7 @@ func (s *Server) closeSurvey(w http.ResponseWriter, r *http.Request) error {
 		switch {
 		case errors.Is(err, errUnsafePublication):
 			s.log.Warn("observatory: publication refused", "survey", sv.ID, "err", err)
-			flash = "L'enquête est close, mais rien n'est publié : les tableaux ne passent pas la vérification du secret statistique."
+			flash = "L'enquête est close, mais rien n'est publié : les tableaux ne passent pas la vérification du secret statistique."
 			pub = nil
 		case err != nil:
 			return err
@@ -300,7 +300,7 @@ func (s *Server) closeSurvey(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			if example {
-				pub.Note = "Exemple : ces résultats agrègent des réponses fictives de démonstration."
+				pub.Note = "Exemple : ces résultats agrègent des réponses fictives de démonstration."
 			}
 		}
 		if err := tx.PublishSurvey(ctx, sv.ID, pub, s.now()); err != nil {
@@ -349,8 +349,8 @@ func (s *Server) setStatistician(w http.ResponseWriter, r *http.Request) error {
 
 func pastYearsFields() []view.Field {
 	return []view.Field{{Name: "csv", Label: "Chiffres publiés", Kind: "textarea", Required: true, Rows: 8,
-		Hint: "Une ligne par année, séparateur point-virgule : annee;associations;reperees;accompagnees;source. " +
-			"Laissez vide un chiffre non publié. Exemple : 2021;44;4868;2872;https://contrelatraite.net/node/671"}}
+		Hint: "Une ligne par année, séparateur point-virgule : annee;associations;reperees;accompagnees;source. " +
+			"Laissez vide un chiffre non publié. Exemple : 2021;44;4868;2872;https://contrelatraite.net/node/671"}}
 }
 
 func (s *Server) importSurveyPage(r *http.Request, f *view.Form) view.EditPage {
@@ -369,7 +369,7 @@ func parsePublishedYears(text string) (pubs []model.Publication, problem string)
 		}
 		cols := strings.Split(line, ";")
 		if len(cols) != 5 {
-			return nil, fmt.Sprintf("Ligne %d : il faut cinq colonnes séparées par des points-virgules.", i+1)
+			return nil, fmt.Sprintf("Ligne %d : il faut cinq colonnes séparées par des points-virgules.", i+1)
 		}
 		num := func(s string) (*int, bool) {
 			s = strings.TrimSpace(s)
@@ -384,11 +384,11 @@ func parsePublishedYears(text string) (pubs []model.Publication, problem string)
 		identified, ok3 := num(cols[2])
 		supported, ok4 := num(cols[3])
 		if !ok1 || !ok2 || !ok3 || !ok4 || year == nil || *year < 2000 || *year > 2199 {
-			return nil, fmt.Sprintf("Ligne %d : l'année et les chiffres doivent être des nombres entiers.", i+1)
+			return nil, fmt.Sprintf("Ligne %d : l'année et les chiffres doivent être des nombres entiers.", i+1)
 		}
 		source := strings.TrimSpace(cols[4])
 		if source != "" && !strings.HasPrefix(source, "https://") && !strings.HasPrefix(source, "http://") {
-			return nil, fmt.Sprintf("Ligne %d : la source doit être une adresse web (http ou https).", i+1)
+			return nil, fmt.Sprintf("Ligne %d : la source doit être une adresse web (http ou https).", i+1)
 		}
 		p := model.Publication{Year: *year, Source: source}
 		if respondents != nil {

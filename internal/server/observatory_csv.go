@@ -60,7 +60,7 @@ func readReturnCSV(r io.Reader) (values map[string]string, problem string) {
 		return nil, "Le fichier n'est pas un CSV lisible. Repartez du modèle."
 	}
 	if len(records) == 0 || len(records[0]) < 3 || strings.TrimSpace(records[0][0]) != returnCSVHeader[0] {
-		return nil, "La première ligne doit être celle du modèle : cle;variable;nombre."
+		return nil, "La première ligne doit être celle du modèle : cle;variable;nombre."
 	}
 	known := map[string]bool{}
 	for _, v := range model.SurveyVariables() {
@@ -70,14 +70,14 @@ func readReturnCSV(r io.Reader) (values map[string]string, problem string) {
 	for i, rec := range records[1:] {
 		line := i + 2
 		if len(rec) < 3 {
-			return nil, fmt.Sprintf("Ligne %d : il faut trois colonnes (cle, variable, nombre).", line)
+			return nil, fmt.Sprintf("Ligne %d : il faut trois colonnes (cle, variable, nombre).", line)
 		}
 		key, n := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[2])
 		if !known[key] {
-			return nil, fmt.Sprintf("Ligne %d : la clé « %s » n'est pas une variable de l'enquête. Ne modifiez pas la première colonne du modèle.", line, key)
+			return nil, fmt.Sprintf("Ligne %d : la clé « %s » n'est pas une variable de l'enquête. Ne modifiez pas la première colonne du modèle.", line, key)
 		}
 		if _, dup := values[key]; dup {
-			return nil, fmt.Sprintf("Ligne %d : la variable « %s » apparaît deux fois.", line, model.VariableLabel(key))
+			return nil, fmt.Sprintf("Ligne %d : la variable « %s » apparaît deux fois.", line, model.VariableLabel(key))
 		}
 		values[key] = strings.ReplaceAll(strings.ReplaceAll(n, "\u202f", ""), " ", "")
 	}
@@ -110,7 +110,7 @@ func (s *Server) returnTemplate(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) importPage(r *http.Request, sv model.Survey, f *view.Form) view.EditPage {
 	p := view.EditPage{Base: s.base(r, "Importer notre réponse "+strconv.Itoa(sv.Year)), Back: "/observatory/returns",
 		BackLabel: "Retour à l'espace de l'observatoire", Action: fmt.Sprintf("/observatory/surveys/%d/return/import", sv.ID),
-		Intro:  "Envoyez le modèle CSV rempli (séparateur point-virgule, enregistré en UTF-8). Les chiffres s'affichent ensuite dans le formulaire : vérifiez-les avant d'enregistrer.",
+		Intro:  "Envoyez le modèle CSV rempli (séparateur point-virgule, enregistré en UTF-8). Les chiffres s'affichent ensuite dans le formulaire : vérifiez-les avant d'enregistrer.",
 		Submit: "Lire le fichier", Form: f, Fields: []view.Field{s.csvField()}, Multipart: true}
 	p.Nav = "observatory"
 	return p
@@ -167,6 +167,6 @@ func (s *Server) importReturn(w http.ResponseWriter, r *http.Request) error {
 		f.Values[k] = v
 	}
 	s.render(w, r, http.StatusOK, view.Edit(s.returnPage(r, sv, f,
-		"Les chiffres du fichier sont repris ci-dessous et ne sont pas encore enregistrés : vérifiez-les, choisissez qui peut les lire, puis enregistrez.")))
+		"Les chiffres du fichier sont repris ci-dessous et ne sont pas encore enregistrés : vérifiez-les, choisissez qui peut les lire, puis enregistrez.")))
 	return nil
 }

@@ -155,7 +155,7 @@ func (s *Server) fileReturn(w http.ResponseWriter, r *http.Request) error {
 			return "", err
 		}
 		if !locked.AcceptsReturns(s.now()) {
-			return "", &redirectError{location: "/observatory/returns", flash: "L'enquête est close : votre réponse n'a pas été enregistrée."}
+			return "", &redirectError{location: "/observatory/returns", flash: "L'enquête est close : votre réponse n'a pas été enregistrée."}
 		}
 		saved, err := tx.SaveReturn(ctx, model.SurveyReturn{SurveyID: sv.ID, BodyID: v.BodyID, State: state, Sharing: sharing, Counts: counts},
 			ret.Version, v.AccountID, s.now())

@@ -180,7 +180,7 @@ func TestObservatoryReturns(t *testing.T) {
 			t.Fatalf("import: got %d, the form does not hold the file's figures", back.StatusCode)
 		}
 		bad := assoc.upload(form+"/import", nil, "reponse.csv", strings.NewReader("cle;variable;nombre\ninconnue;x;3\n"))
-		if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Ligne 2 : la clé « inconnue »") {
+		if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.body, "Ligne 2 : la clé « inconnue »") {
 			t.Errorf("a bad file: got %d, want 422 with its line", bad.StatusCode)
 		}
 	})

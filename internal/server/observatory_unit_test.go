@@ -18,9 +18,9 @@ func TestReadReturnCSV(t *testing.T) {
 	}
 	for body, want := range map[string]string{
 		"":                                      "La première ligne",
-		"cle;variable;nombre\nsupported;x\n":    "Ligne 2 : il faut trois colonnes",
-		"cle;variable;nombre\nautre;x;1\n":      "Ligne 2 : la clé « autre »",
-		"cle;variable;nombre\nmna;x;1\nmna;x;2": "Ligne 3 : la variable « Mineurs potentiellement non accompagnés » apparaît deux fois.",
+		"cle;variable;nombre\nsupported;x\n":    "Ligne 2 : il faut trois colonnes",
+		"cle;variable;nombre\nautre;x;1\n":      "Ligne 2 : la clé « autre »",
+		"cle;variable;nombre\nmna;x;1\nmna;x;2": "Ligne 3 : la variable « Mineurs potentiellement non accompagnés » apparaît deux fois.",
 	} {
 		if _, problem := readReturnCSV(strings.NewReader(body)); !strings.HasPrefix(problem, want) {
 			t.Errorf("%q: got %q, want %q", body, problem, want)
@@ -40,9 +40,9 @@ func TestParsePublishedYears(t *testing.T) {
 		t.Errorf("2018: an unpublished figure was made up")
 	}
 	for text, want := range map[string]string{
-		"2021;44;x;2872;":         "Ligne 1 : l'année et les chiffres",
-		"2021;44;1;2;javascript:": "Ligne 1 : la source",
-		"2021;44":                 "Ligne 1 : il faut cinq colonnes",
+		"2021;44;x;2872;":         "Ligne 1 : l'année et les chiffres",
+		"2021;44;1;2;javascript:": "Ligne 1 : la source",
+		"2021;44":                 "Ligne 1 : il faut cinq colonnes",
 		"":                        "Saisissez au moins une année.",
 	} {
 		if _, problem := parsePublishedYears(text); !strings.HasPrefix(problem, want) {

@@ -51,15 +51,15 @@ func TestOutboxMasksTokens(t *testing.T) {
 	// A follower's mail, and a calendar mail whose event names a link with
 	// a token (long enough to be folded across lines).
 	const unsubscribe = "Zm9sbG93LXRva2VuLWZvci10aGUtb3V0Ym94LXRlc3Q"
-	if _, err := p.store.QueueMail(ctx, p.emails[roleAssociation], "Nouveau commentaire : mesure 1",
-		"Pour ne plus recevoir ces courriels :\n"+p.ts.URL+"/unsubscribe/"+unsubscribe+"\n"); err != nil {
+	if _, err := p.store.QueueMail(ctx, p.emails[roleAssociation], "Nouveau commentaire : mesure 1",
+		"Pour ne plus recevoir ces courriels :\n"+p.ts.URL+"/unsubscribe/"+unsubscribe+"\n"); err != nil {
 		t.Fatal(err)
 	}
 	const calendarToken = "Y2FsZW5kYXItdG9rZW4tZm9yLXRoZS1vdXRib3gtdGVzdA"
 	cal := string(ical.Calendar{Method: "REQUEST", Events: []ical.Event{{UID: "meeting-1@comite", Start: p.srv.now(), End: p.srv.now(),
 		Stamp: p.srv.now(), Summary: "Réunion", Status: "CONFIRMED",
-		Description: "Se désabonner : " + p.ts.URL + "/unsubscribe/" + calendarToken}}}.Bytes())
-	calendarMail, err := p.store.QueueCalendarMail(ctx, p.emails[roleAssociation], "Convocation : Réunion", "Convocation", cal)
+		Description: "Se désabonner : " + p.ts.URL + "/unsubscribe/" + calendarToken}}}.Bytes())
+	calendarMail, err := p.store.QueueCalendarMail(ctx, p.emails[roleAssociation], "Convocation : Réunion", "Convocation", cal)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestOutboxKeysetPages(t *testing.T) {
 func TestOutboxGroupsAndFilters(t *testing.T) {
 	p := newPortal(t, nil)
 	ctx := context.Background()
-	const convocation = "Convocation : Réunion plénière de test – 4 décembre 2026"
+	const convocation = "Convocation : Réunion plénière de test – 4 décembre 2026"
 	if err := p.store.InTx(ctx, func(tx *store.Store) error {
 		for i := range 62 {
 			if _, err := tx.QueueMail(ctx, fmt.Sprintf("siege%02d@test.example", i), convocation, "Vous êtes convoqué."); err != nil {
@@ -183,7 +183,7 @@ func TestOutboxGroupsAndFilters(t *testing.T) {
 	}
 	// More comment mails than a page, each its own change.
 	for i := range outboxPageSize + 1 {
-		if _, err := p.store.QueueMail(ctx, "suivi@test.example", fmt.Sprintf("Nouveau commentaire : mesure %02d", i), "texte"); err != nil {
+		if _, err := p.store.QueueMail(ctx, "suivi@test.example", fmt.Sprintf("Nouveau commentaire : mesure %02d", i), "texte"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -241,8 +241,8 @@ func TestOutboxGroupsAndFilters(t *testing.T) {
 		t.Fatalf("the comments' next page link %v does not keep the filter", m)
 	}
 	second := sec.get(html.UnescapeString(m[1]))
-	if second.StatusCode != http.StatusOK || !strings.Contains(second.body, "Nouveau commentaire : mesure 00") ||
-		strings.Contains(second.body, convocation) || strings.Contains(second.body, "Nouveau commentaire : mesure 01") {
+	if second.StatusCode != http.StatusOK || !strings.Contains(second.body, "Nouveau commentaire : mesure 00") ||
+		strings.Contains(second.body, convocation) || strings.Contains(second.body, "Nouveau commentaire : mesure 01") {
 		t.Errorf("the comments' second page: %d, want the oldest comment mail only", second.StatusCode)
 	}
 

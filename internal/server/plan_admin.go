@@ -39,15 +39,15 @@ func (s *Server) adminPlans(w http.ResponseWriter, r *http.Request) error {
 }
 
 var planFields = []view.Field{
-	{Name: "title", Label: "Intitulé", Kind: "text", Required: true, Hint: "L'intitulé officiel, par exemple « Plan interministériel de lutte contre la traite des êtres humains »."},
-	{Name: "short_title", Label: "Intitulé court", Kind: "text", Hint: "Facultatif. Affiché dans les listes, par exemple « 3e plan traite »."},
+	{Name: "title", Label: "Intitulé", Kind: "text", Required: true, Hint: "L'intitulé officiel, par exemple « Plan interministériel de lutte contre la traite des êtres humains »."},
+	{Name: "short_title", Label: "Intitulé court", Kind: "text", Hint: "Facultatif. Affiché dans les listes, par exemple « 3e plan traite »."},
 	{Name: "followed", Label: "Plan suivi par le comité", Kind: "checkbox", Hint: "Les autres plans sont enregistrés pour y rattacher des mesures."},
 	{Name: "period", Label: "Période", Kind: "text", Hint: "Par exemple 2024-2027. Facultative."},
 	{Name: "owner", Label: "Pilote du plan", Kind: "text", Hint: "Le ministère ou la mission qui porte le plan. Facultatif."},
 	{Name: "presented_on", Label: "Date de présentation", Kind: "date", Hint: "Facultative."},
 	{Name: "description", Label: "Présentation", Kind: "textarea", Hint: "Facultative. Quelques lignes sur l'objet du plan."},
 	{Name: "source_url", Label: "Source", Kind: "url", Hint: "Facultative. Adresse complète du texte du plan, par exemple https://www.egalite-femmes-hommes.gouv.fr/…"},
-	{Name: "illustrative", Label: "Donnée illustrative", Kind: "checkbox", Hint: "Cochez tant que ces informations ne sont pas officielles : elles portent la mention « exemple »."},
+	{Name: "illustrative", Label: "Donnée illustrative", Kind: "checkbox", Hint: "Cochez tant que ces informations ne sont pas officielles : elles portent la mention « exemple »."},
 }
 
 func planForm(p model.Plan) *view.Form {
@@ -123,7 +123,7 @@ func (s *Server) newPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "Le plan « "+p.Name()+" » a été créé.")
+	s.redirectWithFlash(w, r, location, "Le plan « "+p.Name()+" » a été créé.")
 	return nil
 }
 
@@ -137,7 +137,7 @@ func (s *Server) editPlan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action, back := fmt.Sprintf("/admin/plans/%d/edit", old.ID), fmt.Sprintf("/admin/plans/%d", old.ID)
-	title := "Modifier « " + old.Name() + " »"
+	title := "Modifier « " + old.Name() + " »"
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, view.Edit(s.planEditPage(r, title, action, back, planForm(old))))
 		return nil
@@ -162,7 +162,7 @@ func (s *Server) editPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "Le plan « "+p.Name()+" » a été modifié.")
+	s.redirectWithFlash(w, r, back, "Le plan « "+p.Name()+" » a été modifié.")
 	return nil
 }
 

@@ -73,7 +73,7 @@ func (s *Server) addAxis(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.AdminPlan(p))
 		return nil
 	}
-	s.redirectWithFlash(w, r, location, fmt.Sprintf("L'axe %d « %s » a été ajouté.", a.Number, a.Title))
+	s.redirectWithFlash(w, r, location, fmt.Sprintf("L'axe %d « %s » a été ajouté.", a.Number, a.Title))
 	return nil
 }
 
@@ -119,7 +119,7 @@ func (s *Server) editAxis(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(page("Erreur – "+title, f)))
 		return nil
 	}
-	s.redirectWithFlash(w, r, back, fmt.Sprintf("L'axe %d « %s » a été modifié.", a.Number, a.Title))
+	s.redirectWithFlash(w, r, back, fmt.Sprintf("L'axe %d « %s » a été modifié.", a.Number, a.Title))
 	return nil
 }
 
@@ -134,8 +134,8 @@ func (s *Server) deleteAxis(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := fmt.Sprintf("/admin/plans/%d#axes", pl.ID)
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, fmt.Sprintf("Supprimer l'axe %d « %s »", a.Number, a.Title)),
-			Message: "L'axe sera définitivement supprimé. Un axe qui comporte encore des mesures ne peut pas l'être : rattachez-les d'abord à un autre axe ou supprimez-les.",
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, fmt.Sprintf("Supprimer l'axe %d « %s »", a.Number, a.Title)),
+			Message: "L'axe sera définitivement supprimé. Un axe qui comporte encore des mesures ne peut pas l'être : rattachez-les d'abord à un autre axe ou supprimez-les.",
 			Action:  fmt.Sprintf("/admin/axes/%d/delete", a.ID), Submit: "Supprimer définitivement", Cancel: back}))
 		return nil
 	}
@@ -146,12 +146,12 @@ func (s *Server) deleteAxis(w http.ResponseWriter, r *http.Request) error {
 		return s.record(ctx, tx, r, "axis.delete", "axis", a.ID, a, nil)
 	})
 	if errors.Is(err, model.ErrConflict) {
-		s.redirectWithFlash(w, r, back, fmt.Sprintf("L'axe %d « %s » n'a pas été supprimé : il comporte encore des mesures. Rattachez-les d'abord à un autre axe ou supprimez-les.", a.Number, a.Title))
+		s.redirectWithFlash(w, r, back, fmt.Sprintf("L'axe %d « %s » n'a pas été supprimé : il comporte encore des mesures. Rattachez-les d'abord à un autre axe ou supprimez-les.", a.Number, a.Title))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, fmt.Sprintf("L'axe %d « %s » a été supprimé.", a.Number, a.Title))
+	s.redirectWithFlash(w, r, back, fmt.Sprintf("L'axe %d « %s » a été supprimé.", a.Number, a.Title))
 	return nil
 }

@@ -12,8 +12,8 @@ import (
 // Indicators, managed on their measure's page.
 
 var indicatorFields = []view.Field{
-	{Name: "label", Label: "Intitulé de l'indicateur", Kind: "text", Required: true, Hint: "Par exemple « Nombre de professionnels formés »."},
-	{Name: "target", Label: "Cible", Kind: "text", Hint: "Facultative. Par exemple « 5 000 d'ici 2027 »."},
+	{Name: "label", Label: "Intitulé de l'indicateur", Kind: "text", Required: true, Hint: "Par exemple « Nombre de professionnels formés »."},
+	{Name: "target", Label: "Cible", Kind: "text", Hint: "Facultative. Par exemple « 5 000 d'ici 2027 »."},
 	{Name: "current", Label: "Valeur actuelle", Kind: "text", Hint: "Facultative. Les pilotes la mettent à jour dans leurs points d'étape."},
 }
 
@@ -56,7 +56,7 @@ func (s *Server) addIndicator(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, location, "L'indicateur « "+i.Label+" » a été ajouté.")
+	s.redirectWithFlash(w, r, location, "L'indicateur « "+i.Label+" » a été ajouté.")
 	return nil
 }
 
@@ -70,9 +70,9 @@ func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action, back := fmt.Sprintf("/admin/measures/%d/indicators/%d/edit", m.ID, old.ID), fmt.Sprintf("/admin/measures/%d/edit#indicateurs", m.ID)
-	title := "Modifier l'indicateur « " + old.Label + " »"
+	title := "Modifier l'indicateur « " + old.Label + " »"
 	page := func(title string, f *view.Form) view.EditPage {
-		return view.EditPage{Base: s.adminBase(r, title), Back: back, BackLabel: "Retour à la mesure", Intro: "Mesure « " + m.Label() + " »",
+		return view.EditPage{Base: s.adminBase(r, title), Back: back, BackLabel: "Retour à la mesure", Intro: "Mesure « " + m.Label() + " »",
 			Action: action, Submit: "Enregistrer", Form: f, Fields: indicatorFields}
 	}
 	if r.Method == http.MethodGet {
@@ -100,7 +100,7 @@ func (s *Server) editIndicator(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "L'indicateur « "+i.Label+" » a été modifié.")
+	s.redirectWithFlash(w, r, back, "L'indicateur « "+i.Label+" » a été modifié.")
 	return nil
 }
 
@@ -115,8 +115,8 @@ func (s *Server) deleteIndicator(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := fmt.Sprintf("/admin/measures/%d/edit#indicateurs", m.ID)
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Supprimer l'indicateur « "+i.Label+" »"),
-			Message: "L'indicateur de la mesure « " + m.Label() + " » sera définitivement supprimé, avec sa cible et sa valeur actuelle.",
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Supprimer l'indicateur « "+i.Label+" »"),
+			Message: "L'indicateur de la mesure « " + m.Label() + " » sera définitivement supprimé, avec sa cible et sa valeur actuelle.",
 			Action:  fmt.Sprintf("/admin/measures/%d/indicators/%d/delete", m.ID, i.ID), Submit: "Supprimer définitivement", Cancel: back}))
 		return nil
 	}
@@ -129,6 +129,6 @@ func (s *Server) deleteIndicator(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "L'indicateur « "+i.Label+" » a été supprimé.")
+	s.redirectWithFlash(w, r, back, "L'indicateur « "+i.Label+" » a été supprimé.")
 	return nil
 }

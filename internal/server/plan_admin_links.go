@@ -108,7 +108,7 @@ func (s *Server) measureLinksForm(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
-		s.redirectWithFlash(w, r, back, "La mesure n'est plus liée à « "+other.Label()+" » ("+other.PlanName+").")
+		s.redirectWithFlash(w, r, back, "La mesure n'est plus liée à « "+other.Label()+" » ("+other.PlanName+").")
 		return nil
 	}
 	var other model.Measure
@@ -120,7 +120,7 @@ func (s *Server) measureLinksForm(w http.ResponseWriter, r *http.Request) error 
 		}
 		if other.ID != 0 && other.PlanID == m.PlanID {
 			// Links relate plans to one another; within a plan, the axes do.
-			msg = "Choisissez une mesure d'un autre plan que « " + pl.Name() + " »."
+			msg = "Choisissez une mesure d'un autre plan que « " + pl.Name() + " »."
 			other = model.Measure{}
 		}
 	}
@@ -144,6 +144,6 @@ func (s *Server) measureLinksForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "La mesure est liée à « "+other.Label()+" » ("+other.PlanName+").")
+	s.redirectWithFlash(w, r, back, "La mesure est liée à « "+other.Label()+" » ("+other.PlanName+").")
 	return nil
 }

@@ -83,7 +83,7 @@ func measureFromForm(r *http.Request, f *view.Form, fields []view.Field, bodies 
 	pilots, partners := pick("pilots"), pick("partners")
 	for _, id := range partners {
 		if slices.Contains(pilots, id) {
-			f.Fail("partners", bodyListLabel("partners"), "« "+names[id]+" » est coché comme pilote et comme partenaire : un organisme pilote n'est pas aussi partenaire de la mesure.")
+			f.Fail("partners", bodyListLabel("partners"), "« "+names[id]+" » est coché comme pilote et comme partenaire : un organisme pilote n'est pas aussi partenaire de la mesure.")
 			break
 		}
 	}
@@ -134,7 +134,7 @@ func (s *Server) adminMeasurePage(r *http.Request, pl model.Plan, m model.Measur
 	title := "Nouvelle mesure"
 	p.Action, p.Submit = fmt.Sprintf("/admin/plans/%d/measures/new", pl.ID), "Créer la mesure"
 	if m.ID != 0 {
-		title = "Modifier la mesure « " + m.Label() + " »"
+		title = "Modifier la mesure « " + m.Label() + " »"
 		p.Action, p.Submit = fmt.Sprintf("/admin/measures/%d/edit", m.ID), "Enregistrer"
 		if err := s.measureLinks(ctx, &p); err != nil {
 			return p, err
@@ -263,7 +263,7 @@ func (s *Server) newMeasure(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.redirectWithFlash(w, r, location,
-		"La mesure « "+m.Label()+" » a été créée. Vous pouvez maintenant lui ajouter des indicateurs et la rattacher à des recommandations.")
+		"La mesure « "+m.Label()+" » a été créée. Vous pouvez maintenant lui ajouter des indicateurs et la rattacher à des recommandations.")
 	return nil
 }
 
@@ -328,7 +328,7 @@ func (s *Server) editMeasure(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/plans/%d#mesures", pl.ID), "La mesure « "+m.Label()+" » a été modifiée.")
+	s.redirectWithFlash(w, r, fmt.Sprintf("/admin/plans/%d#mesures", pl.ID), "La mesure « "+m.Label()+" » a été modifiée.")
 	return nil
 }
 
@@ -343,8 +343,8 @@ func (s *Server) deleteMeasure(w http.ResponseWriter, r *http.Request) error {
 	}
 	back := fmt.Sprintf("/admin/plans/%d#mesures", pl.ID)
 	if r.Method == http.MethodGet {
-		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Supprimer la mesure « "+m.Label()+" »"),
-			Message: "La mesure sera définitivement supprimée, avec ses indicateurs, ses points d'étape et ses liens aux recommandations et aux mesures d'autres plans. N'utilisez la suppression que pour une erreur de saisie : pour une mesure abandonnée, changez plutôt son état d'avancement.",
+		s.render(w, r, http.StatusOK, view.Confirm(view.ConfirmPage{Base: s.adminBase(r, "Supprimer la mesure « "+m.Label()+" »"),
+			Message: "La mesure sera définitivement supprimée, avec ses indicateurs, ses points d'étape et ses liens aux recommandations et aux mesures d'autres plans. N'utilisez la suppression que pour une erreur de saisie : pour une mesure abandonnée, changez plutôt son état d'avancement.",
 			Action:  fmt.Sprintf("/admin/measures/%d/delete", m.ID), Submit: "Supprimer définitivement",
 			Cancel: fmt.Sprintf("/admin/measures/%d/edit", m.ID)}))
 		return nil
@@ -363,6 +363,6 @@ func (s *Server) deleteMeasure(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.redirectWithFlash(w, r, back, "La mesure « "+m.Label()+" » a été supprimée.")
+	s.redirectWithFlash(w, r, back, "La mesure « "+m.Label()+" » a été supprimée.")
 	return nil
 }

@@ -168,7 +168,7 @@ func TestPlanBackOfficeRefusesToDeleteAxisWithMeasures(t *testing.T) {
 		t.Fatalf("the axis with a measure was deleted: %v", err)
 	}
 	page := html.UnescapeString(sec.get(res.Header.Get("Location")).body)
-	if !strings.Contains(page, "n'a pas été supprimé : il comporte encore des mesures") {
+	if !strings.Contains(page, "n'a pas été supprimé : il comporte encore des mesures") {
 		t.Error("no French message says why the axis was kept")
 	}
 

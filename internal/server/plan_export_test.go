@@ -124,7 +124,7 @@ func TestPlanReport(t *testing.T) {
 		t.Fatalf("status: got %v, want %v", res.StatusCode, http.StatusOK)
 	}
 	for _, want := range []string{
-		"Bilan de mise en œuvre", "Axe 1 – Prévenir", "1. Former les professionnels", "En cours", "30 %", "DGT",
+		"Bilan de mise en œuvre", "Axe 1 – Prévenir", "1. Former les professionnels", "En cours", "30 %", "DGT",
 		"3 juin 2024", "Sessions de formation tenues à Lyon.", "Programme des sessions",
 		"Recommandations du GRETA", "Le GRETA exhorte les autorités à former les professionnels.", "Couverte par 1 mesure du plan",
 		"Le GRETA considère que les victimes devraient être indemnisées.", "Non couverte",

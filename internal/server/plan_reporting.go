@@ -34,15 +34,15 @@ func (s *Server) updateFields(indicators []model.Indicator) []view.Field {
 	for _, i := range indicators {
 		hint := "Facultatif."
 		if i.Target != "" {
-			hint = "Facultatif. Cible : " + i.Target + "."
+			hint = "Facultatif. Cible : " + i.Target + "."
 		}
-		fields = append(fields, view.Field{Name: "indicator-" + strconv.FormatInt(i.ID, 10), Label: "Indicateur : " + i.Label, Kind: "text", Hint: hint})
+		fields = append(fields, view.Field{Name: "indicator-" + strconv.FormatInt(i.ID, 10), Label: "Indicateur : " + i.Label, Kind: "text", Hint: hint})
 	}
 	file := s.fileField("Justificatif")
 	file.Required = false
 	file.Hint = "Facultatif. " + file.Hint
 	return append(fields,
-		view.Field{Name: "evidence_title", Label: "Titre du justificatif", Kind: "text", Hint: "Facultatif. Par défaut : « Justificatif » suivi de l'intitulé de la mesure."},
+		view.Field{Name: "evidence_title", Label: "Titre du justificatif", Kind: "text", Hint: "Facultatif. Par défaut : « Justificatif » suivi de l'intitulé de la mesure."},
 		file)
 }
 
@@ -244,7 +244,7 @@ func (s *Server) reviewUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if state == model.UpdatePublished {
-		s.redirectWithFlash(w, r, back, "La mise à jour est validée et publiée ; son auteur en est informé.")
+		s.redirectWithFlash(w, r, back, "La mise à jour est validée et publiée ; son auteur en est informé.")
 	} else {
 		s.redirectWithFlash(w, r, back, "La mise à jour est renvoyée au pilote avec votre remarque.")
 	}
@@ -335,7 +335,7 @@ func (s *Server) pendingUpdates(w http.ResponseWriter, r *http.Request) error {
 
 func campaignFields() []view.Field {
 	return []view.Field{
-		{Name: "title", Label: "Intitulé de la campagne", Kind: "text", Required: true, Hint: "Par exemple « Bilan à mi-parcours »."},
+		{Name: "title", Label: "Intitulé de la campagne", Kind: "text", Required: true, Hint: "Par exemple « Bilan à mi-parcours »."},
 		{Name: "due_on", Label: "Date limite de réponse", Kind: "date", Required: true},
 	}
 }
@@ -399,14 +399,14 @@ func (s *Server) newCampaign(w http.ResponseWriter, r *http.Request) error {
 		for _, a := range pilots {
 			text := fmt.Sprintf(`Bonjour %s,
 
-Le secrétariat du comité de coordination ouvre la campagne « %s » sur le %s.
+Le secrétariat du comité de coordination ouvre la campagne « %s » sur le %s.
 Merci de rendre compte de l'avancement des mesures que votre organisme pilote avant le %s,
-depuis la page de chaque mesure (bouton « Rendre compte de l'avancement ») :
+depuis la page de chaque mesure (bouton « Rendre compte de l'avancement ») :
 %s%d
 
 Le secrétariat du comité de coordination
 `, a.DisplayName, campaign.Title, pl.Name(), view.Date(campaign.DueOn), link, a.BodyID)
-			if _, err := tx.QueueMail(ctx, a.Email, "Campagne de bilan : "+campaign.Title, text); err != nil {
+			if _, err := tx.QueueMail(ctx, a.Email, "Campagne de bilan : "+campaign.Title, text); err != nil {
 				return "", err
 			}
 			queued++

@@ -90,7 +90,7 @@ func TestPilotUpdateIsValidatedBeforePublication(t *testing.T) {
 	if got := sec.postForm(review, url.Values{"decision": {"publish"}}).Header.Get("Location"); got == "" {
 		t.Fatal("a second review of the same update is not turned away")
 	}
-	mails := calendarMails(t, p, "Mise à jour publiée : ")
+	mails := calendarMails(t, p, "Mise à jour publiée : ")
 	if len(mails) != 1 || mails[0].To != p.emails[rolePilot] {
 		t.Fatalf("mails to the author: %+v", mails)
 	}
@@ -156,7 +156,7 @@ func TestCampaign(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("campaign: got %d", res.StatusCode)
 	}
-	if mails := calendarMails(t, p, "Campagne de bilan : Bilan annuel"); len(mails) != 1 || mails[0].To != p.emails[rolePilot] {
+	if mails := calendarMails(t, p, "Campagne de bilan : Bilan annuel"); len(mails) != 1 || mails[0].To != p.emails[rolePilot] {
 		t.Fatalf("campaign mails: %+v", mails)
 	}
 	campaign := res.Header.Get("Location")
@@ -165,7 +165,7 @@ func TestCampaign(t *testing.T) {
 		t.Fatalf("campaign page: the fixture's update, submitted before the campaign, counts as an answer:\n%s", page)
 	}
 	fields := map[string]string{"status": "in_progress", "progress": "60", "happened_on": p.srv.now().Format("2006-01-02"),
-		"text": "Réponse à la campagne : 400 professionnels formés."}
+		"text": "Réponse à la campagne : 400 professionnels formés."}
 	if res := p.as(rolePilot).upload("/measures/"+strconv.FormatInt(f.measure, 10)+"/updates/new", fields, "", nil); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the pilot's answer: got %d\n%s", res.StatusCode, res.body)
 	}

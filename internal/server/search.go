@@ -40,7 +40,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Page = page
 	if p.Query != "" {
-		p.Base.Title = "Recherche : " + p.Query
+		p.Base.Title = "Recherche : " + p.Query
 		res, err := s.store.Search(r.Context(), p.Query, searchViewer(viewerOf(r.Context())), f, s.now(), searchPageSize, (p.Page-1)*searchPageSize)
 		if err != nil {
 			return err

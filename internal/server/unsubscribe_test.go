@@ -31,7 +31,7 @@ func TestUnsubscribeTokensHashed(t *testing.T) {
 		}
 	}
 	var tokens []string
-	for _, m := range calendarMails(t, p, "Nouveau commentaire : ") {
+	for _, m := range calendarMails(t, p, "Nouveau commentaire : ") {
 		if m.To != p.emails[roleUnion] {
 			continue
 		}

@@ -67,11 +67,11 @@ func (s *Store) measureRefs(ctx context.Context, sql string, args ...any) (map[i
 // the measure, latest meeting first; the items of draft agendas only with
 // drafts (access.CanSeeDraftAgendas).
 func (s *Store) DiscussionsOfMeasure(ctx context.Context, measureID int64, drafts bool) ([]model.MeasureDiscussion, error) {
-	rows, err := s.db.Query(ctx, `SELECT m.id, m.title, m.starts_at, 'Point de l''ordre du jour : ' || i.title
+	rows, err := s.db.Query(ctx, `SELECT m.id, m.title, m.starts_at, 'Point de l''ordre du jour : ' || i.title
 			FROM agenda_item_measures l JOIN agenda_items i ON i.id = l.agenda_item_id JOIN meetings m ON m.id = i.meeting_id
 			WHERE l.measure_id = $1 AND ($2 OR `+agendaPublished+`)
 		UNION ALL
-		SELECT mt.id, mt.title, mt.starts_at, 'Action : ' || a.title
+		SELECT mt.id, mt.title, mt.starts_at, 'Action : ' || a.title
 			FROM action_measures l JOIN actions a ON a.id = l.action_id JOIN decisions d ON d.id = a.decision_id
 			JOIN meetings mt ON mt.id = d.meeting_id WHERE l.measure_id = $1
 		ORDER BY 3 DESC`, measureID, drafts)

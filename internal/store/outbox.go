@@ -177,6 +177,11 @@ func (f MailFilter) where(args *[]any) []string {
 	for _, k := range kinds {
 		for _, p := range k.Prefixes {
 			patterns = append(patterns, likeEscaper.Replace(p)+"%")
+			// Mails written before the subjects took French spacing
+			// (« Convocation : » with an ordinary space) keep their kind.
+			if plain := plainSpaces.Replace(p); plain != p {
+				patterns = append(patterns, likeEscaper.Replace(plain)+"%")
+			}
 		}
 	}
 	if f.Kind == model.MailKindOther {
@@ -192,6 +197,8 @@ func (f MailFilter) where(args *[]any) []string {
 	where = append(where, "("+strings.Join(likes, " OR ")+")")
 	return where
 }
+
+var plainSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 

@@ -15,8 +15,8 @@ import (
 
 // badSpace finds an ordinary space (or a line break, which the browser
 // shows as one) where French typography wants a no-break space: before
-// « : ; ! ? », after « and before ».
-var badSpace = regexp.MustCompile(`[ \t\r\n]+[:;!?»]|«[ \t\r\n]`)
+// « : ; ! ? », after « and before », between a number and « % ».
+var badSpace = regexp.MustCompile(`[ \t\r\n]+[:;!?»]|«[ \t\r\n]|\d[ \t\r\n]+%`)
 
 // typographyText returns what a reader meets in a rendered page: the text
 // between the tags and the attributes a screen reader or a tooltip reads.
