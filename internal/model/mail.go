@@ -66,7 +66,25 @@ var MailStates = []struct{ Key, Label string }{
 // transaction (a convocation to each seat): the outbox shows them as one
 // line that unfolds to its recipients.
 type MailGroup struct {
+	// FirstID is the group's first mail, by which its page is addressed.
+	FirstID   int64
 	CreatedAt time.Time
 	Subject   string
-	Mails     []Mail // in the order they were written
+	// Mails are the group's first mails in the order they were written, at
+	// most MailGroupShown on the outbox page: a mail to every account is
+	// read page by page on the group's own page.
+	Mails []Mail
+	// Total counts the group's mails and States them by state: what the
+	// outbox page says of a group it does not show whole.
+	Total  int
+	States MailStateCounts
+}
+
+// MailGroupShown bounds the mails of a group the outbox page shows, and the
+// mails of a page of a group's own page.
+const MailGroupShown = 50
+
+// MailStateCounts counts mails by state (MailStates).
+type MailStateCounts struct {
+	Waiting, Retrying, Sent, Failed int
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"time"
@@ -209,6 +210,52 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, status, view.Outbox(view.OutboxPage{Base: s.adminBase(r, title), Groups: groups,
 		Page: page, Next: next, Sending: s.cfg.SMTP.Host != "", Filter: f, Fields: outboxFilterFields, Query: q.Encode(),
 		Filtered: filter != store.MailFilter{}}))
+	return nil
+}
+
+// outboxGroup is the page of one group of the outbox, its mails a page at
+// a time: a mail to every account is too long for the outbox's own page,
+// which shows the first model.MailGroupShown.
+func (s *Server) outboxGroup(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	page, err := pageNumber(q)
+	if err != nil {
+		return err
+	}
+	// apres is the last mail of the previous page; the page numbers the
+	// mails for the reader.
+	after := int64(0)
+	if v := q.Get("apres"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 1 {
+			return errBadRequest
+		}
+	}
+	g, err := s.store.MailGroupOf(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	mails, more, err := s.store.MailGroupPage(r.Context(), g, after, model.MailGroupShown)
+	if err != nil {
+		return err
+	}
+	for i := range mails {
+		mails[i].Text, mails[i].LastError = maskTokens(mails[i].Text), maskTokens(mails[i].LastError)
+	}
+	g.Mails = mails
+	next := ""
+	if more {
+		next = url.Values{"page": {strconv.Itoa(page + 1)}, "apres": {strconv.FormatInt(mails[len(mails)-1].ID, 10)}}.Encode()
+	}
+	title := g.Subject
+	if page > 1 {
+		title += " – page " + strconv.Itoa(page)
+	}
+	s.render(w, r, http.StatusOK, view.OutboxGroup(view.OutboxGroupPage{Base: s.adminBase(r, title), Group: g,
+		Page: page, First: (page-1)*model.MailGroupShown + 1, Next: next, Sending: s.cfg.SMTP.Host != ""}))
 	return nil
 }
 

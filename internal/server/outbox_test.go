@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -208,11 +209,51 @@ func TestOutboxGroupsAndFilters(t *testing.T) {
 	if n := strings.Count(page.body, "<h2>"+convocation+" — 62 destinataires</h2>"); n != 1 {
 		t.Errorf("the convocation's line « %s — 62 destinataires » appears %d times, want once", convocation, n)
 	}
-	if n := strings.Count(page.body, "À siege"); n != 62 {
-		t.Errorf("the convocation unfolds to %d recipients, want 62", n)
+	// The line unfolds to its first recipients and leads to the others.
+	if n := strings.Count(page.body, "À siege"); n != model.MailGroupShown {
+		t.Errorf("the convocation unfolds to %d recipients, want the first %d", n, model.MailGroupShown)
 	}
 	if !strings.Contains(page.body, "62 en attente") {
 		t.Error("the convocation's line does not count its 62 mails waiting")
+	}
+	link := regexp.MustCompile(`href="(/admin/outbox/groups/\d+)" data-testid="mail-group-link">Tous les destinataires \(62\)`).FindStringSubmatch(page.body)
+	if link == nil {
+		t.Fatal("the convocation's line has no link « Tous les destinataires (62) »")
+	}
+	// Its own page: 62 recipients, a page of 50 then one of 12, numbered
+	// on, each once.
+	var seen []string
+	for path, pageNo := link[1], 1; ; pageNo++ {
+		res := sec.get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		if !strings.Contains(res.body, "62 destinataires") || !strings.Contains(res.body, "62 en attente") {
+			t.Errorf("%s does not count the group's 62 mails", path)
+		}
+		if want := fmt.Sprintf(`<ol start="%d">`, len(seen)+1); !strings.Contains(res.body, want) {
+			t.Errorf("%s: no %s", path, want)
+		}
+		for _, m := range regexp.MustCompile(`À (siege\d+)@`).FindAllStringSubmatch(res.body, -1) {
+			seen = append(seen, m[1])
+		}
+		next := regexp.MustCompile(`href="(/admin/outbox/groups/[^"]*)">Page suivante`).FindStringSubmatch(res.body)
+		if next == nil {
+			break
+		}
+		if pageNo > 2 {
+			t.Fatal("more than two pages for 62 mails")
+		}
+		path = html.UnescapeString(next[1])
+	}
+	if len(seen) != 62 || seen[0] != "siege00" || seen[61] != "siege61" || len(slices.Compact(slices.Clone(seen))) != 62 {
+		t.Errorf("the group's pages list %d recipients %v, want siege00 … siege61 each once", len(seen), seen)
+	}
+	if res := sec.get(link[1] + "?apres=x"); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("a group page after « x »: %d, want 400", res.StatusCode)
+	}
+	if res := sec.get("/admin/outbox/groups/999999999"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("the group of no mail: %d, want 404", res.StatusCode)
 	}
 
 	// A state: only the failed mail.

@@ -178,6 +178,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/admin/audit", s.handle(s.auditLog))
 			r.Post("/admin/accounts/{id}", s.handle(s.accountAction))
 			r.Get("/admin/outbox", s.handle(s.outbox))
+			r.Get("/admin/outbox/groups/{id}", s.handle(s.outboxGroup))
 			r.Get("/admin/outbox/{id}/invitation.ics", s.handle(s.outboxCalendar))
 
 			// Meetings, written under their own paths.

@@ -539,10 +539,11 @@ func routeMatrix(f fixtures) map[string]routeCase {
 		"GET /invitation/{token}":      {path: "/invitation/inconnu", expect: everyone(http.StatusNotFound)},
 		"POST /invitation/{token}":     {path: "/invitation/inconnu", form: url.Values{}, expect: everyone(http.StatusNotFound)},
 
-		"GET /admin":                {path: "/admin", expect: secretariatOnly},
-		"GET /admin/audit":          {path: "/admin/audit", expect: secretariatOnly},
-		"GET /admin/outbox":         {path: "/admin/outbox", expect: secretariatOnly},
-		"POST /admin/accounts/{id}": {path: id("/admin/accounts/", f.account), form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
+		"GET /admin":                    {path: "/admin", expect: secretariatOnly},
+		"GET /admin/audit":              {path: "/admin/audit", expect: secretariatOnly},
+		"GET /admin/outbox":             {path: "/admin/outbox", expect: secretariatOnly},
+		"GET /admin/outbox/groups/{id}": {path: id("/admin/outbox/groups/", f.calendarMail), expect: secretariatOnly},
+		"POST /admin/accounts/{id}":     {path: id("/admin/accounts/", f.account), form: url.Values{}, expect: adminForm(http.StatusBadRequest)},
 
 		"GET /admin/plans":                                        {path: "/admin/plans", expect: secretariatOnly},
 		"GET /admin/plans/new":                                    {path: "/admin/plans/new", expect: secretariatOnly},

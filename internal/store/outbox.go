@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -198,6 +199,16 @@ func (f MailFilter) where(args *[]any) []string {
 	return where
 }
 
+// mailGroupCounts are the aggregates of a group of mails read from table
+// alias t: how many, and how many in each state (model.MailStates).
+func mailGroupCounts(t string) string {
+	return strings.NewReplacer("t.", t+".").Replace(`count(*) AS total,
+		count(*) FILTER (WHERE t.status = 'pending' AND t.attempts = 0) AS waiting,
+		count(*) FILTER (WHERE t.status = 'pending' AND t.attempts > 0) AS retrying,
+		count(*) FILTER (WHERE t.status = 'sent') AS sent,
+		count(*) FILTER (WHERE t.status = 'failed') AS failed`)
+}
+
 var plainSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -224,33 +235,84 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 	if len(where) > 0 {
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
-	args = append(args, limit+1)
-	// One statement: the page's groups, then their mails by primary key.
+	args = append(args, model.MailGroupShown, limit+1)
+	// One statement: the page's groups with their counts, then the first
+	// mails of each by primary key.
 	cols := "o." + strings.ReplaceAll(mailColumns, ", ", ", o.")
 	rows, err := s.db.Query(ctx, `WITH g AS (
-			SELECT created_at, subject, array_agg(id ORDER BY id) AS ids FROM outbox `+cond+`
+			SELECT created_at, subject, min(id) AS first_id, `+mailGroupCounts("outbox")+`,
+				(array_agg(id ORDER BY id))[1:$`+fmt.Sprint(len(args)-1)+`] AS ids
+			FROM outbox `+cond+`
 			GROUP BY created_at, subject `+having+`
 			ORDER BY created_at DESC, min(id) DESC LIMIT $`+fmt.Sprint(len(args))+`)
-		SELECT `+cols+` FROM g JOIN outbox o ON o.id = ANY (g.ids)
-		ORDER BY g.created_at DESC, g.ids[1] DESC, o.id`, args...)
+		SELECT g.first_id, g.total, g.waiting, g.retrying, g.sent, g.failed, `+cols+`
+		FROM g JOIN outbox o ON o.id = ANY (g.ids)
+		ORDER BY g.created_at DESC, g.first_id DESC, o.id`, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
-	mails, err := collectMails(rows)
-	if err != nil {
-		return nil, false, fmt.Errorf("mail groups: %w", err)
-	}
-	// Rows come group after group; a group is its (time, subject).
+	defer rows.Close()
+	// Rows come group after group, each row carrying its group's counts.
 	var groups []model.MailGroup
-	for _, m := range mails {
-		if n := len(groups); n == 0 || !groups[n-1].CreatedAt.Equal(m.CreatedAt) || groups[n-1].Subject != m.Subject {
-			groups = append(groups, model.MailGroup{CreatedAt: m.CreatedAt, Subject: m.Subject})
+	for rows.Next() {
+		var g model.MailGroup
+		var m model.Mail
+		if err := rows.Scan(&g.FirstID, &g.Total, &g.States.Waiting, &g.States.Retrying, &g.States.Sent, &g.States.Failed,
+			&m.ID, &m.CreatedAt, &m.To, &m.Subject, &m.Text, &m.Calendar, &m.Status, &m.Attempts, &m.LastError, &m.SentAt); err != nil {
+			return nil, false, fmt.Errorf("mail groups: %w", err)
+		}
+		if n := len(groups); n == 0 || groups[n-1].FirstID != g.FirstID {
+			g.CreatedAt, g.Subject = m.CreatedAt, m.Subject
+			groups = append(groups, g)
 		}
 		groups[len(groups)-1].Mails = append(groups[len(groups)-1].Mails, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
 	more := len(groups) > limit
 	if more {
 		groups = groups[:limit]
 	}
 	return groups, more, nil
+}
+
+// MailGroupOf returns the group of mail id, with its counts and without
+// its mails, or model.ErrNotFound. A filtered outbox page knows a group by
+// its first mail that passes the filter, so any of its mails leads to it.
+func (s *Store) MailGroupOf(ctx context.Context, id int64) (model.MailGroup, error) {
+	var g model.MailGroup
+	err := s.db.QueryRow(ctx, `SELECT min(m.id), o.created_at, o.subject, `+mailGroupCounts("m")+`
+		FROM outbox o JOIN outbox m ON m.created_at = o.created_at AND m.subject = o.subject
+		WHERE o.id = $1
+		GROUP BY o.created_at, o.subject`, id).Scan(&g.FirstID, &g.CreatedAt, &g.Subject,
+		&g.Total, &g.States.Waiting, &g.States.Retrying, &g.States.Sent, &g.States.Failed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return g, model.ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("mail group of %d: %w", id, err)
+	}
+	return g, nil
+}
+
+// MailGroupPage returns the mails of g written after mail after (0 for
+// the first page), in the order they were written, a page of limit, and
+// whether more follow. It reads outbox_created_idx at the group's instant.
+func (s *Store) MailGroupPage(ctx context.Context, g model.MailGroup, after int64, limit int) ([]model.Mail, bool, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+mailColumns+` FROM outbox
+		WHERE created_at = $1 AND subject = $2 AND id > $3
+		ORDER BY id LIMIT $4`, g.CreatedAt, g.Subject, after, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("mail group %d: %w", g.FirstID, err)
+	}
+	mails, err := collectMails(rows)
+	if err != nil {
+		return nil, false, fmt.Errorf("mail group %d: %w", g.FirstID, err)
+	}
+	more := len(mails) > limit
+	if more {
+		mails = mails[:limit]
+	}
+	return mails, more, nil
 }

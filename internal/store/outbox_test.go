@@ -300,4 +300,28 @@ func TestMailGroupsPageByGroup(t *testing.T) {
 	if len(groups) != 2 || ids(groups[0]) != fmt.Sprint([]int64{c}) || ids(groups[1]) != fmt.Sprint([]int64{a[0], a[2]}) {
 		t.Errorf("waiting convocations = %+v, want C, then A without its sent mail", groups)
 	}
+	if g := groups[1]; g.Total != 2 || g.States != (model.MailStateCounts{Waiting: 2}) || g.FirstID != a[0] {
+		t.Errorf("filtered A counts %d mails %+v, first %d; want 2 waiting, first %d", g.Total, g.States, g.FirstID, a[0])
+	}
+
+	// A's own page: the whole group, whichever of its mails names it, a
+	// page at a time.
+	g, err := s.MailGroupOf(ctx, a[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.FirstID != a[0] || g.Total != 3 || g.States != (model.MailStateCounts{Waiting: 2, Sent: 1}) || g.Subject != "Convocation : A" {
+		t.Errorf("group of %d = %+v, want A: first %d, 3 mails, 2 waiting and 1 sent", a[2], g, a[0])
+	}
+	first, more, err := s.MailGroupPage(ctx, g, 0, 2)
+	if err != nil || !more || len(first) != 2 || first[0].ID != a[0] || first[1].ID != a[1] {
+		t.Errorf("A's first page = %+v, more %v, %v; want %d, %d and more", first, more, err, a[0], a[1])
+	}
+	rest, more, err := s.MailGroupPage(ctx, g, a[1], 2)
+	if err != nil || more || len(rest) != 1 || rest[0].ID != a[2] {
+		t.Errorf("A's second page = %+v, more %v, %v; want %d alone", rest, more, err, a[2])
+	}
+	if _, err := s.MailGroupOf(ctx, c+1000); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("group of no mail: %v, want not found", err)
+	}
 }

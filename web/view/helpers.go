@@ -95,20 +95,8 @@ func mailStatus(m model.Mail) string {
 
 // mailGroupStatus counts the states of a group's mails: « 62 en attente »,
 // « 60 envoyés, 2 en échec ».
-func mailGroupStatus(mails []model.Mail, sending bool) string {
-	var waiting, retrying, sent, failed int
-	for _, m := range mails {
-		switch {
-		case m.Status == "sent":
-			sent++
-		case m.Status == "failed":
-			failed++
-		case m.Attempts > 0:
-			retrying++
-		default:
-			waiting++
-		}
-	}
+func mailGroupStatus(c model.MailStateCounts, sending bool) string {
+	sent, waiting, retrying, failed := c.Sent, c.Waiting, c.Retrying, c.Failed
 	var parts []string
 	if sent > 0 {
 		parts = append(parts, strconv.Itoa(sent)+" "+PluralWord(sent, "envoyé", "envoyés"))
