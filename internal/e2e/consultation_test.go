@@ -769,7 +769,7 @@ func followAndUnsubscribe(t *testing.T, assoc, sec context.Context, p *portal, m
 	if got := followCSS(t, anonymous, "[data-testid=confirm]"); got != 200 {
 		t.Fatalf("confirm the unsubscription: status %d, want 200", got)
 	}
-	if got := squeeze(textOrNone(t, anonymous, "[data-testid=unsubscribed]")); !strings.Contains(got, "Vous ne recevrez plus de courriel au sujet de la mesure « "+otherMeasure) {
+	if got := squeeze(textOrNone(t, anonymous, "[data-testid=unsubscribed]")); !strings.Contains(got, "Vous ne recevrez plus de courriel au sujet de la mesure « "+otherMeasure) {
 		t.Errorf("after unsubscribing: %q, want « Vous ne recevrez plus de courriel au sujet de la mesure « %s… »", got, otherMeasure)
 	}
 

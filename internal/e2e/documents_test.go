@@ -88,7 +88,7 @@ func TestUploadDocumentInBrowser(t *testing.T) {
 	if got, want := text(t, sec, "[data-testid=flash]"), "Le document est rattaché à « "+meetingTitle+" »."; got != want {
 		t.Errorf("flash after attaching: got %q, want %q", got, want)
 	}
-	if got, want := squeeze(textOrNone(t, sec, "[data-testid=links]")), "Réunion : "+meetingTitle; !strings.HasPrefix(got, want) {
+	if got, want := squeeze(textOrNone(t, sec, "[data-testid=links]")), "Réunion : "+meetingTitle; !strings.HasPrefix(got, want) {
 		t.Errorf("attachments %q, want %q", got, want)
 	}
 

@@ -199,7 +199,7 @@ func TestDraftConsultationInBrowser(t *testing.T) {
 		t.Fatalf("synthesis: status %d", got)
 	}
 	main := squeeze(textOrNone(t, assoc, "main"))
-	for _, want := range []string{"Réponse du secrétariat : Retenu", "amendement retenu", "Réponse du secrétariat : Non retenu",
+	for _, want := range []string{"Réponse du secrétariat : Retenu", "amendement retenu", "Réponse du secrétariat : Non retenu",
 		"relèvent du guide", "Soutenu par 1 organisme"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("synthesis lacks %q", want)

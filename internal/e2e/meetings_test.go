@@ -627,11 +627,11 @@ func checkAnswerSeen(t *testing.T, sec context.Context, p *portal, path string) 
 		.find(tr => tr.cells[0].textContent.trim().startsWith(`+jsString(ccem)+`))?.cells[2].innerText ?? ''`)
 	lines := strings.Split(strings.TrimSpace(row), "\n")
 	if !slices.ContainsFunc(lines, func(l string) bool {
-		return strings.HasSuffix(squeeze(l), "(titulaire) : Représenté par son suppléant")
+		return strings.HasSuffix(squeeze(l), "(titulaire) : Représenté par son suppléant")
 	}) {
 		t.Errorf("answers of %s: %q, want the titulaire « Représenté par son suppléant »", ccem, lines)
 	}
-	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasSuffix(squeeze(l), "(suppléant) : Pas de réponse") }) {
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasSuffix(squeeze(l), "(suppléant) : Pas de réponse") }) {
 		t.Errorf("answers of %s: %q, want the suppléant « Pas de réponse »", ccem, lines)
 	}
 	if got := squeeze(mustText(t, sec, "[data-testid=attendance-summary]")); !strings.Contains(got, "1 représentées par leur suppléant") {
@@ -963,7 +963,7 @@ func remarkAndAnswer(t *testing.T, sec, member context.Context, p *portal, path 
 	if got, want := textOrNone(t, sec, "[data-testid=flash]"), "La remarque est marquée « Répondu »."; got != want {
 		t.Errorf("flash after answering the remark: got %q, want %q", got, want)
 	}
-	if got := squeeze(js[string](t, sec, `(`+item+`)?.innerText ?? ''`)); !strings.Contains(got, "Répondu") || !strings.Contains(got, "Réponse du secrétariat : "+answer) {
+	if got := squeeze(js[string](t, sec, `(`+item+`)?.innerText ?? ''`)); !strings.Contains(got, "Répondu") || !strings.Contains(got, "Réponse du secrétariat : "+answer) {
 		t.Errorf("answered remark %q, want « Répondu » and « Réponse du secrétariat : %s »", got, answer)
 	}
 	if js[bool](t, sec, `!!(`+item+`).querySelector('form')`) {
@@ -971,7 +971,7 @@ func remarkAndAnswer(t *testing.T, sec, member context.Context, p *portal, path 
 	}
 
 	visit(t, member, p.URL+path)
-	if got := squeeze(textOrNone(t, member, "[data-testid=remarks]")); !strings.Contains(got, "Réponse du secrétariat : "+answer) {
+	if got := squeeze(textOrNone(t, member, "[data-testid=remarks]")); !strings.Contains(got, "Réponse du secrétariat : "+answer) {
 		t.Errorf("remarks seen by their author after the answer: %q, want the answer", got)
 	}
 }
@@ -1028,7 +1028,7 @@ func addDecision(t *testing.T, sec context.Context, p *portal, path string) stri
 		t.Errorf("flash after the decision: got %q, want it to start with %q", got, want)
 	}
 	decisions := squeeze(textOrNone(t, sec, "[data-testid=decisions]"))
-	for _, want := range []string{"Point : Création de l'observatoire de la traite", decision, "Action : " + action + " (" + dgt + ", échéance le " + view.Date(due) + ")."} {
+	for _, want := range []string{"Point : Création de l'observatoire de la traite", decision, "Action : " + action + " (" + dgt + ", échéance le " + view.Date(due) + ")."} {
 		if !strings.Contains(decisions, want) {
 			t.Errorf("decisions %q, want %q", decisions, want)
 		}
@@ -1299,7 +1299,7 @@ func TestPastMeetingPage(t *testing.T) {
 		t.Errorf("the minutes' own headings are not h3")
 	}
 	folds := js[[]string](t, ctx, `[...document.querySelectorAll('details[data-testid=attendance-category]')].map(d => (d.open ? 'open ' : '') + d.querySelector('summary').textContent.trim().replace(/\s+/g, ' '))`)
-	if len(folds) < 2 || !slices.ContainsFunc(folds, func(s string) bool { return strings.HasPrefix(s, "Associations : ") }) {
+	if len(folds) < 2 || !slices.ContainsFunc(folds, func(s string) bool { return strings.HasPrefix(s, "Associations : ") }) {
 		t.Errorf("sign-in sheet folds %q, want one closed fold per category, « Associations : … » among them", folds)
 	}
 	for _, f := range folds {

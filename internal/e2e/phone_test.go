@@ -160,6 +160,7 @@ func phonePaths(t *testing.T, p *portal) []string {
 		"seats":           `SELECT coalesce(min(id), 1) FROM seats`,
 		"windows":         `SELECT coalesce(min(id), 1) FROM consultation_windows`,
 		"outbox":          `SELECT coalesce(min(id), 1) FROM outbox`,
+		"groups":          `SELECT coalesce(min(id), 1) FROM outbox`,
 		"item":            `SELECT coalesce(min(id), 1) FROM agenda_items WHERE meeting_id = (SELECT min(id) FROM meetings)`,
 		"decision":        `SELECT coalesce(min(id), 1) FROM decisions WHERE meeting_id = (SELECT min(id) FROM meetings)`,
 		"indicator":       `SELECT coalesce(min(id), 1) FROM indicators`,

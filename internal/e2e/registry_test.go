@@ -65,7 +65,7 @@ func TestJOImportInBrowser(t *testing.T) {
 		t.Errorf("preview shows problems: %s", problems)
 	}
 	lines := js[[]string](t, sec, `[...document.querySelectorAll('[data-testid=import-unrecognised] li')].map(li => li.textContent)`)
-	prefix := "Ligne " + strconv.Itoa(garbled.Number) + " :"
+	prefix := "Ligne " + strconv.Itoa(garbled.Number) + " :"
 	if !slices.ContainsFunc(lines, func(l string) bool {
 		l = squeeze(l)
 		return strings.HasPrefix(l, prefix) && strings.Contains(l, squeeze(garbled.Text))
@@ -108,7 +108,7 @@ func TestJOImportInBrowser(t *testing.T) {
 
 	visit(t, pub, p.URL+"/members")
 	after := holdersOf(t, pub, "Associations", ccem)
-	if want := (holder{Text: "Titulaire : Mme Camille ROUSSEL"}); !slices.Contains(after, want) {
+	if want := (holder{Text: "Titulaire : Mme Camille ROUSSEL"}); !slices.Contains(after, want) {
 		t.Errorf("after the import, /members lists %+v for %s, want %+v", after, ccem, want)
 	}
 	if got := visit(t, pub, p.URL+publicMandate); got != 200 {
@@ -141,7 +141,7 @@ func TestReplacementKeepsHistoryInBrowser(t *testing.T) {
 		t.Errorf("replacement without a date: status %d, want 422", got)
 	}
 	do(t, sec, chromedp.WaitVisible(chromedp.CSS("[data-testid=error-summary]")))
-	if got, want := squeeze(text(t, sec, "[data-testid=error-summary]")), "Date de prise de fonction du remplaçant : Saisissez une date."; !strings.Contains(got, want) {
+	if got, want := squeeze(text(t, sec, "[data-testid=error-summary]")), "Date de prise de fonction du remplaçant : Saisissez une date."; !strings.Contains(got, want) {
 		t.Errorf("error summary %q, want it to contain %q", got, want)
 	}
 	links := js[[]string](t, sec, `[...document.querySelectorAll('[data-testid=error-summary] a')].map(a => a.getAttribute('href'))`)
