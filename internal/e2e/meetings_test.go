@@ -169,7 +169,7 @@ func TestCalendarFeedInBrowser(t *testing.T) {
 	if len(events) == 0 {
 		t.Fatalf("the member's calendar feed has no event:\n%s", body)
 	}
-	const next = "Réunion du comité de coordination : point d'étape sur le plan national"
+	const next = "Réunion du comité de coordination\u00a0: point d'étape sur le plan national"
 	if !strings.Contains(body, "TZID=Europe/Paris") {
 		t.Errorf("the calendar feed names no TZID=Europe/Paris:\n%s", body)
 	}
