@@ -14,9 +14,14 @@ import (
 
 const mailColumns = `id, created_at, to_addr, subject, body_text, calendar, status, attempts, last_error, sent_at`
 
+// mailFields are where the mailColumns of a row go.
+func mailFields(m *model.Mail) []any {
+	return []any{&m.ID, &m.CreatedAt, &m.To, &m.Subject, &m.Text, &m.Calendar, &m.Status, &m.Attempts, &m.LastError, &m.SentAt}
+}
+
 func scanMail(row pgx.Row) (model.Mail, error) {
 	var m model.Mail
-	err := row.Scan(&m.ID, &m.CreatedAt, &m.To, &m.Subject, &m.Text, &m.Calendar, &m.Status, &m.Attempts, &m.LastError, &m.SentAt)
+	err := row.Scan(mailFields(&m)...)
 	return m, err
 }
 
@@ -157,15 +162,8 @@ func (f MailFilter) where(args *[]any) []string {
 		return fmt.Sprintf("$%d", len(*args))
 	}
 	var where []string
-	switch f.State {
-	case model.MailWaiting:
-		where = append(where, "status = 'pending' AND attempts = 0")
-	case model.MailRetrying:
-		where = append(where, "status = 'pending' AND attempts > 0")
-	case model.MailSent:
-		where = append(where, "status = 'sent'")
-	case model.MailFailed:
-		where = append(where, "status = 'failed'")
+	if cond, ok := mailStateConditions[f.State]; ok {
+		where = append(where, cond)
 	}
 	if f.Kind == "" {
 		return where
@@ -199,15 +197,22 @@ func (f MailFilter) where(args *[]any) []string {
 	return where
 }
 
-// mailGroupCounts are the aggregates of a group of mails read from table
-// alias t: how many, and how many in each state (model.MailStates).
-func mailGroupCounts(t string) string {
-	return strings.NewReplacer("t.", t+".").Replace(`count(*) AS total,
-		count(*) FILTER (WHERE t.status = 'pending' AND t.attempts = 0) AS waiting,
-		count(*) FILTER (WHERE t.status = 'pending' AND t.attempts > 0) AS retrying,
-		count(*) FILTER (WHERE t.status = 'sent') AS sent,
-		count(*) FILTER (WHERE t.status = 'failed') AS failed`)
+// mailStateConditions are the outbox's states (model.MailStates) in SQL:
+// its filter and the counts of its groups.
+var mailStateConditions = map[string]string{
+	model.MailWaiting:  "status = 'pending' AND attempts = 0",
+	model.MailRetrying: "status = 'pending' AND attempts > 0",
+	model.MailSent:     "status = 'sent'",
+	model.MailFailed:   "status = 'failed'",
 }
+
+// mailGroupCounts are the aggregates of a group of mails: how many, and how
+// many in each state, in model.MailStateCounts' order.
+var mailGroupCounts = "count(*) AS total" +
+	", count(*) FILTER (WHERE " + mailStateConditions[model.MailWaiting] + ") AS waiting" +
+	", count(*) FILTER (WHERE " + mailStateConditions[model.MailRetrying] + ") AS retrying" +
+	", count(*) FILTER (WHERE " + mailStateConditions[model.MailSent] + ") AS sent" +
+	", count(*) FILTER (WHERE " + mailStateConditions[model.MailFailed] + ") AS failed"
 
 var plainSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
 
@@ -240,7 +245,7 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 	// mails of each by primary key.
 	cols := "o." + strings.ReplaceAll(mailColumns, ", ", ", o.")
 	rows, err := s.db.Query(ctx, `WITH g AS (
-			SELECT created_at, subject, min(id) AS first_id, `+mailGroupCounts("outbox")+`,
+			SELECT created_at, subject, min(id) AS first_id, `+mailGroupCounts+`,
 				(array_agg(id ORDER BY id))[1:$`+fmt.Sprint(len(args)-1)+`] AS ids
 			FROM outbox `+cond+`
 			GROUP BY created_at, subject `+having+`
@@ -257,8 +262,8 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 	for rows.Next() {
 		var g model.MailGroup
 		var m model.Mail
-		if err := rows.Scan(&g.FirstID, &g.Total, &g.States.Waiting, &g.States.Retrying, &g.States.Sent, &g.States.Failed,
-			&m.ID, &m.CreatedAt, &m.To, &m.Subject, &m.Text, &m.Calendar, &m.Status, &m.Attempts, &m.LastError, &m.SentAt); err != nil {
+		if err := rows.Scan(append([]any{&g.FirstID, &g.Total, &g.States.Waiting, &g.States.Retrying, &g.States.Sent, &g.States.Failed},
+			mailFields(&m)...)...); err != nil {
 			return nil, false, fmt.Errorf("mail groups: %w", err)
 		}
 		if n := len(groups); n == 0 || groups[n-1].FirstID != g.FirstID {
@@ -282,10 +287,10 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 // its first mail that passes the filter, so any of its mails leads to it.
 func (s *Store) MailGroupOf(ctx context.Context, id int64) (model.MailGroup, error) {
 	var g model.MailGroup
-	err := s.db.QueryRow(ctx, `SELECT min(m.id), o.created_at, o.subject, `+mailGroupCounts("m")+`
-		FROM outbox o JOIN outbox m ON m.created_at = o.created_at AND m.subject = o.subject
-		WHERE o.id = $1
-		GROUP BY o.created_at, o.subject`, id).Scan(&g.FirstID, &g.CreatedAt, &g.Subject,
+	err := s.db.QueryRow(ctx, `SELECT min(id), created_at, subject, `+mailGroupCounts+`
+		FROM outbox
+		WHERE (created_at, subject) = (SELECT created_at, subject FROM outbox WHERE id = $1)
+		GROUP BY created_at, subject`, id).Scan(&g.FirstID, &g.CreatedAt, &g.Subject,
 		&g.Total, &g.States.Waiting, &g.States.Retrying, &g.States.Sent, &g.States.Failed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return g, model.ErrNotFound

@@ -96,23 +96,22 @@ func mailStatus(m model.Mail) string {
 // mailGroupStatus counts the states of a group's mails: « 62 en attente »,
 // « 60 envoyés, 2 en échec ».
 func mailGroupStatus(c model.MailStateCounts, sending bool) string {
-	sent, waiting, retrying, failed := c.Sent, c.Waiting, c.Retrying, c.Failed
 	var parts []string
-	if sent > 0 {
-		parts = append(parts, strconv.Itoa(sent)+" "+PluralWord(sent, "envoyé", "envoyés"))
+	if c.Sent > 0 {
+		parts = append(parts, strconv.Itoa(c.Sent)+" "+PluralWord(c.Sent, "envoyé", "envoyés"))
 	}
-	if waiting > 0 {
-		w := strconv.Itoa(waiting) + " en attente"
+	if c.Waiting > 0 {
+		w := strconv.Itoa(c.Waiting) + " en attente"
 		if !sending {
 			w += " (aucun serveur d'envoi)"
 		}
 		parts = append(parts, w)
 	}
-	if retrying > 0 {
-		parts = append(parts, strconv.Itoa(retrying)+" en attente d'un nouvel essai")
+	if c.Retrying > 0 {
+		parts = append(parts, strconv.Itoa(c.Retrying)+" en attente d'un nouvel essai")
 	}
-	if failed > 0 {
-		parts = append(parts, strconv.Itoa(failed)+" en échec")
+	if c.Failed > 0 {
+		parts = append(parts, strconv.Itoa(c.Failed)+" en échec")
 	}
 	return strings.Join(parts, ", ")
 }
