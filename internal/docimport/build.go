@@ -85,11 +85,8 @@ func (b *builder) finish() Document {
 func (l losses) messages() []string {
 	var m []string
 	count := func(n int, one, many string) {
-		switch {
-		case n == 1:
-			m = append(m, "1 "+one)
-		case n > 1:
-			m = append(m, strconv.Itoa(n)+" "+many)
+		if n > 0 {
+			m = append(m, plural(n, one, many))
 		}
 	}
 	count(l.images, "image non reprise", "images non reprises")

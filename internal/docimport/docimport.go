@@ -161,7 +161,7 @@ func Markdown(doc Document) string {
 		prev = bl.Kind
 		switch bl.Kind {
 		case Heading:
-			level := min(max(bl.Level, 1), 6)
+			level := clampLevel(bl.Level)
 			b.WriteString(strings.Repeat("#", level) + " " + strings.ReplaceAll(bl.Text, "\n", " "))
 		case ListItem:
 			// An item deeper than its parent + 1 nests under the parent.

@@ -231,8 +231,8 @@ func (c Counts) Mismatches() []Mismatch {
 	var out []Mismatch
 	supported, hasSupported := c[VarSupported]
 	if id, ok := c[VarIdentified]; ok && hasSupported && supported > id {
-		out = append(out, Mismatch{VarSupported, "Le nombre de victimes accompagnées (" + fmtInt(supported) +
-			") dépasse le nombre de victimes repérées (" + fmtInt(id) + ")."})
+		out = append(out, Mismatch{VarSupported, "Le nombre de victimes accompagnées (" + FormatCount(supported) +
+			") dépasse le nombre de victimes repérées (" + FormatCount(id) + ")."})
 	}
 	for _, g := range SurveyGroups {
 		if g.Breakdown == "" || !hasSupported {
@@ -245,18 +245,18 @@ func (c Counts) Mismatches() []Mismatch {
 			sum += n
 		}
 		if complete && sum != supported {
-			out = append(out, Mismatch{g.Vars[0].Key, "La somme " + g.Breakdown + " (" + fmtInt(sum) +
-				") ne correspond pas au nombre de victimes accompagnées (" + fmtInt(supported) + ")."})
+			out = append(out, Mismatch{g.Vars[0].Key, "La somme " + g.Breakdown + " (" + FormatCount(sum) +
+				") ne correspond pas au nombre de victimes accompagnées (" + FormatCount(supported) + ")."})
 		}
 	}
 	if n, ok := c[VarComplaint]; ok && hasSupported && n > supported {
-		out = append(out, Mismatch{VarComplaint, "Le nombre de victimes ayant déposé plainte (" + fmtInt(n) +
-			") dépasse le nombre de victimes accompagnées (" + fmtInt(supported) + ")."})
+		out = append(out, Mismatch{VarComplaint, "Le nombre de victimes ayant déposé plainte (" + FormatCount(n) +
+			") dépasse le nombre de victimes accompagnées (" + FormatCount(supported) + ")."})
 	}
 	if n, ok := c[VarMNA]; ok {
 		if minors, ok := c[VarMinor]; ok && n > minors {
-			out = append(out, Mismatch{VarMNA, "Le nombre de mineurs potentiellement non accompagnés (" + fmtInt(n) +
-				") dépasse le nombre de victimes mineures (" + fmtInt(minors) + ")."})
+			out = append(out, Mismatch{VarMNA, "Le nombre de mineurs potentiellement non accompagnés (" + FormatCount(n) +
+				") dépasse le nombre de victimes mineures (" + FormatCount(minors) + ")."})
 		}
 	}
 	return out
@@ -273,21 +273,18 @@ func (c Counts) Missing() []string {
 	return out
 }
 
-// fmtInt writes n with a narrow no-break space between thousands, as
-// French figures are written.
-func fmtInt(n int) string {
+// FormatCount writes a count as French figures are written, with a narrow
+// no-break space between thousands (« 4 823 »).
+func FormatCount(n int) string {
 	s := strconv.Itoa(n)
 	if n < 0 {
-		return "-" + fmtInt(-n)
+		return "-" + FormatCount(-n)
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "\u202f" + s[i:]
 	}
 	return s
 }
-
-// FormatCount writes a count as French figures are written (« 4 823 »).
-func FormatCount(n int) string { return fmtInt(n) }
 
 // Publication is a year's published tables, as the observatory page and
 // its downloads show them.
@@ -326,7 +323,7 @@ func (c PublishedCell) Display() string {
 	case c.Value == nil:
 		return "–"
 	}
-	return fmtInt(*c.Value)
+	return FormatCount(*c.Value)
 }
 
 // Cell returns the value of the cell key of table, if published.

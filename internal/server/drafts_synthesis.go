@@ -72,7 +72,6 @@ func (s *Server) synthesis(r *http.Request) (view.SynthesisPage, error) {
 				Rewritten: !inCurrent[c.Anchor]})
 		}
 		p.Paragraphs[i].Contributions = append(p.Paragraphs[i].Contributions, c)
-		p.Total++
 	}
 	slices.SortStableFunc(p.Paragraphs, func(a, b view.SynthesisParagraph) int {
 		return cmp.Or(cmp.Compare(a.Version, b.Version), cmp.Compare(a.Number, b.Number))

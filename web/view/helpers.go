@@ -98,7 +98,7 @@ func mailStatus(m model.Mail) string {
 func mailGroupStatus(c model.MailStateCounts, sending bool) string {
 	var parts []string
 	if c.Sent > 0 {
-		parts = append(parts, strconv.Itoa(c.Sent)+" "+PluralWord(c.Sent, "envoyé", "envoyés"))
+		parts = append(parts, Plural(c.Sent, "envoyé", "envoyés"))
 	}
 	if c.Waiting > 0 {
 		w := strconv.Itoa(c.Waiting) + " en attente"
