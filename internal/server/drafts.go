@@ -167,49 +167,10 @@ func (s *Server) draftTextPage(r *http.Request, t model.DraftText, n int, form *
 }
 
 // wordDiff is the word-level difference between a paragraph and its
-// amended wording, as one run of equal, deleted and inserted words.
+// amended wording, as one run of equal, deleted and inserted words; runs
+// of spaces count as one.
 func wordDiff(before, after string) []textdiff.Span {
-	a, b := strings.Join(strings.Fields(before), " "), strings.Join(strings.Fields(after), " ")
-	var out []textdiff.Span
-	lines := textdiff.Lines(a, b)
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if l.Words != nil && l.Kind == textdiff.Deleted && i+1 < len(lines) {
-			out = append(out, mergeSpans(l.Words, lines[i+1].Words)...)
-			i++
-			continue
-		}
-		out = append(out, textdiff.Span{Kind: l.Kind, Text: l.Text})
-	}
-	return out
-}
-
-// mergeSpans interleaves the spans of an old line (equal and deleted) and
-// of its new line (equal and inserted): each deletion comes before the
-// insertion that replaces it, equal text once.
-func mergeSpans(before, after []textdiff.Span) []textdiff.Span {
-	var out []textdiff.Span
-	i, j := 0, 0
-	for i < len(before) || j < len(after) {
-		for i < len(before) && before[i].Kind != textdiff.Equal {
-			out = append(out, before[i])
-			i++
-		}
-		for j < len(after) && after[j].Kind != textdiff.Equal {
-			out = append(out, after[j])
-			j++
-		}
-		if i < len(before) && j < len(after) {
-			out = append(out, before[i])
-			i++
-			j++
-		} else {
-			out = append(out, before[i:]...)
-			out = append(out, after[j:]...)
-			break
-		}
-	}
-	return out
+	return textdiff.Words(strings.Join(strings.Fields(before), " "), strings.Join(strings.Fields(after), " "))
 }
 
 // draftTextsOnAgenda returns the texts tabled on a meeting's agenda items,

@@ -95,28 +95,42 @@ func appendChange(out []Line, del, ins []string) []Line {
 	return out
 }
 
+// Words compares a and b word by word, as one run of Equal, Deleted and
+// Inserted spans in edit order: each deletion comes right before the
+// insertion that replaces it, equal text once.
+func Words(a, b string) []Span {
+	wa, wb := splitWords(a), splitWords(b)
+	var out []Span
+	i, j := 0, 0
+	for _, e := range diff(wa, wb) {
+		switch e.kind {
+		case Equal:
+			out = append(out, Span{Kind: Equal, Text: strings.Join(wa[i:i+e.n], "")})
+			i += e.n
+			j += e.n
+		case Deleted:
+			out = append(out, Span{Kind: Deleted, Text: strings.Join(wa[i:i+e.n], "")})
+			i += e.n
+		case Inserted:
+			out = append(out, Span{Kind: Inserted, Text: strings.Join(wb[j:j+e.n], "")})
+			j += e.n
+		}
+	}
+	return out
+}
+
 // wordSpans returns the spans of the old line (Equal and Deleted) and of the
 // new line (Equal and Inserted).
 func wordSpans(a, b string) (before, after []Span) {
 	// Non-nil even for an empty line: a nil Words means the line is not
 	// paired.
 	before, after = []Span{}, []Span{}
-	wa, wb := splitWords(a), splitWords(b)
-	i, j := 0, 0
-	for _, e := range diff(wa, wb) {
-		switch e.kind {
-		case Equal:
-			text := strings.Join(wa[i:i+e.n], "")
-			before = append(before, Span{Kind: Equal, Text: text})
-			after = append(after, Span{Kind: Equal, Text: text})
-			i += e.n
-			j += e.n
-		case Deleted:
-			before = append(before, Span{Kind: Deleted, Text: strings.Join(wa[i:i+e.n], "")})
-			i += e.n
-		case Inserted:
-			after = append(after, Span{Kind: Inserted, Text: strings.Join(wb[j:j+e.n], "")})
-			j += e.n
+	for _, s := range Words(a, b) {
+		if s.Kind != Inserted {
+			before = append(before, s)
+		}
+		if s.Kind != Deleted {
+			after = append(after, s)
 		}
 	}
 	return before, after

@@ -344,3 +344,16 @@ func BenchmarkLines(b *testing.B) {
 		Lines(a, c)
 	}
 }
+
+// TestWords: an amendment reads as one run, the deleted words right before
+// the words that replace them; a word carries the spaces after it, so
+// « jours » at the end differs from « jours » followed by more.
+func TestWords(t *testing.T) {
+	got := Words("le délai est de deux jours", "le délai est de trois jours ouvrés")
+	want := []Span{
+		{Equal, "le délai est de "}, {Deleted, "deux jours"}, {Inserted, "trois jours ouvrés"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Words = %+v\nwant %+v", got, want)
+	}
+}
