@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"comite/internal/blob"
+	"comite/internal/instances"
 )
 
 // reachableTempDir is a temp folder the postgres user can enter when the
@@ -45,7 +46,7 @@ func startDev(t *testing.T, dataDir string) (base, printed string, stop func() e
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
 		b.WriteString(sc.Text() + "\n")
-		if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
+		if m := instances.ReadyLine.FindStringSubmatch(sc.Text()); m != nil {
 			base = m[2]
 			t.Logf("comite dev ready in %s", m[1])
 			break

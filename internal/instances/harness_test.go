@@ -11,10 +11,8 @@ import (
 	"net/url"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -51,8 +49,6 @@ type instance struct {
 	output strings.Builder
 }
 
-var readyLine = regexp.MustCompile(`Portail prêt en (\S+) : (http://\S+)/`)
-
 // start runs `comite serve` and returns at once; ready waits for it.
 func start(t *testing.T, bin string, env []string) *instance {
 	t.Helper()
@@ -73,7 +69,7 @@ func start(t *testing.T, bin string, env []string) *instance {
 			in.mu.Lock()
 			in.output.WriteString(sc.Text() + "\n")
 			in.mu.Unlock()
-			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
+			if m := ReadyLine.FindStringSubmatch(sc.Text()); m != nil {
 				ready <- m[2]
 			}
 		}
@@ -118,60 +114,6 @@ func (in *instance) logs() string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return in.output.String()
-}
-
-// balancer is the transport of the reverse proxy: round robin over the
-// instances, with nginx's passive health check (an instance that fails a
-// request is left out for 10 s) and its proxy_next_upstream rule (a GET or
-// HEAD that failed is tried on the next instance; a POST is not, since it
-// may have been carried out).
-type balancer struct {
-	backends []string // host:port
-	down     []atomic.Int64
-	next     atomic.Uint64
-	base     http.RoundTripper
-	retried  atomic.Int64
-}
-
-func newBalancer(urls []string) *balancer {
-	b := &balancer{down: make([]atomic.Int64, len(urls)), base: &http.Transport{MaxIdleConnsPerHost: 16}}
-	for _, u := range urls {
-		b.backends = append(b.backends, strings.TrimPrefix(u, "http://"))
-	}
-	return b
-}
-
-func (b *balancer) pick() int {
-	now := time.Now().UnixNano()
-	for range b.backends {
-		i := int(b.next.Add(1)-1) % len(b.backends)
-		if b.down[i].Load() < now {
-			return i
-		}
-	}
-	return int(b.next.Add(1)-1) % len(b.backends)
-}
-
-func (b *balancer) RoundTrip(req *http.Request) (*http.Response, error) {
-	retry := req.Method == http.MethodGet || req.Method == http.MethodHead
-	var err error
-	for range b.backends {
-		i := b.pick()
-		out := req.Clone(req.Context())
-		out.URL.Scheme, out.URL.Host = "http", b.backends[i]
-		var res *http.Response
-		res, err = b.base.RoundTrip(out)
-		if err == nil {
-			res.Header.Set("X-Test-Instance", fmt.Sprint(i))
-			return res, nil
-		}
-		b.down[i].Store(time.Now().Add(10 * time.Second).UnixNano())
-		if !retry || req.Context().Err() != nil {
-			return nil, err
-		}
-		b.retried.Add(1)
-	}
-	return nil, err
 }
 
 // client signs in through base (the proxy, or one instance) and sends

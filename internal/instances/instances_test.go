@@ -12,10 +12,10 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,7 +38,7 @@ import (
 type cluster struct {
 	proxy     string // http://127.0.0.1:port
 	instances []*instance
-	lb        *balancer
+	lb        *Balancer
 	pool      *pgxpool.Pool
 	st        *store.Store
 }
@@ -81,16 +81,14 @@ func startCluster(t *testing.T) *cluster {
 		urls = append(urls, in.url)
 	}
 	t.Logf("three instances migrated an empty database and were ready in %s", time.Since(started).Round(time.Millisecond))
-	c.lb = newBalancer(urls)
-	proxy := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.Out.URL.Scheme, r.Out.URL.Host = "http", "instances"
-			r.Out.Host = r.In.Host // as nginx's proxy_set_header Host $host
-			r.SetXForwarded()
-		},
-		Transport: c.lb,
-		// The failed requests are counted by the test, not logged.
-		ErrorLog: log.New(io.Discard, "", 0),
+	c.lb = NewBalancer(urls, &http.Transport{MaxIdleConnsPerHost: 16})
+	// The failed requests are counted by the test, not logged.
+	proxy := Proxy(c.lb, log.New(io.Discard, "", 0))
+	// Which instance answered, for the test's client: the response's
+	// request is the one the balancer sent.
+	proxy.ModifyResponse = func(res *http.Response) error {
+		res.Header.Set("X-Test-Instance", fmt.Sprint(slices.Index(urls, "http://"+res.Request.URL.Host)))
+		return nil
 	}
 	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -392,7 +390,7 @@ func instanceLoss(t *testing.T, c *cluster, sec *client, docID int64, pdf []byte
 		window = max(window, f.Sub(killed))
 	}
 	t.Logf("instance loss: %d requests in %s (%d uploads), %d failed, the last %s after the kill; the proxy retried %d GETs elsewhere",
-		requests.Load(), run, attempted.Load(), len(failures), window.Round(time.Millisecond), c.lb.retried.Load())
+		requests.Load(), run, attempted.Load(), len(failures), window.Round(time.Millisecond), c.lb.Retried.Load())
 	// A request in flight on the killed instance may fail (a POST is not
 	// retried, since it may have been carried out); no more than that.
 	if len(failures) > 2 {
