@@ -63,7 +63,7 @@ type wstyle struct {
 	numID             string
 	ilvl              int
 	hasNum            bool
-	bold, italic      *bool
+	marks
 }
 
 // field is a complex field being read: its instruction, then its result.

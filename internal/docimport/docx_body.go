@@ -153,9 +153,7 @@ func (d *docx) fieldsOnly(n *node) {
 			case "fldChar":
 				d.fieldChar(c)
 			case "instrText":
-				if n := len(d.fields); n > 0 && !d.fields[n-1].result {
-					d.fields[n-1].instr.WriteString(c.allText())
-				}
+				d.instrText(c)
 			case "del", "moveFrom":
 			default:
 				walk(c)
@@ -164,6 +162,14 @@ func (d *docx) fieldsOnly(n *node) {
 	}
 	walk(n)
 	d.quiet = false
+}
+
+// instrText adds the text of a w:instrText to the instruction of the field
+// being read, before its result begins.
+func (d *docx) instrText(c *node) {
+	if n := len(d.fields); n > 0 && !d.fields[n-1].result {
+		d.fields[n-1].instr.WriteString(c.allText())
+	}
 }
 
 // fieldChar follows a complex field's begin, separate and end marks.
@@ -284,22 +290,9 @@ func (d *docx) run(r *node, in *inline, ctx style) {
 	st := ctx
 	rpr := r.child("rPr")
 	if rs := rpr.child("rStyle").attr("val"); rs != "" {
-		var bold, italic *bool
-		d.style(rs, func(s *wstyle) bool {
-			if bold == nil {
-				bold = s.bold
-			}
-			if italic == nil {
-				italic = s.italic
-			}
-			return bold != nil && italic != nil
-		})
-		if bold != nil {
-			st.bold = *bold
-		}
-		if italic != nil {
-			st.italic = *italic
-		}
+		var m marks
+		d.style(rs, func(s *wstyle) bool { return m.inherit(s.marks) })
+		st = m.apply(st)
 	}
 	if b := onOff(rpr.child("b")); b != nil {
 		st.bold = *b
@@ -316,9 +309,7 @@ func (d *docx) run(r *node, in *inline, ctx style) {
 			continue
 		}
 		if c.name == "instrText" {
-			if n := len(d.fields); n > 0 && !d.fields[n-1].result {
-				d.fields[n-1].instr.WriteString(c.allText())
-			}
+			d.instrText(c)
 			continue
 		}
 		if d.hidden() {

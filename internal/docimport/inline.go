@@ -12,6 +12,33 @@ type style struct {
 	link         string // a safe URL, or empty
 }
 
+// marks are bold and italic as a document's style sets them: nil where
+// the style says nothing, which the style it is based on then decides.
+type marks struct{ bold, italic *bool }
+
+// inherit fills what m leaves open from the next style up the chain, and
+// reports whether both are now decided.
+func (m *marks) inherit(from marks) bool {
+	if m.bold == nil {
+		m.bold = from.bold
+	}
+	if m.italic == nil {
+		m.italic = from.italic
+	}
+	return m.bold != nil && m.italic != nil
+}
+
+// apply returns st with what m decides.
+func (m marks) apply(st style) style {
+	if m.bold != nil {
+		st.bold = *m.bold
+	}
+	if m.italic != nil {
+		st.italic = *m.italic
+	}
+	return st
+}
+
 // span is a piece of text with one style; text is plain, not yet escaped.
 type span struct {
 	text string

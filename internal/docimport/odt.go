@@ -57,7 +57,7 @@ type odt struct {
 // ostyle is an ODF style, as far as the import cares.
 type ostyle struct {
 	name, display, parent string
-	bold, italic          *bool
+	marks
 	// auto is true for an automatic style: the direct formatting of one
 	// paragraph or span, as opposed to a named style such as a heading's.
 	auto bool
@@ -291,24 +291,9 @@ func (o *odt) inline(n *node, in *inline, ctx style) {
 		case "line-break":
 			in.add("\n", ctx)
 		case "span":
-			st := ctx
-			var bold, italic *bool
-			o.style("text", c.attr("style-name"), func(s *ostyle) bool {
-				if bold == nil {
-					bold = s.bold
-				}
-				if italic == nil {
-					italic = s.italic
-				}
-				return bold != nil && italic != nil
-			})
-			if bold != nil {
-				st.bold = *bold
-			}
-			if italic != nil {
-				st.italic = *italic
-			}
-			o.inline(c, in, st)
+			var m marks
+			o.style("text", c.attr("style-name"), func(s *ostyle) bool { return m.inherit(s.marks) })
+			o.inline(c, in, m.apply(ctx))
 		case "a":
 			st := ctx
 			st.link = safeLink(c.attr("href"))
