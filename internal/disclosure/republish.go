@@ -40,15 +40,15 @@ func Republish(next, before Problem, shown Result, added, removed Problem) (Prob
 		}
 		p.Cells = append(p.Cells, c)
 	}
-	for _, c := range added.Cells {
-		c.Label = "retours ajoutés · " + c.Label
-		c.Fixed, c.Hidden, c.ShownBefore = false, true, ""
-		p.Cells = append(p.Cells, c)
-	}
-	for _, c := range removed.Cells {
-		c.Label = "retours retirés · " + c.Label
-		c.Fixed, c.Hidden, c.ShownBefore = false, true, ""
-		p.Cells = append(p.Cells, c)
+	for _, part := range []struct {
+		label string
+		cells []Cell
+	}{{"retours ajoutés · ", added.Cells}, {"retours retirés · ", removed.Cells}} {
+		for _, c := range part.cells {
+			c.Label = part.label + c.Label
+			c.Fixed, c.Hidden, c.ShownBefore = false, true, ""
+			p.Cells = append(p.Cells, c)
+		}
 	}
 	shift := func(cells []int, by int) []int {
 		out := make([]int, len(cells))

@@ -310,13 +310,11 @@ func (s *suppressor) change(i int, delta float64, vars []int, unmarking bool) (d
 			cost = 0
 		}
 		switch {
-		case s.p.boundedByMark(s.r, j) && s.p.Cells[j].Hidden: // shown before: it stays so
-			add(v, +1, float64(MinVictims-1)-x, cost, false)
-			add(v, -1, x-1, cost, false)
 		case s.p.boundedByMark(s.r, j):
 			add(v, +1, float64(MinVictims-1)-x, cost, false)
 			add(v, -1, x-1, cost, false)
-			if unmarking {
+			// A mark shown before stays shown: only a new one may go.
+			if unmarking && !s.p.Cells[j].Hidden {
 				add(v, +1, inf, cost+markCost, true)
 				add(v, -1, 1, cost+markCost, true)
 			}
