@@ -421,15 +421,21 @@ func openFiles(ctx context.Context, cfg config.Config) (*blob.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	url := cfg.BlobURL
-	if url == "" {
-		url = "file://" + filepath.Join(data, "files")
-	}
+	url := blobURL(cfg, data)
 	files, err := blob.Open(ctx, url, filepath.Join(data, "tmp"))
 	if err != nil {
 		return nil, fmt.Errorf("stockage des fichiers (%s) : %w", url, err)
 	}
 	return files, nil
+}
+
+// blobURL is the URL of the file store: COMITE_BLOB_URL, or the files/
+// folder of data, the absolute data folder.
+func blobURL(cfg config.Config, data string) string {
+	if cfg.BlobURL != "" {
+		return cfg.BlobURL
+	}
+	return "file://" + filepath.Join(data, "files")
 }
 
 // loadDemo loads the demo committee on the first start, and prints the demo
