@@ -176,15 +176,11 @@ func renderMissing(ctx context.Context, db *database, log *slog.Logger) error {
 
 // asyncCommitPool is a pool like main whose transactions commit without
 // waiting for the WAL flush, for the session writes of every signed-in
-// request (server.SetSessionPool).
+// request (server.SetSessionPool). Config returns a deep copy: setting a
+// parameter in it leaves main's untouched.
 func asyncCommitPool(ctx context.Context, main *pgxpool.Pool) (*pgxpool.Pool, error) {
 	pcfg := main.Config()
-	params := map[string]string{}
-	for k, v := range pcfg.ConnConfig.RuntimeParams {
-		params[k] = v
-	}
-	params["synchronous_commit"] = "off"
-	pcfg.ConnConfig.RuntimeParams = params
+	pcfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
 	return pgxpool.NewWithConfig(ctx, pcfg)
 }
 
