@@ -268,28 +268,23 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
+	}
+	// Serving closes ln; this frees the port when starting fails before.
+	defer ln.Close()
+	if cfg.BaseURL == "" {
+		// comite dev: links point at the address it listens on (the real
+		// port when --addr asks for any).
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
 	if instances > 1 {
-		ln, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
-			return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
-		}
-		if cfg.BaseURL == "" {
-			cfg.BaseURL = "http://" + ln.Addr().String()
-		}
 		return serveInstances(ctx, cfg, db.url, instances, ln, log, stdout)
 	}
 	runner, err := newRunner(db, st, files, cfg, log)
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
-	}
-	if cfg.BaseURL == "" {
-		// comite dev: links point at the address it listens on (the real
-		// port when --addr asks for any).
-		cfg.BaseURL = "http://" + ln.Addr().String()
 	}
 	srv := server.New(cfg, log, st)
 	srv.SetDocuments(files, runner)
