@@ -32,10 +32,7 @@ func serveInstances(ctx context.Context, cfg config.Config, dbURL string, n int,
 	if err != nil {
 		return err
 	}
-	blobURL := cfg.BlobURL
-	if blobURL == "" {
-		blobURL = "file://" + filepath.Join(data, "files")
-	}
+	filesURL := blobURL(cfg, data)
 	var children []*exec.Cmd
 	var exited []chan struct{}
 	stopAll := func() {
@@ -52,7 +49,7 @@ func serveInstances(ctx context.Context, cfg config.Config, dbURL string, n int,
 	var addrs []string
 	for i := range n {
 		c := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(data, fmt.Sprintf("instance-%d", i+1)))
-		c.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "COMITE_BASE_URL="+cfg.BaseURL, "COMITE_BLOB_URL="+blobURL,
+		c.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "COMITE_BASE_URL="+cfg.BaseURL, "COMITE_BLOB_URL="+filesURL,
 			"COMITE_TRUST_PROXY=true")
 		// The demo's instances end with it, even if it is killed.
 		c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}

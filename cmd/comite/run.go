@@ -176,15 +176,11 @@ func renderMissing(ctx context.Context, db *database, log *slog.Logger) error {
 
 // asyncCommitPool is a pool like main whose transactions commit without
 // waiting for the WAL flush, for the session writes of every signed-in
-// request (server.SetSessionPool).
+// request (server.SetSessionPool). Config returns a deep copy: setting a
+// parameter in it leaves main's untouched.
 func asyncCommitPool(ctx context.Context, main *pgxpool.Pool) (*pgxpool.Pool, error) {
 	pcfg := main.Config()
-	params := map[string]string{}
-	for k, v := range pcfg.ConnConfig.RuntimeParams {
-		params[k] = v
-	}
-	params["synchronous_commit"] = "off"
-	pcfg.ConnConfig.RuntimeParams = params
+	pcfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
 	return pgxpool.NewWithConfig(ctx, pcfg)
 }
 
@@ -272,28 +268,23 @@ func cmdServe(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 			return err
 		}
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
+	}
+	// Serving closes ln; this frees the port when starting fails before.
+	defer ln.Close()
+	if cfg.BaseURL == "" {
+		// comite dev: links point at the address it listens on (the real
+		// port when --addr asks for any).
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
 	if instances > 1 {
-		ln, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
-			return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
-		}
-		if cfg.BaseURL == "" {
-			cfg.BaseURL = "http://" + ln.Addr().String()
-		}
 		return serveInstances(ctx, cfg, db.url, instances, ln, log, stdout)
 	}
 	runner, err := newRunner(db, st, files, cfg, log)
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("écoute sur %s impossible : %w", cfg.Addr, err)
-	}
-	if cfg.BaseURL == "" {
-		// comite dev: links point at the address it listens on (the real
-		// port when --addr asks for any).
-		cfg.BaseURL = "http://" + ln.Addr().String()
 	}
 	srv := server.New(cfg, log, st)
 	srv.SetDocuments(files, runner)
@@ -421,15 +412,21 @@ func openFiles(ctx context.Context, cfg config.Config) (*blob.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	url := cfg.BlobURL
-	if url == "" {
-		url = "file://" + filepath.Join(data, "files")
-	}
+	url := blobURL(cfg, data)
 	files, err := blob.Open(ctx, url, filepath.Join(data, "tmp"))
 	if err != nil {
 		return nil, fmt.Errorf("stockage des fichiers (%s) : %w", url, err)
 	}
 	return files, nil
+}
+
+// blobURL is the URL of the file store: COMITE_BLOB_URL, or the files/
+// folder of data, the absolute data folder.
+func blobURL(cfg config.Config, data string) string {
+	if cfg.BlobURL != "" {
+		return cfg.BlobURL
+	}
+	return "file://" + filepath.Join(data, "files")
 }
 
 // loadDemo loads the demo committee on the first start, and prints the demo

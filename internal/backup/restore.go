@@ -53,23 +53,15 @@ func ReadManifest(ctx context.Context, from *blob.Objects) (Manifest, error) {
 	if m.Format != format {
 		return m, fmt.Errorf("%s: format %d, this version reads format %d", ManifestName, m.Format, format)
 	}
-	if m.Database.Path != DumpName || !isHash(m.Database.SHA256) {
+	if m.Database.Path != DumpName || !blob.IsHash(m.Database.SHA256) {
 		return m, fmt.Errorf("%s: bad database entry", ManifestName)
 	}
 	for _, f := range m.Files {
-		if !isHash(f.SHA256) || f.Path != filesDir+blob.Key(f.SHA256) {
+		if !blob.IsHash(f.SHA256) || f.Path != filesDir+blob.Key(f.SHA256) {
 			return m, fmt.Errorf("%s: bad file entry %q", ManifestName, f.Path)
 		}
 	}
 	return m, nil
-}
-
-func isHash(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	_, err := hex.DecodeString(s)
-	return err == nil && strings.ToLower(s) == s
 }
 
 // Restore checks the target database is empty, restores the dump (after

@@ -45,6 +45,10 @@ const stagePrefix = "stage-"
 
 var hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// IsHash reports whether s is a SHA-256 in lowercase hex, the name of a
+// stored file.
+func IsHash(s string) bool { return hexSHA256.MatchString(s) }
+
 // Store is a content-addressed file store. It is safe for concurrent use.
 type Store struct {
 	bucket backend
@@ -266,7 +270,7 @@ func (st *Staged) Discard() {
 // Commit stores the staged file under its content key, then removes the temp
 // file. It is safe to call concurrently for the same content.
 func (s *Store) Commit(ctx context.Context, st *Staged) error {
-	if !hexSHA256.MatchString(st.SHA256) {
+	if !IsHash(st.SHA256) {
 		return fmt.Errorf("blob: commit: invalid hash %q", st.SHA256)
 	}
 	key := keyOf(st.SHA256)
@@ -305,7 +309,7 @@ func (s *Store) touch(ctx context.Context, key string) (bool, error) {
 
 // Open returns a reader of the stored file, which can Seek, and its size.
 func (s *Store) Open(ctx context.Context, hash string) (io.ReadSeekCloser, int64, error) {
-	if !hexSHA256.MatchString(hash) {
+	if !IsHash(hash) {
 		return nil, 0, ErrNotFound
 	}
 	r, size, err := s.bucket.open(ctx, keyOf(hash))
@@ -320,7 +324,7 @@ func (s *Store) Open(ctx context.Context, hash string) (io.ReadSeekCloser, int64
 
 // Exists reports whether content with this hash is stored.
 func (s *Store) Exists(ctx context.Context, hash string) (bool, error) {
-	if !hexSHA256.MatchString(hash) {
+	if !IsHash(hash) {
 		return false, nil
 	}
 	_, err := s.bucket.modTime(ctx, keyOf(hash))
@@ -350,7 +354,7 @@ func (s *Store) Sweep(ctx context.Context, now time.Time, grace time.Duration, r
 			return nil
 		}
 		sha := key[strings.LastIndexByte(key, '/')+1:]
-		if !hexSHA256.MatchString(sha) || key != keyOf(sha) {
+		if !IsHash(sha) || key != keyOf(sha) {
 			// A folder store's temp files, left by a crash mid-write.
 			if s.dir != "" && strings.HasSuffix(key, ".tmp") {
 				s.bucket.remove(ctx, key)

@@ -203,7 +203,10 @@ func (s *Server) listenPublicChanges(ctx context.Context) (listened bool, err er
 		if err != nil {
 			return listened, err
 		}
-		if midnight := nextMidnight(s.now()); next.IsZero() || midnight.Before(next) {
+		// The next start of a day in Paris, when dates without an hour
+		// (seats, mandates, « aujourd'hui ») move on.
+		midnight := parisMidnight(s.now().In(view.Paris)).AddDate(0, 0, 1)
+		if next.IsZero() || midnight.Before(next) {
 			next = midnight
 		}
 		s.pages.Ready(next)
@@ -238,11 +241,4 @@ func waitPublicChange(ctx context.Context, pc *store.PublicChanges, expired <-ch
 		return "", nil
 	}
 	return table, err
-}
-
-// nextMidnight is the next start of a day in Paris, when dates without an
-// hour (seats, mandates, « aujourd'hui ») move on.
-func nextMidnight(now time.Time) time.Time {
-	y, m, d := now.In(view.Paris).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, view.Paris)
 }
