@@ -84,11 +84,10 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store) *Server {
 // a second of such writes: an idle deadline pushed a little less far, or a
 // sign-in to do again. Ending a session (sign-out, renewal) still goes
 // through the server's own pool and waits for the disk, so that a session
-// ended stays ended. Call it once, before Handler.
+// ended stays ended. Call it before Handler.
 func (s *Server) SetSessionPool(pool *pgxpool.Pool) {
-	// The store New set is the one on the server's own pool.
-	end := s.sessions.Store.(*pgxstore.PostgresStore)
-	s.sessions.Store = sessionStore{write: pgxstore.NewWithCleanupInterval(pool, 0), end: end}
+	s.sessions.Store = sessionStore{write: pgxstore.NewWithCleanupInterval(pool, 0),
+		end: pgxstore.NewWithCleanupInterval(s.store.Pool(), 0)}
 }
 
 // sessionStore reads and writes sessions through one store and deletes them
