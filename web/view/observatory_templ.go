@@ -963,7 +963,7 @@ func Returns(p ReturnsPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = returnsTable(p.Mine, "my-returns", false).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = returnsTable(p.Mine, "Tableau de nos réponses", "my-returns", false).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -984,7 +984,7 @@ func Returns(p ReturnsPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = returnsTable(p.Shared, "shared-returns", true).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = returnsTable(p.Shared, "Tableau des réponses partagées", "shared-returns", true).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -1010,7 +1010,7 @@ func Returns(p ReturnsPage) templ.Component {
 	})
 }
 
-func returnsTable(rs []model.SurveyReturn, testID string, withBody bool) templ.Component {
+func returnsTable(rs []model.SurveyReturn, label, testID string, withBody bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1179,7 +1179,7 @@ func returnsTable(rs []model.SurveyReturn, testID string, withBody bool) templ.C
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = TableScroll(map[string]string{"my-returns": "Tableau de nos réponses", "shared-returns": "Tableau des réponses partagées"}[testID]).Render(templ.WithChildren(ctx, templ_7745c5c3_Var52), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TableScroll(label).Render(templ.WithChildren(ctx, templ_7745c5c3_Var52), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
