@@ -208,7 +208,7 @@ const ContributionCap = 2000
 // unpublished ones; otherwise only those of author (0: none) are added.
 func (s *Store) Contributions(ctx context.Context, textID int64, version int, all bool, author int64) ([]model.Contribution, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+contributionColumns+contributionJoins+`
-		WHERE c.text_id = $1 AND c.version <= $2 AND (c.state = 'published' OR $3 OR c.author_id = $4)
+		WHERE c.text_id = $1 AND c.version <= $2 AND `+visible(3)+`
 		ORDER BY c.created_at, c.id LIMIT $5`, textID, version, all, author, ContributionCap)
 	if err != nil {
 		return nil, fmt.Errorf("contributions of text %d: %w", textID, err)
