@@ -135,9 +135,7 @@ func (s *Store) AddTextVersion(ctx context.Context, v model.TextVersion, created
 	for i, b := range v.Blocks {
 		rows = append(rows, []any{v.TextID, v.Version, i + 1, b.Number, b.Level, b.Anchor, b.Text, b.HTML})
 	}
-	if _, err := s.db.(interface {
-		CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error)
-	}).CopyFrom(ctx, pgx.Identifier{"text_paragraphs"}, []string{"text_id", "version", "position", "number", "level", "anchor", "text_md", "text_html"},
+	if _, err := s.db.CopyFrom(ctx, pgx.Identifier{"text_paragraphs"}, []string{"text_id", "version", "position", "number", "level", "anchor", "text_md", "text_html"},
 		pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("add paragraphs of version %d of text %d: %w", v.Version, v.TextID, mapErr(err))
 	}
