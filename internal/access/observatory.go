@@ -30,7 +30,7 @@ func CanFileReturn(v Viewer, s model.Survey, now time.Time) bool {
 // IsAssociationMember reports whether v speaks for a member association,
 // which answers the observatory's surveys.
 func IsAssociationMember(v Viewer) bool {
-	return v.SignedIn() && !v.IsSecretariat() && v.BodyID != 0 && v.Category == model.CategoryAssociation
+	return speaksForBody(v) && v.Category == model.CategoryAssociation
 }
 
 // OwnsReturn reports whether v belongs to the association that sent r.
