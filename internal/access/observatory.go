@@ -58,17 +58,6 @@ func CanReadReturn(v Viewer, r model.SurveyReturn) bool {
 // listed to the association: every reading by someone outside it.
 func ReadingIsRecorded(v Viewer, r model.SurveyReturn) bool { return !OwnsReturn(v, r) }
 
-// CanSeeReturnStatus reports whether v may see that an association
-// answered a survey, and when (not its figures): the secretariat, which
-// reminds those who did not, and the association itself.
-func CanSeeReturnStatus(v Viewer, r model.SurveyReturn) bool {
-	return CanManageSurveys(v) || OwnsReturn(v, r)
-}
-
-// CanSeeReadings reports whether v may see who read return r: its
-// association.
-func CanSeeReadings(v Viewer, r model.SurveyReturn) bool { return OwnsReturn(v, r) }
-
 // ReadingCapacity is in what capacity v reads another's return, as the
 // association's list says it.
 func ReadingCapacity(v Viewer) string {
