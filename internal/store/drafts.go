@@ -50,16 +50,10 @@ func (s *Store) CreateDraftText(ctx context.Context, t model.DraftText, createdB
 
 // UpdateDraftText changes a text's settings (not its versions).
 func (s *Store) UpdateDraftText(ctx context.Context, t model.DraftText) error {
-	tag, err := s.db.Exec(ctx, `UPDATE draft_texts SET title = $2, context_md = $3, context_html = $4, opens_at = $5,
-		closes_at = $6, categories = $7, premoderation = $8, agenda_item_id = nullif($9, 0) WHERE id = $1`,
+	return s.execOne(ctx, fmt.Sprintf("update draft text %d", t.ID), `UPDATE draft_texts SET title = $2, context_md = $3,
+		context_html = $4, opens_at = $5, closes_at = $6, categories = $7, premoderation = $8, agenda_item_id = nullif($9, 0)
+		WHERE id = $1`,
 		t.ID, t.Title, t.ContextMD, t.ContextHTML, t.OpensAt, t.ClosesAt, categoryStrings(t.Categories), t.Premoderation, t.AgendaItemID)
-	if err != nil {
-		return fmt.Errorf("update draft text %d: %w", t.ID, mapErr(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("update draft text %d: %w", t.ID, model.ErrNotFound)
-	}
-	return nil
 }
 
 // DraftText returns one text's settings.
