@@ -76,21 +76,20 @@ func (s *Store) LockDraftText(ctx context.Context, id int64) (model.DraftText, e
 }
 
 // DraftTexts returns a page of texts, newest first, each with its count of
-// published contributions, and how many texts there are.
+// published contributions, and how many texts there are (0 for a page past
+// the end, which reads no row to count them on).
 func (s *Store) DraftTexts(ctx context.Context, offset, limit int) ([]model.DraftText, int, error) {
-	var total int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM draft_texts`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count draft texts: %w", err)
-	}
 	rows, err := s.db.Query(ctx, `SELECT `+draftTextColumns+`,
-		(SELECT count(*) FROM contributions c WHERE c.text_id = t.id AND c.state = 'published' AND c.withdrawn_at IS NULL)
+		(SELECT count(*) FROM contributions c WHERE c.text_id = t.id AND c.state = 'published' AND c.withdrawn_at IS NULL),
+		count(*) OVER ()
 		FROM draft_texts t ORDER BY t.created_at DESC, t.id DESC OFFSET $1 LIMIT $2`, offset, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("draft texts: %w", err)
 	}
+	total := 0
 	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.DraftText, error) {
 		var n int
-		t, err := scanDraftText(r, &n)
+		t, err := scanDraftText(r, &n, &total)
 		t.Contributions = n
 		return t, err
 	})
