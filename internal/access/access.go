@@ -290,7 +290,7 @@ func CanSeeComment(v Viewer, p model.Plan, c model.Comment) bool {
 	if !CanReadComments(v, p) {
 		return false
 	}
-	return c.State == model.CommentPublished || v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
+	return c.State == model.CommentPublished || v.IsSecretariat() || isAuthor(v, c.AuthorID)
 }
 
 // CommentReach says which unpublished comments v sees besides the
@@ -311,25 +311,34 @@ func CommentReach(v Viewer) (all bool, own int64) {
 // see: nobody once withdrawn; once hidden, only its author and the
 // secretariat.
 func CanSeeCommentText(v Viewer, c model.Comment) bool {
+	return canSeeText(v, c.Withdrawn(), c.Hidden(), c.AuthorID)
+}
+
+// canSeeText is the rule of CanSeeCommentText and CanSeeContributionText
+// for a text written by authorID: nobody reads it once withdrawn; once
+// hidden, only its author and the secretariat.
+func canSeeText(v Viewer, withdrawn, hidden bool, authorID int64) bool {
 	switch {
-	case c.Withdrawn():
+	case withdrawn:
 		return false
-	case c.Hidden():
-		return v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
+	case hidden:
+		return v.IsSecretariat() || isAuthor(v, authorID)
 	}
 	return true
 }
 
+// isAuthor reports whether v, signed in, is the account authorID that
+// wrote a comment or a contribution.
+func isAuthor(v Viewer, authorID int64) bool { return v.SignedIn() && authorID == v.AccountID }
+
 // IsCommentAuthor reports whether v wrote comment c: what only its author
 // may do (edit, withdraw, see its history) starts there.
-func IsCommentAuthor(v Viewer, c model.Comment) bool {
-	return v.SignedIn() && c.AuthorID == v.AccountID
-}
+func IsCommentAuthor(v Viewer, c model.Comment) bool { return isAuthor(v, c.AuthorID) }
 
 // CanSeeCommentHistory reports whether v may read every text comment c
 // has had: its author and the secretariat.
 func CanSeeCommentHistory(v Viewer, c model.Comment) bool {
-	return v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
+	return v.IsSecretariat() || isAuthor(v, c.AuthorID)
 }
 
 // CanSeeCommentOnBodyPage reports whether v finds comment c among its
@@ -389,20 +398,20 @@ func CanPostComment(v Viewer, p model.Plan, m model.Measure, reply, official boo
 // as) the official answer of v's body: its author, who answers officially
 // for the measure, while the reply is published and shown.
 func CanMarkOfficial(v Viewer, m model.Measure, c model.Comment) bool {
-	return c.ParentID != 0 && v.SignedIn() && c.AuthorID == v.AccountID && CanAnswerOfficially(v, m) &&
+	return c.ParentID != 0 && isAuthor(v, c.AuthorID) && CanAnswerOfficially(v, m) &&
 		c.State == model.CommentPublished && !c.Withdrawn() && !c.Hidden()
 }
 
 // CanEditComment reports whether v may change the text of c at now: its
 // author, within the edit window, while the consultation is open.
 func CanEditComment(v Viewer, c model.Comment, open bool, now time.Time) bool {
-	return open && v.SignedIn() && c.AuthorID == v.AccountID && c.Editable(now)
+	return open && isAuthor(v, c.AuthorID) && c.Editable(now)
 }
 
 // CanWithdrawComment reports whether v may withdraw c: its author, at any
 // time, consultation open or not.
 func CanWithdrawComment(v Viewer, c model.Comment) bool {
-	return v.SignedIn() && c.AuthorID == v.AccountID && !c.Withdrawn()
+	return isAuthor(v, c.AuthorID) && !c.Withdrawn()
 }
 
 // CanFlagComment reports whether v may report c to the moderation: any

@@ -30,32 +30,26 @@ func CanSeeContribution(v Viewer, c model.Contribution) bool {
 	if !CanReadDraftTexts(v) {
 		return false
 	}
-	return c.State == model.CommentPublished || v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
+	return c.State == model.CommentPublished || v.IsSecretariat() || isAuthor(v, c.AuthorID)
 }
 
 // CanSeeContributionText reports whether v may read the text of a
 // contribution v can see: nobody once withdrawn; once hidden, only its
 // author and the secretariat.
 func CanSeeContributionText(v Viewer, c model.Contribution) bool {
-	switch {
-	case c.Withdrawn():
-		return false
-	case c.Hidden():
-		return v.IsSecretariat() || (v.SignedIn() && c.AuthorID == v.AccountID)
-	}
-	return true
+	return canSeeText(v, c.Withdrawn(), c.Hidden(), c.AuthorID)
 }
 
 // CanEditContribution reports whether v may change c at now: its author,
 // within the edit window, while the text is open and c not yet answered.
 func CanEditContribution(v Viewer, c model.Contribution, open bool, now time.Time) bool {
-	return open && v.SignedIn() && c.AuthorID == v.AccountID && c.Editable(now)
+	return open && isAuthor(v, c.AuthorID) && c.Editable(now)
 }
 
 // CanWithdrawContribution reports whether v may withdraw c: its author, at
 // any time.
 func CanWithdrawContribution(v Viewer, c model.Contribution) bool {
-	return v.SignedIn() && c.AuthorID == v.AccountID && !c.Withdrawn()
+	return isAuthor(v, c.AuthorID) && !c.Withdrawn()
 }
 
 // CanSupportContribution reports whether v may add (or take back) its
@@ -72,13 +66,17 @@ func CanAnswerContribution(v Viewer, c model.Contribution) bool {
 }
 
 // CanAttachToContribution reports whether v may attach a document (a
-// written contribution, a PDF) to c: its author, until withdrawn.
+// written contribution, a PDF) to c: its author, until withdrawn. That is
+// exactly the right to withdraw c (CanWithdrawContribution): both belong
+// to its author alone, as long as c stands.
 func CanAttachToContribution(v Viewer, c model.Contribution) bool {
-	return v.SignedIn() && c.AuthorID == v.AccountID && !c.Withdrawn()
+	return CanWithdrawContribution(v, c)
 }
 
 // CanAttachToComment reports whether v may attach a document to comment
-// c on a measure: its author, until withdrawn.
+// c on a measure: its author, until withdrawn. That is exactly the right
+// to withdraw c (CanWithdrawComment): both belong to its author alone, as
+// long as c stands.
 func CanAttachToComment(v Viewer, c model.Comment) bool {
-	return IsCommentAuthor(v, c) && !c.Withdrawn()
+	return CanWithdrawComment(v, c)
 }

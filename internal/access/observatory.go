@@ -30,7 +30,7 @@ func CanFileReturn(v Viewer, s model.Survey, now time.Time) bool {
 // IsAssociationMember reports whether v speaks for a member association,
 // which answers the observatory's surveys.
 func IsAssociationMember(v Viewer) bool {
-	return v.SignedIn() && !v.IsSecretariat() && v.BodyID != 0 && v.Category == model.CategoryAssociation
+	return speaksForBody(v) && v.Category == model.CategoryAssociation
 }
 
 // OwnsReturn reports whether v belongs to the association that sent r.
@@ -57,17 +57,6 @@ func CanReadReturn(v Viewer, r model.SurveyReturn) bool {
 // ReadingIsRecorded reports whether v reading return r is recorded and
 // listed to the association: every reading by someone outside it.
 func ReadingIsRecorded(v Viewer, r model.SurveyReturn) bool { return !OwnsReturn(v, r) }
-
-// CanSeeReturnStatus reports whether v may see that an association
-// answered a survey, and when (not its figures): the secretariat, which
-// reminds those who did not, and the association itself.
-func CanSeeReturnStatus(v Viewer, r model.SurveyReturn) bool {
-	return CanManageSurveys(v) || OwnsReturn(v, r)
-}
-
-// CanSeeReadings reports whether v may see who read return r: its
-// association.
-func CanSeeReadings(v Viewer, r model.SurveyReturn) bool { return OwnsReturn(v, r) }
 
 // ReadingCapacity is in what capacity v reads another's return, as the
 // association's list says it.

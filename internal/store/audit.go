@@ -101,9 +101,6 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter, limit int, after Cu
 	if err != nil {
 		return nil, false, fmt.Errorf("audit log: %w", err)
 	}
-	more := len(entries) > limit
-	if more {
-		entries = entries[:limit]
-	}
+	entries, more := pageOf(entries, limit)
 	return entries, more, nil
 }

@@ -50,16 +50,10 @@ func (s *Store) CreateDraftText(ctx context.Context, t model.DraftText, createdB
 
 // UpdateDraftText changes a text's settings (not its versions).
 func (s *Store) UpdateDraftText(ctx context.Context, t model.DraftText) error {
-	tag, err := s.db.Exec(ctx, `UPDATE draft_texts SET title = $2, context_md = $3, context_html = $4, opens_at = $5,
-		closes_at = $6, categories = $7, premoderation = $8, agenda_item_id = nullif($9, 0) WHERE id = $1`,
+	return s.execOne(ctx, fmt.Sprintf("update draft text %d", t.ID), `UPDATE draft_texts SET title = $2, context_md = $3,
+		context_html = $4, opens_at = $5, closes_at = $6, categories = $7, premoderation = $8, agenda_item_id = nullif($9, 0)
+		WHERE id = $1`,
 		t.ID, t.Title, t.ContextMD, t.ContextHTML, t.OpensAt, t.ClosesAt, categoryStrings(t.Categories), t.Premoderation, t.AgendaItemID)
-	if err != nil {
-		return fmt.Errorf("update draft text %d: %w", t.ID, mapErr(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("update draft text %d: %w", t.ID, model.ErrNotFound)
-	}
-	return nil
 }
 
 // DraftText returns one text's settings.
@@ -82,21 +76,20 @@ func (s *Store) LockDraftText(ctx context.Context, id int64) (model.DraftText, e
 }
 
 // DraftTexts returns a page of texts, newest first, each with its count of
-// published contributions, and how many texts there are.
+// published contributions, and how many texts there are (0 for a page past
+// the end, which reads no row to count them on).
 func (s *Store) DraftTexts(ctx context.Context, offset, limit int) ([]model.DraftText, int, error) {
-	var total int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM draft_texts`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count draft texts: %w", err)
-	}
 	rows, err := s.db.Query(ctx, `SELECT `+draftTextColumns+`,
-		(SELECT count(*) FROM contributions c WHERE c.text_id = t.id AND c.state = 'published' AND c.withdrawn_at IS NULL)
+		(SELECT count(*) FROM contributions c WHERE c.text_id = t.id AND c.state = 'published' AND c.withdrawn_at IS NULL),
+		count(*) OVER ()
 		FROM draft_texts t ORDER BY t.created_at DESC, t.id DESC OFFSET $1 LIMIT $2`, offset, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("draft texts: %w", err)
 	}
+	total := 0
 	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (model.DraftText, error) {
 		var n int
-		t, err := scanDraftText(r, &n)
+		t, err := scanDraftText(r, &n, &total)
 		t.Contributions = n
 		return t, err
 	})
@@ -135,9 +128,7 @@ func (s *Store) AddTextVersion(ctx context.Context, v model.TextVersion, created
 	for i, b := range v.Blocks {
 		rows = append(rows, []any{v.TextID, v.Version, i + 1, b.Number, b.Level, b.Anchor, b.Text, b.HTML})
 	}
-	if _, err := s.db.(interface {
-		CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error)
-	}).CopyFrom(ctx, pgx.Identifier{"text_paragraphs"}, []string{"text_id", "version", "position", "number", "level", "anchor", "text_md", "text_html"},
+	if _, err := s.db.CopyFrom(ctx, pgx.Identifier{"text_paragraphs"}, []string{"text_id", "version", "position", "number", "level", "anchor", "text_md", "text_html"},
 		pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("add paragraphs of version %d of text %d: %w", v.Version, v.TextID, mapErr(err))
 	}
@@ -208,7 +199,7 @@ const ContributionCap = 2000
 // unpublished ones; otherwise only those of author (0: none) are added.
 func (s *Store) Contributions(ctx context.Context, textID int64, version int, all bool, author int64) ([]model.Contribution, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+contributionColumns+contributionJoins+`
-		WHERE c.text_id = $1 AND c.version <= $2 AND (c.state = 'published' OR $3 OR c.author_id = $4)
+		WHERE c.text_id = $1 AND c.version <= $2 AND `+visible(3)+`
 		ORDER BY c.created_at, c.id LIMIT $5`, textID, version, all, author, ContributionCap)
 	if err != nil {
 		return nil, fmt.Errorf("contributions of text %d: %w", textID, err)

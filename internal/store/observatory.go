@@ -336,14 +336,7 @@ func (s *Store) AssociationAddresses(ctx context.Context, waitingFor int64) ([]s
 // SetStatistician names an account one of the observatory's
 // statisticians, or takes the role back.
 func (s *Store) SetStatistician(ctx context.Context, accountID int64, on bool) error {
-	tag, err := s.db.Exec(ctx, `UPDATE accounts SET statistician = $2 WHERE id = $1`, accountID, on)
-	if err != nil {
-		return fmt.Errorf("statistician %d: %w", accountID, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("statistician %d: %w", accountID, model.ErrNotFound)
-	}
-	return nil
+	return s.execOne(ctx, fmt.Sprintf("statistician %d", accountID), `UPDATE accounts SET statistician = $2 WHERE id = $1`, accountID, on)
 }
 
 // Statisticians lists the observatory's statisticians by name.

@@ -116,10 +116,7 @@ func (s *Store) Mails(ctx context.Context, limit int, after Cursor) ([]model.Mai
 	if err != nil {
 		return nil, false, fmt.Errorf("mails: %w", err)
 	}
-	more := len(mails) > limit
-	if more {
-		mails = mails[:limit]
-	}
+	mails, more := pageOf(mails, limit)
 	return mails, more, nil
 }
 
@@ -275,10 +272,7 @@ func (s *Store) MailGroups(ctx context.Context, f MailFilter, limit int, after C
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("mail groups: %w", err)
 	}
-	more := len(groups) > limit
-	if more {
-		groups = groups[:limit]
-	}
+	groups, more := pageOf(groups, limit)
 	return groups, more, nil
 }
 
@@ -315,9 +309,6 @@ func (s *Store) MailGroupPage(ctx context.Context, g model.MailGroup, after int6
 	if err != nil {
 		return nil, false, fmt.Errorf("mail group %d: %w", g.FirstID, err)
 	}
-	more := len(mails) > limit
-	if more {
-		mails = mails[:limit]
-	}
+	mails, more := pageOf(mails, limit)
 	return mails, more, nil
 }

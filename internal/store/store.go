@@ -16,11 +16,12 @@ import (
 	"comite/internal/model"
 )
 
-// querier is what both a pool and a transaction offer.
+// querier is what a pool, a transaction and a connection all offer.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error)
 }
 
 // Store is the portal's access to PostgreSQL.
