@@ -67,12 +67,16 @@ func (s *Server) agendaChoices(r *http.Request) ([]view.Option, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(meetings))
+	for i, m := range meetings {
+		ids[i] = m.ID
+	}
+	agendas, err := s.store.AgendaItemsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range meetings {
-		items, err := s.store.AgendaItems(ctx, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		for i, it := range items {
+		for i, it := range agendas[m.ID] {
 			opts = append(opts, view.Option{Value: strconv.FormatInt(it.ID, 10),
 				Label: fmt.Sprintf("%s – %s – point %d : %s", view.Date(m.StartsAt), m.Title, i+1, it.Title)})
 		}
