@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -188,16 +189,21 @@ func (s *Server) refuseContribution(w http.ResponseWriter, r *http.Request, t mo
 // contributionFor reads the contribution of the route's {id} and its
 // text, for a viewer who may see it.
 func (s *Server) contributionFor(r *http.Request) (model.Contribution, model.DraftText, error) {
-	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
 		return model.Contribution{}, model.DraftText{}, err
 	}
+	return s.contributionByID(r.Context(), viewerOf(r.Context()), id)
+}
+
+// contributionByID reads contribution id and its text, for a viewer v who
+// may see it: ErrNotFound otherwise.
+func (s *Server) contributionByID(ctx context.Context, v access.Viewer, id int64) (model.Contribution, model.DraftText, error) {
 	c, err := s.store.Contribution(ctx, id)
 	if err != nil {
 		return c, model.DraftText{}, err
 	}
-	if !access.CanSeeContribution(viewerOf(ctx), c) {
+	if !access.CanSeeContribution(v, c) {
 		return c, model.DraftText{}, model.ErrNotFound
 	}
 	t, err := s.store.DraftText(ctx, c.TextID)
