@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -99,11 +98,7 @@ func (s *Server) returnTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err := returnCSV(&buf, figures); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
-		map[string]string{"filename": "enquete-" + strconv.Itoa(sv.Year) + "-reponse.csv"}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
+	sendAttachment(w, "text/csv; charset=utf-8", "enquete-"+strconv.Itoa(sv.Year)+"-reponse.csv", &buf)
 	return nil
 }
 
