@@ -90,7 +90,11 @@ func (s *Server) returnTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, figures, err := s.ownReturn(r.Context(), sv, viewerOf(r.Context()))
+	ret, err := s.ownReturn(r.Context(), sv, viewerOf(r.Context()))
+	if err != nil {
+		return err
+	}
+	figures, err := s.ownFigures(r.Context(), ret)
 	if err != nil {
 		return err
 	}
@@ -153,7 +157,7 @@ func (s *Server) importReturn(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.importPage(r, sv, up.form)))
 		return nil
 	}
-	ret, _, err := s.ownReturn(ctx, sv, viewerOf(ctx))
+	ret, err := s.ownReturn(ctx, sv, viewerOf(ctx))
 	if err != nil {
 		return err
 	}
