@@ -27,17 +27,17 @@ const (
 )
 
 // contributionInput reads and checks a posted contribution into form:
-// its kind, the passage quoted, the text (a comment, or an amendment's
+// its kind and the passage quoted (given: posted, or those of the
+// contribution edited), the text (a comment, or an amendment's
 // justification) and an amendment's wording, which must change the
 // paragraph.
-func contributionInput(form *view.Form, r *http.Request, paragraph string) (model.ContributionKind, string, string, string) {
-	kind := model.ContributionKind(r.PostForm.Get("kind"))
+func contributionInput(form *view.Form, r *http.Request, paragraph string, kind model.ContributionKind, quote string) (model.ContributionKind, string, string, string) {
 	if kind != model.ContributionAmendment {
 		kind = model.ContributionComment
 	}
 	form.Values["kind"] = string(kind)
 	clean := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
-	quote, text, wording := clean(r.PostForm.Get("quote")), clean(r.PostForm.Get("text")), clean(r.PostForm.Get("wording"))
+	quote, text, wording := clean(quote), clean(r.PostForm.Get("text")), clean(r.PostForm.Get("wording"))
 	form.Values["quote"], form.Values["text"], form.Values["wording"] = quote, text, wording
 	if utf8.RuneCountInString(quote) > quoteMaxLength {
 		form.Fail("quote", "Passage cité", fmt.Sprintf("Le passage cité ne peut dépasser %d caractères.", quoteMaxLength))
@@ -105,7 +105,7 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 		return model.ErrNotFound
 	}
 	form := view.NewForm()
-	kind, quote, text, wording := contributionInput(form, r, para.Text)
+	kind, quote, text, wording := contributionInput(form, r, para.Text, model.ContributionKind(r.PostForm.Get("kind")), r.PostForm.Get("quote"))
 	status := http.StatusUnprocessableEntity
 	switch {
 	case !t.OpenAt(s.now()):
@@ -241,9 +241,7 @@ func (s *Server) editContribution(w http.ResponseWriter, r *http.Request) error 
 		if err := r.ParseForm(); err != nil {
 			return err
 		}
-		r.PostForm.Set("kind", string(c.Kind))
-		r.PostForm.Set("quote", c.Quote)
-		_, _, text, wording := contributionInput(form, r, c.Paragraph)
+		_, _, text, wording := contributionInput(form, r, c.Paragraph, c.Kind, c.Quote)
 		if form.Valid() {
 			err := s.store.InTx(ctx, func(tx *store.Store) error {
 				if err := tx.EditContribution(ctx, c.ID, text, markdown.Limited(text), wording, s.now()); err != nil {
