@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -125,18 +124,10 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 		c.State = model.CommentPending
 	}
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		// Counted with the author's comments' lock, so that parallel
-		// posts are counted one after the other.
-		if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
+		if err := s.checkCommentBurst(ctx, tx, v.AccountID, tx.RecentContributionCount); err != nil {
 			return "", err
 		}
-		n, err := tx.RecentContributionCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
-		if err != nil {
-			return "", err
-		}
-		if n >= model.CommentBurst {
-			return "", commentBurstError{n}
-		}
+		var err error
 		if c.ID, err = tx.CreateContribution(ctx, c); err != nil {
 			return "", err
 		}
@@ -156,10 +147,7 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 		}
 		return contributionLocation(c), nil
 	})
-	var burst commentBurstError
-	if errors.As(err, &burst) {
-		form.Fail("text", "Texte", burst.message())
-		w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
+	if refusedBurst(w, form, err) {
 		return s.refuseContribution(w, r, t, form, anchor, http.StatusTooManyRequests)
 	}
 	if err != nil {
