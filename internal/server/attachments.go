@@ -49,31 +49,26 @@ func (s *Server) authorAttachment(r *http.Request) (attachment, error) {
 	if !access.CanAttachToComment(v, c) {
 		return attachment{}, model.ErrForbidden
 	}
-	return attachment{kind: "comment", id: c.ID, label: "à votre commentaire", back: fmt.Sprintf("/comments/%d", c.ID),
+	return attachment{kind: "comment", id: c.ID, label: "à votre commentaire", back: commentLink(c),
 		backLabel: "Retour au commentaire", visibility: model.VisibilityMembers}, nil
 }
 
 // describeAuthorLink names a contribution or comment a document is
-// attached to, for the document's page, and reports whether v may see it.
-func (s *Server) describeAuthorLink(ctx context.Context, v access.Viewer, l *model.DocumentLink) (bool, error) {
+// attached to, for the document's page, when v may see it: ErrNotFound
+// otherwise (or when it is gone).
+func (s *Server) describeAuthorLink(ctx context.Context, v access.Viewer, l *model.DocumentLink) error {
 	if l.TargetType == "contribution" {
-		c, err := s.store.Contribution(ctx, l.TargetID)
+		c, t, err := s.contributionByID(ctx, v, l.TargetID)
 		if err != nil {
-			return false, err
+			return err
 		}
-		t, err := s.store.DraftText(ctx, c.TextID)
 		l.Kind, l.Href, l.TargetLabel = "Contribution", contributionLocation(c), fmt.Sprintf("%s, paragraphe %d (%s)", t.Title, c.Number, c.BodyName)
-		return err == nil && access.CanSeeContribution(v, c), err
+		return nil
 	}
-	c, err := s.store.Comment(ctx, l.TargetID)
+	c, m, _, err := s.commentByID(ctx, v, l.TargetID)
 	if err != nil {
-		return false, err
+		return err
 	}
-	m, err := s.store.Measure(ctx, c.MeasureID)
-	if err != nil {
-		return false, err
-	}
-	pl, err := s.store.Plan(ctx, m.PlanID)
-	l.Kind, l.Href, l.TargetLabel = "Commentaire", fmt.Sprintf("/comments/%d", c.ID), "Commentaire de "+c.BodyName+" sur la mesure "+m.Label()
-	return err == nil && access.CanSeeComment(v, pl, c), err
+	l.Kind, l.Href, l.TargetLabel = "Commentaire", commentLink(c), "Commentaire de "+c.BodyName+" sur la mesure "+m.Label()
+	return nil
 }

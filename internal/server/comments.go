@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"comite/internal/access"
@@ -249,10 +250,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
 		return s.createComment(ctx, tx, r, m, c)
 	})
-	var burst commentBurstError
-	if errors.As(err, &burst) {
-		form.Fail("text", "Texte", burst.message())
-		w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
+	if refusedBurst(w, form, err) {
 		return s.refuseComment(w, r, pl, m, form, parent.ID, http.StatusTooManyRequests, text)
 	}
 	if err != nil {
@@ -315,18 +313,10 @@ func newComment(v access.Viewer, m model.Measure, parentID int64, text string, o
 // author follow the measure and, once c is published, tells the followers.
 func (s *Server) createComment(ctx context.Context, tx *store.Store, r *http.Request, m model.Measure, c model.Comment) (string, error) {
 	v := viewerOf(ctx)
-	// Counted under a lock of the author's posts, so that parallel
-	// posts are counted one after the other and the limit holds.
-	if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
+	if err := s.checkCommentBurst(ctx, tx, v.AccountID, tx.RecentCommentCount); err != nil {
 		return "", err
 	}
-	n, err := tx.RecentCommentCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
-	if err != nil {
-		return "", err
-	}
-	if n >= model.CommentBurst {
-		return "", commentBurstError{n}
-	}
+	var err error
 	if c.ID, err = tx.CreateComment(ctx, c); err != nil {
 		return "", err
 	}
@@ -343,6 +333,37 @@ func (s *Server) createComment(ctx context.Context, tx *store.Store, r *http.Req
 	}
 	c.AuthorName, c.BodyName = v.Name, v.BodyName
 	return location, s.notifyFollowers(ctx, tx, r, m, c)
+}
+
+// checkCommentBurst holds the author's rate limit of comments and
+// contributions, within tx: commentBurstError when recent counts
+// model.CommentBurst posts or more within model.CommentBurstWindow.
+// Counted under a lock of the author's posts, so that parallel posts are
+// counted one after the other and the limit holds.
+func (s *Server) checkCommentBurst(ctx context.Context, tx *store.Store, accountID int64, recent func(context.Context, int64, time.Time) (int, error)) error {
+	if err := tx.LockCommentsOf(ctx, accountID); err != nil {
+		return err
+	}
+	n, err := recent(ctx, accountID, s.now().Add(-model.CommentBurstWindow))
+	if err != nil {
+		return err
+	}
+	if n >= model.CommentBurst {
+		return commentBurstError{n}
+	}
+	return nil
+}
+
+// refusedBurst reports whether err is a commentBurstError; if so it puts
+// its message on the form's text and tells when to try again.
+func refusedBurst(w http.ResponseWriter, form *view.Form, err error) bool {
+	var burst commentBurstError
+	if !errors.As(err, &burst) {
+		return false
+	}
+	form.Fail("text", "Texte", burst.message())
+	w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
+	return true
 }
 
 // commentBurstError refuses a post over the rate limit: the author posted

@@ -32,6 +32,28 @@ var windowFields = []view.Field{
 // options without its empty prompt.
 func categoryChoices() []view.Option { return categoryOptions()[1:] }
 
+// readCategories keeps the valid categories among the form's values, each
+// once, in the order given: nil when none is.
+func readCategories(values []string) []model.Category {
+	var cats []model.Category
+	for _, v := range values {
+		if c := model.Category(v); c.Valid() && !slices.Contains(cats, c) {
+			cats = append(cats, c)
+		}
+	}
+	return cats
+}
+
+// joinCategories is the value of a categories field: the codes, separated
+// by commas.
+func joinCategories(cs []model.Category) string {
+	codes := make([]string, 0, len(cs))
+	for _, c := range cs {
+		codes = append(codes, string(c))
+	}
+	return strings.Join(codes, ",")
+}
+
 // consultationAdmin shows and saves a plan's consultation settings and
 // lists its windows with the form that opens a new one.
 func (s *Server) consultationAdmin(w http.ResponseWriter, r *http.Request) error {
@@ -47,12 +69,7 @@ func (s *Server) consultationAdmin(w http.ResponseWriter, r *http.Request) error
 		if form, err = readForm(r, fields); err != nil {
 			return err
 		}
-		var cats []model.Category
-		for _, v := range r.PostForm["categories"] {
-			if c := model.Category(v); c.Valid() && !slices.Contains(cats, c) {
-				cats = append(cats, c)
-			}
-		}
+		cats := readCategories(r.PostForm["categories"])
 		public, premod := form.Value("public") == "1", form.Value("premoderation") == "1"
 		err = s.store.InTx(ctx, func(tx *store.Store) error {
 			if err := tx.SetPlanConsultation(ctx, pl.ID, cats, public, premod); err != nil {
@@ -73,11 +90,7 @@ func (s *Server) consultationAdmin(w http.ResponseWriter, r *http.Request) error
 		return nil
 	}
 	form = view.NewForm()
-	var cats []string
-	for _, c := range pl.CommentCategories {
-		cats = append(cats, string(c))
-	}
-	form.Values["categories"] = strings.Join(cats, ",")
+	form.Values["categories"] = joinCategories(pl.CommentCategories)
 	if pl.CommentsPublic {
 		form.Values["public"] = "1"
 	}
@@ -219,11 +232,7 @@ func (s *Server) addWindow(w http.ResponseWriter, r *http.Request) error {
 	if !form.Valid() {
 		settings := view.NewForm()
 		// The settings form shows the saved values again.
-		var cats []string
-		for _, cat := range pl.CommentCategories {
-			cats = append(cats, string(cat))
-		}
-		settings.Values["categories"] = strings.Join(cats, ",")
+		settings.Values["categories"] = joinCategories(pl.CommentCategories)
 		return s.renderConsultationAdmin(w, r, pl, settings, form, http.StatusUnprocessableEntity)
 	}
 	win.OpensAt = parisMidnight(*opens)

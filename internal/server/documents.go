@@ -665,16 +665,14 @@ func (s *Server) visibleLinks(ctx context.Context, v access.Viewer, documentID i
 		if t.Link.TargetType == "contribution" || t.Link.TargetType == "comment" {
 			// A member's file on a contribution or a comment: rare on a
 			// document, read apart (attachments.go).
-			ok, err := s.describeAuthorLink(ctx, v, &t.Link)
+			err := s.describeAuthorLink(ctx, v, &t.Link)
 			if errors.Is(err, model.ErrNotFound) {
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			if ok {
-				kept = append(kept, t.Link)
-			}
+			kept = append(kept, t.Link)
 			continue
 		}
 		if t.Found && describeLink(v, &t, now) {

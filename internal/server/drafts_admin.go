@@ -67,12 +67,16 @@ func (s *Server) agendaChoices(r *http.Request) ([]view.Option, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(meetings))
+	for i, m := range meetings {
+		ids[i] = m.ID
+	}
+	agendas, err := s.store.AgendaItemsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range meetings {
-		items, err := s.store.AgendaItems(ctx, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		for i, it := range items {
+		for i, it := range agendas[m.ID] {
 			opts = append(opts, view.Option{Value: strconv.FormatInt(it.ID, 10),
 				Label: fmt.Sprintf("%s – %s – point %d : %s", view.Date(m.StartsAt), m.Title, i+1, it.Title)})
 		}
@@ -88,18 +92,13 @@ func readDraftSettings(form *view.Form, fields []view.Field, t *model.DraftText)
 	t.ContextHTML = markdown.Limited(t.ContextMD)
 	opens, closes := c.date("opens"), c.date("closes")
 	if opens != nil && closes != nil {
-		t.OpensAt = time.Date(opens.Year(), opens.Month(), opens.Day(), 0, 0, 0, 0, view.Paris)
-		t.ClosesAt = time.Date(closes.Year(), closes.Month(), closes.Day(), 0, 0, 0, 0, view.Paris).AddDate(0, 0, 1)
+		t.OpensAt = parisMidnight(*opens)
+		t.ClosesAt = parisMidnight(*closes).AddDate(0, 0, 1)
 		if closes.Before(*opens) {
 			c.fail("closes", "La date de clôture doit être postérieure ou égale à la date d'ouverture.")
 		}
 	}
-	t.Categories = nil
-	for v := range strings.SplitSeq(form.Value("categories"), ",") {
-		if cat := model.Category(v); cat.Valid() && !slices.Contains(t.Categories, cat) {
-			t.Categories = append(t.Categories, cat)
-		}
-	}
+	t.Categories = readCategories(strings.Split(form.Value("categories"), ","))
 	if len(t.Categories) == 0 {
 		c.fail("categories", "Cochez au moins une catégorie de membres.")
 	}
@@ -141,7 +140,7 @@ func (s *Server) newDraftText(w http.ResponseWriter, r *http.Request) error {
 		today := s.now().In(view.Paris)
 		page.Form.Values["opens"] = today.Format(time.DateOnly)
 		page.Form.Values["closes"] = today.AddDate(0, 1, 0).Format(time.DateOnly)
-		page.Form.Values["categories"] = strings.Join(categoryStrings(model.Categories), ",")
+		page.Form.Values["categories"] = joinCategories(model.Categories)
 		s.render(w, r, http.StatusOK, view.Edit(page))
 		return nil
 	}
@@ -212,14 +211,6 @@ func (s *Server) newDraftText(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func categoryStrings(cs []model.Category) []string {
-	out := make([]string, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, string(c))
-	}
-	return out
-}
-
 // managedDraftText reads the route's text for the secretariat.
 func (s *Server) managedDraftText(r *http.Request) (model.DraftText, error) {
 	if !access.CanManageDraftTexts(viewerOf(r.Context())) {
@@ -247,7 +238,7 @@ func (s *Server) editDraftText(w http.ResponseWriter, r *http.Request) error {
 		f := view.NewForm()
 		f.Values["title"], f.Values["context"] = t.Title, t.ContextMD
 		f.Values["opens"], f.Values["closes"] = windowDates(t)
-		f.Values["categories"] = strings.Join(categoryStrings(t.Categories), ",")
+		f.Values["categories"] = joinCategories(t.Categories)
 		if t.Premoderation {
 			f.Values["premoderation"] = "1"
 		}

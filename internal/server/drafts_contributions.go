@@ -1,7 +1,7 @@
 package server
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -26,17 +26,17 @@ const (
 )
 
 // contributionInput reads and checks a posted contribution into form:
-// its kind, the passage quoted, the text (a comment, or an amendment's
+// its kind and the passage quoted (given: posted, or those of the
+// contribution edited), the text (a comment, or an amendment's
 // justification) and an amendment's wording, which must change the
 // paragraph.
-func contributionInput(form *view.Form, r *http.Request, paragraph string) (model.ContributionKind, string, string, string) {
-	kind := model.ContributionKind(r.PostForm.Get("kind"))
+func contributionInput(form *view.Form, r *http.Request, paragraph string, kind model.ContributionKind, quote string) (model.ContributionKind, string, string, string) {
 	if kind != model.ContributionAmendment {
 		kind = model.ContributionComment
 	}
 	form.Values["kind"] = string(kind)
 	clean := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
-	quote, text, wording := clean(r.PostForm.Get("quote")), clean(r.PostForm.Get("text")), clean(r.PostForm.Get("wording"))
+	quote, text, wording := clean(quote), clean(r.PostForm.Get("text")), clean(r.PostForm.Get("wording"))
 	form.Values["quote"], form.Values["text"], form.Values["wording"] = quote, text, wording
 	if utf8.RuneCountInString(quote) > quoteMaxLength {
 		form.Fail("quote", "Passage cité", fmt.Sprintf("Le passage cité ne peut dépasser %d caractères.", quoteMaxLength))
@@ -104,7 +104,7 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 		return model.ErrNotFound
 	}
 	form := view.NewForm()
-	kind, quote, text, wording := contributionInput(form, r, para.Text)
+	kind, quote, text, wording := contributionInput(form, r, para.Text, model.ContributionKind(r.PostForm.Get("kind")), r.PostForm.Get("quote"))
 	status := http.StatusUnprocessableEntity
 	switch {
 	case !t.OpenAt(s.now()):
@@ -124,18 +124,10 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 		c.State = model.CommentPending
 	}
 	location, err := s.createOnce(r, r.PostForm.Get(view.SubmissionField), func(tx *store.Store) (string, error) {
-		// Counted with the author's comments' lock, so that parallel
-		// posts are counted one after the other.
-		if err := tx.LockCommentsOf(ctx, v.AccountID); err != nil {
+		if err := s.checkCommentBurst(ctx, tx, v.AccountID, tx.RecentContributionCount); err != nil {
 			return "", err
 		}
-		n, err := tx.RecentContributionCount(ctx, v.AccountID, s.now().Add(-model.CommentBurstWindow))
-		if err != nil {
-			return "", err
-		}
-		if n >= model.CommentBurst {
-			return "", commentBurstError{n}
-		}
+		var err error
 		if c.ID, err = tx.CreateContribution(ctx, c); err != nil {
 			return "", err
 		}
@@ -155,10 +147,7 @@ func (s *Server) postContribution(w http.ResponseWriter, r *http.Request) error 
 		}
 		return contributionLocation(c), nil
 	})
-	var burst commentBurstError
-	if errors.As(err, &burst) {
-		form.Fail("text", "Texte", burst.message())
-		w.Header().Set("Retry-After", strconv.Itoa(int(model.CommentBurstWindow.Seconds())))
+	if refusedBurst(w, form, err) {
 		return s.refuseContribution(w, r, t, form, anchor, http.StatusTooManyRequests)
 	}
 	if err != nil {
@@ -188,16 +177,21 @@ func (s *Server) refuseContribution(w http.ResponseWriter, r *http.Request, t mo
 // contributionFor reads the contribution of the route's {id} and its
 // text, for a viewer who may see it.
 func (s *Server) contributionFor(r *http.Request) (model.Contribution, model.DraftText, error) {
-	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
 		return model.Contribution{}, model.DraftText{}, err
 	}
+	return s.contributionByID(r.Context(), viewerOf(r.Context()), id)
+}
+
+// contributionByID reads contribution id and its text, for a viewer v who
+// may see it: ErrNotFound otherwise.
+func (s *Server) contributionByID(ctx context.Context, v access.Viewer, id int64) (model.Contribution, model.DraftText, error) {
 	c, err := s.store.Contribution(ctx, id)
 	if err != nil {
 		return c, model.DraftText{}, err
 	}
-	if !access.CanSeeContribution(viewerOf(ctx), c) {
+	if !access.CanSeeContribution(v, c) {
 		return c, model.DraftText{}, model.ErrNotFound
 	}
 	t, err := s.store.DraftText(ctx, c.TextID)
@@ -235,9 +229,7 @@ func (s *Server) editContribution(w http.ResponseWriter, r *http.Request) error 
 		if err := r.ParseForm(); err != nil {
 			return err
 		}
-		r.PostForm.Set("kind", string(c.Kind))
-		r.PostForm.Set("quote", c.Quote)
-		_, _, text, wording := contributionInput(form, r, c.Paragraph)
+		_, _, text, wording := contributionInput(form, r, c.Paragraph, c.Kind, c.Quote)
 		if form.Valid() {
 			err := s.store.InTx(ctx, func(tx *store.Store) error {
 				if err := tx.EditContribution(ctx, c.ID, text, markdown.Limited(text), wording, s.now()); err != nil {

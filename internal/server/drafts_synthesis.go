@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -121,7 +120,7 @@ func (s *Server) synthesisCSV(w http.ResponseWriter, r *http.Request) error {
 	if err := export.WriteCSV(&buf, synthesisCSVHeader, rows); err != nil {
 		return err
 	}
-	s.sendSynthesis(w, p.Text, "text/csv; charset=utf-8", "csv", buf)
+	s.sendSynthesis(w, p.Text, "text/csv; charset=utf-8", "csv", &buf)
 	return nil
 }
 
@@ -174,19 +173,14 @@ func (s *Server) synthesisJSON(w http.ResponseWriter, r *http.Request) error {
 	if err := enc.Encode(out); err != nil {
 		return err
 	}
-	s.sendSynthesis(w, p.Text, "application/json; charset=utf-8", "json", buf)
+	s.sendSynthesis(w, p.Text, "application/json; charset=utf-8", "json", &buf)
 	return nil
 }
 
 // sendSynthesis sends an export as an attachment. Members' data: no
 // cross-origin access and no shared cache, unlike the open-data exports.
-func (s *Server) sendSynthesis(w http.ResponseWriter, t model.DraftText, contentType, ext string, buf bytes.Buffer) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment",
-		map[string]string{"filename": fmt.Sprintf("synthese-consultation-%d-%s.%s", t.ID, export.Date(s.now().In(view.Paris)), ext)}))
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
+func (s *Server) sendSynthesis(w http.ResponseWriter, t model.DraftText, contentType, ext string, buf *bytes.Buffer) {
+	sendAttachment(w, contentType, fmt.Sprintf("synthese-consultation-%d-%s.%s", t.ID, export.Date(s.now().In(view.Paris)), ext), buf)
 }
 
 // compareVersions shows two versions of a text paragraph by paragraph,

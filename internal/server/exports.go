@@ -86,6 +86,16 @@ func (l memberList) bodyOf(st model.Seat) model.Body {
 	return model.Body{ID: st.BodyID, Name: st.BodyName, Category: st.BodyCategory}
 }
 
+// sendAttachment sends body as a file to save: its type, its name and its
+// length, then the bytes. Headers set before (exportHeaders) stay.
+func sendAttachment(w http.ResponseWriter, contentType, filename string, body *bytes.Buffer) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
+	h.Set("Content-Length", strconv.Itoa(body.Len()))
+	_, _ = body.WriteTo(w)
+}
+
 // exportHeaders sets the headers both exports share. The session
 // middleware has already set no-store for a signed-in viewer; that stays.
 func exportHeaders(w http.ResponseWriter, contentType string) {
@@ -112,10 +122,7 @@ func (s *Server) membersCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	exportHeaders(w, "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
-		map[string]string{"filename": "membres-comite-" + export.Date(l.day) + ".csv"}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
+	sendAttachment(w, "text/csv; charset=utf-8", "membres-comite-"+export.Date(l.day)+".csv", &buf)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -111,11 +112,16 @@ func (s *Server) indicatorFromPath(r *http.Request) (model.Measure, model.Indica
 // commentFor loads the comment named in the path with its measure and
 // plan, and checks that the viewer may see it.
 func (s *Server) commentFor(r *http.Request) (model.Comment, model.Measure, model.Plan, error) {
-	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
 		return model.Comment{}, model.Measure{}, model.Plan{}, err
 	}
+	return s.commentByID(r.Context(), viewerOf(r.Context()), id)
+}
+
+// commentByID loads comment id with its measure and plan, for a viewer v
+// who may see it: ErrNotFound otherwise.
+func (s *Server) commentByID(ctx context.Context, v access.Viewer, id int64) (model.Comment, model.Measure, model.Plan, error) {
 	c, err := s.store.Comment(ctx, id)
 	if err != nil {
 		return c, model.Measure{}, model.Plan{}, err
@@ -128,7 +134,7 @@ func (s *Server) commentFor(r *http.Request) (model.Comment, model.Measure, mode
 	if err != nil {
 		return c, m, pl, err
 	}
-	if !access.CanSeeComment(viewerOf(ctx), pl, c) {
+	if !access.CanSeeComment(v, pl, c) {
 		return c, m, pl, model.ErrNotFound
 	}
 	return c, m, pl, nil

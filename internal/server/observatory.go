@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -97,9 +96,7 @@ func (s *Server) observatoryCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	exportHeaders(w, "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "observatoire-traite.csv"}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
+	sendAttachment(w, "text/csv; charset=utf-8", "observatoire-traite.csv", &buf)
 	return nil
 }
 

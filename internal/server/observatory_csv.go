@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,7 +90,11 @@ func (s *Server) returnTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, figures, err := s.ownReturn(r.Context(), sv, viewerOf(r.Context()))
+	ret, err := s.ownReturn(r.Context(), sv, viewerOf(r.Context()))
+	if err != nil {
+		return err
+	}
+	figures, err := s.ownFigures(r.Context(), ret)
 	if err != nil {
 		return err
 	}
@@ -99,11 +102,7 @@ func (s *Server) returnTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err := returnCSV(&buf, figures); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
-		map[string]string{"filename": "enquete-" + strconv.Itoa(sv.Year) + "-reponse.csv"}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
+	sendAttachment(w, "text/csv; charset=utf-8", "enquete-"+strconv.Itoa(sv.Year)+"-reponse.csv", &buf)
 	return nil
 }
 
@@ -158,7 +157,7 @@ func (s *Server) importReturn(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnprocessableEntity, view.Edit(s.importPage(r, sv, up.form)))
 		return nil
 	}
-	ret, _, err := s.ownReturn(ctx, sv, viewerOf(ctx))
+	ret, err := s.ownReturn(ctx, sv, viewerOf(ctx))
 	if err != nil {
 		return err
 	}

@@ -97,18 +97,23 @@ func (s *Server) surveyForReturn(r *http.Request) (model.Survey, error) {
 	return sv, nil
 }
 
-// ownReturn is v's association's return to sv and its figures; a zero
-// return when it has none yet.
-func (s *Server) ownReturn(ctx context.Context, sv model.Survey, v access.Viewer) (model.SurveyReturn, model.Counts, error) {
+// ownReturn is v's association's return to sv; a zero return when it has
+// none yet.
+func (s *Server) ownReturn(ctx context.Context, sv model.Survey, v access.Viewer) (model.SurveyReturn, error) {
 	ret, err := s.store.ReturnOf(ctx, sv.ID, v.BodyID)
 	if isNotFound(err) {
-		return model.SurveyReturn{SurveyID: sv.ID, BodyID: v.BodyID, Sharing: model.SharingAggregate, State: model.ReturnDraft}, model.Counts{}, nil
+		return model.SurveyReturn{SurveyID: sv.ID, BodyID: v.BodyID, Sharing: model.SharingAggregate, State: model.ReturnDraft}, nil
 	}
-	if err != nil {
-		return ret, nil, err
+	return ret, err
+}
+
+// ownFigures are the figures of the return ownReturn gave: none for a
+// return not saved yet.
+func (s *Server) ownFigures(ctx context.Context, ret model.SurveyReturn) (model.Counts, error) {
+	if ret.ID == 0 {
+		return model.Counts{}, nil
 	}
-	figures, err := s.store.ReturnFigures(ctx, ret.ID)
-	return ret, figures, err
+	return s.store.ReturnFigures(ctx, ret.ID)
 }
 
 func (s *Server) returnPage(r *http.Request, sv model.Survey, f *view.Form, intro string) view.EditPage {
@@ -131,12 +136,16 @@ func (s *Server) fileReturn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ret, figures, err := s.ownReturn(ctx, sv, v)
+	ret, err := s.ownReturn(ctx, sv, v)
 	if err != nil {
 		return err
 	}
 	fields := returnFields()
 	if r.Method == http.MethodGet {
+		figures, err := s.ownFigures(ctx, ret)
+		if err != nil {
+			return err
+		}
 		s.render(w, r, http.StatusOK, view.Edit(s.returnPage(r, sv, returnForm(figures, ret.Sharing, ret.State), "")))
 		return nil
 	}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -62,10 +61,7 @@ func (s *Server) planCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	exportHeaders(w, "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
-		map[string]string{"filename": "mesures-" + pl.Slug + "-" + export.Date(s.now().In(view.Paris)) + ".csv"}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = buf.WriteTo(w)
+	sendAttachment(w, "text/csv; charset=utf-8", "mesures-"+pl.Slug+"-"+export.Date(s.now().In(view.Paris))+".csv", &buf)
 	return nil
 }
 
